@@ -1,0 +1,47 @@
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
+import type { StepContext } from './context.js';
+import type { OutputSpecs, StepValues } from './outputs.js';
+import type { Resources } from './resources.js';
+
+/** A JSON Schema for an object-valued `with`. `as const` keeps it precise enough to infer `ctx.with`. */
+export type WithSchema = JSONSchema & { readonly type: 'object' };
+
+export interface StepDefinition<W = unknown, O extends OutputSpecs = OutputSpecs> {
+  /** `library/kind`, e.g. `gaussian/train`. */
+  readonly name: string;
+  /** Bump when the step's results change for the same inputs: it invalidates every cached instance of the kind. */
+  readonly version: string;
+  readonly description: string;
+  readonly with: WithSchema;
+  /** Declared outputs; a function when they depend on `with` (as for `command`). */
+  readonly outputs: O | ((withValue: W) => OutputSpecs);
+  readonly resources?: Resources;
+  run(ctx: StepContext<W>): Promise<StepValues<O>>;
+}
+
+/** A step definition after its types have been erased, as the registry and runner hold it. */
+export type AnyStepDefinition = StepDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The one way to define a step kind: `ctx.with` is inferred from the schema and the return type
+ * from the declared value outputs.
+ */
+export function defineStep<const S extends WithSchema, const O extends OutputSpecs>(definition: {
+  name: string;
+  version: string;
+  description: string;
+  with: S;
+  outputs: O;
+  resources?: Resources;
+  run(ctx: StepContext<FromSchema<S>>): Promise<StepValues<O>>;
+}): StepDefinition<FromSchema<S>, O> {
+  if (!/^[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)?$/.test(definition.name)) {
+    throw new Error(`Step kind name "${definition.name}" must look like "library/kind" (lowercase letters, digits and dashes)`);
+  }
+  return definition;
+}
+
+/** Declared outputs of a step for a given resolved `with`. */
+export function outputsOf(definition: AnyStepDefinition, withValue: unknown): OutputSpecs {
+  return typeof definition.outputs === 'function' ? definition.outputs(withValue) : definition.outputs;
+}

@@ -1,0 +1,81 @@
+/** A position in a source file; line and col are 1-based, offset is 0-based (UTF-16 units). */
+export interface SourcePosition {
+  readonly line: number;
+  readonly col: number;
+  readonly offset: number;
+}
+
+export interface SourceSpan {
+  readonly file: string;
+  readonly start: SourcePosition;
+  readonly end: SourcePosition;
+}
+
+/**
+ * Every user-facing problem with a workflow: a stable code, where it is,
+ * what is wrong and (when we know) what to do about it.
+ */
+export interface Diagnostic {
+  readonly code: DiagnosticCode;
+  readonly span: SourceSpan;
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export type DiagnosticCode =
+  | 'YAML_SYNTAX'
+  | 'SCHEMA'
+  | 'UNKNOWN_KEY'
+  | 'MISSING_KEY'
+  | 'INVALID_VALUE'
+  | 'UNKNOWN_STEP_KIND'
+  | 'WITH_SCHEMA'
+  | 'EXPR_SYNTAX'
+  | 'EXPR_TYPE'
+  | 'UNKNOWN_REFERENCE'
+  | 'UNKNOWN_STEP'
+  | 'UNKNOWN_OUTPUT'
+  | 'UNKNOWN_PARAM'
+  | 'UNKNOWN_MATRIX_KEY'
+  | 'CYCLE'
+  | 'EMPTY_MATRIX'
+  | 'MATRIX_CONFLICT'
+  | 'BAD_OVERRIDE'
+  | 'PLUGIN'
+  | 'RESOURCES';
+
+/** Thrown when a workflow cannot reach the next stage; carries every problem found, sorted by position. */
+export class WorkflowError extends Error {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(diagnostics: readonly Diagnostic[]) {
+    const sorted = sortDiagnostics(diagnostics);
+    super(sorted.map(formatDiagnostic).join('\n'));
+    this.name = 'WorkflowError';
+    this.diagnostics = sorted;
+  }
+}
+
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort(
+    (a, b) => a.span.file.localeCompare(b.span.file) || a.span.start.offset - b.span.start.offset || a.code.localeCompare(b.code),
+  );
+}
+
+/** One-line form, `file:line:col: message [CODE]`, followed by the hint when there is one. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = `${d.span.file}:${d.span.start.line}:${d.span.start.col}`;
+  const hint = d.hint ? ` ${d.hint}` : '';
+  return `${where}: ${d.message}.${hint} [${d.code}]`.replace(/\.\./g, '.');
+}
+
+/** Pretty form: the one-line form, the offending source line and a caret under the span. */
+export function formatDiagnosticPretty(d: Diagnostic, sourceText: string | undefined): string {
+  const head = formatDiagnostic(d);
+  if (sourceText === undefined) return head;
+  const lines = sourceText.split(/\r?\n/);
+  const lineText = lines[d.span.start.line - 1];
+  if (lineText === undefined) return head;
+  const width = d.span.end.line === d.span.start.line ? Math.max(1, d.span.end.col - d.span.start.col) : Math.max(1, lineText.length - d.span.start.col + 1);
+  const gutter = String(d.span.start.line).padStart(4);
+  return `${head}\n${gutter} | ${lineText}\n${' '.repeat(gutter.length)} | ${' '.repeat(d.span.start.col - 1)}${'^'.repeat(width)}`;
+}
