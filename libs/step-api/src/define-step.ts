@@ -22,23 +22,32 @@ export interface StepDefinition<W = unknown, O extends OutputSpecs = OutputSpecs
 /** A step definition after its types have been erased, as the registry and runner hold it. */
 export type AnyStepDefinition = StepDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/**
- * The one way to define a step kind: `ctx.with` is inferred from the schema and the return type
- * from the declared value outputs.
- */
-export function defineStep<const S extends WithSchema, const O extends OutputSpecs>(definition: {
+export interface StepHeader<S extends WithSchema, O extends OutputSpecs> {
   name: string;
   version: string;
   description: string;
   with: S;
   outputs: O;
   resources?: Resources;
-  run(ctx: StepContext<FromSchema<S>>): Promise<StepValues<O>>;
-}): StepDefinition<FromSchema<S>, O> {
-  if (!/^[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)?$/.test(definition.name)) {
-    throw new Error(`Step kind name "${definition.name}" must look like "library/kind" (lowercase letters, digits and dashes)`);
+}
+
+/**
+ * The one way to define a step kind, in two parts so TypeScript infers `ctx.with` from the schema
+ * (`as const` is implied) and checks the returned values against the declared outputs:
+ *
+ *     export const sum = defineStep({ name: 'core/sum', version: '1', description, with: {...}, outputs: {...} })
+ *       .run(async (ctx) => ({ total: ctx.with.values.reduce((a, b) => a + b, 0) }));
+ *
+ * (A single object literal with `run` inside makes TypeScript infer the schema and the callback together,
+ * which overflows its instantiation depth for nested schemas.)
+ */
+export function defineStep<const S extends WithSchema, const O extends OutputSpecs>(
+  header: StepHeader<S, O>,
+): { run(run: (ctx: StepContext<FromSchema<S>>) => Promise<StepValues<O>>): StepDefinition<FromSchema<S>, O> } {
+  if (!/^[a-z][a-z0-9-]*(\/[a-z][a-z0-9-]*)?$/.test(header.name)) {
+    throw new Error(`Step kind name "${header.name}" must look like "library/kind" (lowercase letters, digits and dashes)`);
   }
-  return definition;
+  return { run: (run) => ({ ...header, run }) };
 }
 
 /** Declared outputs of a step for a given resolved `with`. */

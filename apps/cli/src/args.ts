@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { UsageError } from './usage-error.js';
+
+export interface CommonArgs {
+  readonly file: string;
+  readonly sets: string[];
+  readonly workspace: string;
+  readonly json: boolean;
+}
+
+export interface RunArgs extends CommonArgs {
+  readonly jobs: number | undefined;
+  readonly cpus: number | undefined;
+  readonly gpus: number | undefined;
+  readonly keepGoing: boolean;
+  readonly force: 'all' | Set<string> | undefined;
+  readonly only: string[] | undefined;
+  readonly dryRun: boolean;
+  readonly verbose: boolean;
+  readonly format: string;
+}
+
+const OPTIONS = {
+  set: { type: 'string', multiple: true, short: 's' },
+  workspace: { type: 'string', short: 'w' },
+  jobs: { type: 'string', short: 'j' },
+  cpus: { type: 'string' },
+  gpus: { type: 'string' },
+  'keep-going': { type: 'boolean', short: 'k' },
+  force: { type: 'string', multiple: true },
+  only: { type: 'string', multiple: true },
+  'dry-run': { type: 'boolean', short: 'n' },
+  verbose: { type: 'boolean', short: 'v' },
+  json: { type: 'boolean' },
+  format: { type: 'string', short: 'f' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `--force` alone means every step; `--force train` (a word that is not the workflow file) names one. */
+function normaliseForce(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    const next = argv[index + 1];
+    if (arg === '--force') {
+      if (next !== undefined && !next.startsWith('-') && !/\.ya?ml$/.test(next)) {
+        out.push(`--force=${next}`);
+        index++;
+      } else out.push('--force=*');
+    } else out.push(arg);
+  }
+  return out;
+}
+
+function positiveInteger(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < (name === '--gpus' ? 0 : 1)) throw new UsageError(`${name} needs a whole number${name === '--gpus' ? '' : ' of at least 1'}, got "${value}"`);
+  return number;
+}
+
+export function parseCommandArgs(argv: readonly string[]): RunArgs & { help: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: normaliseForce(argv), options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (positionals.length > 1) throw new UsageError(`expected one workflow file, got ${positionals.map((p) => `"${p}"`).join(', ')}`);
+  const forces = values.force ?? [];
+  const split = (list: readonly string[] | undefined): string[] | undefined => list?.flatMap((item) => item.split(',')).filter(Boolean);
+  return {
+    help: values.help ?? false,
+    file: positionals[0] ?? '',
+    sets: values.set ?? [],
+    workspace: values.workspace ?? process.cwd(),
+    json: values.json ?? false,
+    jobs: positiveInteger('--jobs', values.jobs),
+    cpus: positiveInteger('--cpus', values.cpus),
+    gpus: positiveInteger('--gpus', values.gpus),
+    keepGoing: values['keep-going'] ?? false,
+    force: forces.length === 0 ? undefined : forces.includes('*') ? 'all' : new Set(split(forces)),
+    only: split(values.only),
+    dryRun: values['dry-run'] ?? false,
+    verbose: values.verbose ?? false,
+    format: values.format ?? 'text',
+  };
+}

@@ -1,0 +1,40 @@
+import type { PlannedInstance } from '@veriflow/runner';
+import { describeReason, planWorkflow, readLockFile, Workspace } from '@veriflow/runner';
+import type { KeyEntry } from '@veriflow/runner';
+import type { RunArgs } from '../args.js';
+import { openWorkflow } from '../load/open-workflow.js';
+import type { OpenedWorkflow } from '../load/open-workflow.js';
+import { renderTable } from '../render/table.js';
+import { selectionFrom } from './selection.js';
+
+/** Key entries from the workflow's lock file, to explain what changed since the last run. */
+export async function previousEntries(workspace: Workspace, workflow: string): Promise<Map<string, KeyEntry>> {
+  const lock = await readLockFile(workspace.layout.workflowLockFile(workflow));
+  return new Map(Object.entries(lock?.instances ?? {}).map(([name, entry]) => [name, entry.entry]));
+}
+
+export async function computePlan(opened: OpenedWorkflow, args: RunArgs): Promise<PlannedInstance[]> {
+  const workspace = new Workspace(args.workspace);
+  return planWorkflow(
+    opened.graph,
+    { env: process.env as Record<string, string>, objects: workspace.objects, records: workspace.records, markers: workspace.markers, previous: await previousEntries(workspace, opened.graph.spec.name) },
+    selectionFrom(args, opened.graph),
+  );
+}
+
+export function renderPlan(planned: readonly PlannedInstance[]): string {
+  const runs = planned.filter((item) => item.runs).length;
+  const cached = planned.filter((item) => item.reason.kind === 'cached').length;
+  const table = renderTable(
+    ['instance', 'action', 'why'],
+    planned.map((item) => [item.name, item.runs ? 'run' : item.reason.kind === 'cached' ? 'cached' : 'skip', describeReason(item.reason)]),
+  );
+  return `${table}\n\n${planned.length} instances: ${runs} to run, ${cached} cached, ${planned.length - runs - cached} skipped`;
+}
+
+export async function planCommand(args: RunArgs): Promise<number> {
+  const opened = await openWorkflow(args.file, args.sets);
+  const planned = await computePlan(opened, args);
+  process.stdout.write(args.json ? `${JSON.stringify(planned, null, 2)}\n` : `${renderPlan(planned)}\n`);
+  return 0;
+}

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { relative } from 'node:path';
+import { collectProvenance, runWorkflow, updateLockFile, writeResultsFile, Workspace } from '@veriflow/runner';
+import type { RunArgs } from '../args.js';
+import { openWorkflow } from '../load/open-workflow.js';
+import { progressObserver } from '../render/progress.js';
+import { renderProblems, renderSummary } from '../render/summary.js';
+import { capacityFrom } from './capacity.js';
+import { computePlan, previousEntries, renderPlan } from './plan.js';
+import { selectionFrom } from './selection.js';
+
+const PACKAGE_MANIFESTS = ['@veriflow/cli', '@veriflow/runner', '@veriflow/workflow', '@veriflow/step-api', '@veriflow/steps-core'].map((name) => new URL(`../../../../node_modules/${name}/package.json`, import.meta.url));
+
+function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Ctrl-C cancels cleanly (running instances are stopped, finished ones stay cached); a second Ctrl-C exits at once. */
+function cancelOnInterrupt(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\nveriflow: ${signal} received, cancelling (press Ctrl-C again to exit now)\n`);
+    controller.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+export async function runCommand(args: RunArgs): Promise<number> {
+  const opened = await openWorkflow(args.file, args.sets);
+  if (args.dryRun) {
+    process.stdout.write(`${renderPlan(await computePlan(opened, args))}\n`);
+    return 0;
+  }
+  const workspace = new Workspace(args.workspace);
+  const workflow = opened.graph.spec.name;
+  const provenance = collectProvenance(opened.directory, PACKAGE_MANIFESTS);
+  const interrupt = cancelOnInterrupt();
+  try {
+    const result = await runWorkflow({
+      workspace,
+      graph: opened.graph,
+      registry: opened.registry,
+      runId: newRunId(),
+      capacity: capacityFrom(args),
+      keepGoing: args.keepGoing,
+      selection: selectionFrom(args, opened.graph),
+      env: Object.fromEntries(Object.entries({ ...process.env, VERIFLOW_WORKFLOW_DIR: opened.directory }).filter((e): e is [string, string] => e[1] !== undefined)),
+      previous: await previousEntries(workspace, workflow),
+      signal: interrupt.signal,
+      observers: [progressObserver({ stream: process.stderr, verbose: args.verbose })],
+    });
+    await updateLockFile(workspace.layout, workflow, opened.loaded.spec.file, provenance, result.lockEntries, new Set(opened.graph.instances.map((instance) => instance.name)));
+    const resultsPath = workspace.layout.workflowResultsFile(workflow);
+    await writeResultsFile(resultsPath, workflow, result, args.sets, provenance);
+    process.stdout.write(`\n${renderSummary(result.outcomes)}\n`);
+    const problems = renderProblems(result.outcomes);
+    if (problems) process.stdout.write(`\n${problems}\n`);
+    process.stdout.write(`\n${result.status}: results in ${relative(process.cwd(), resultsPath)}, logs in ${relative(process.cwd(), workspace.layout.runLogsDir(result.runId))}\n`);
+    return result.status === 'succeeded' ? 0 : result.status === 'cancelled' ? 130 : 1;
+  } finally {
+    interrupt.dispose();
+  }
+}

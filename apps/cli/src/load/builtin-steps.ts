@@ -1,0 +1,11 @@
+import { StepRegistry } from '@veriflow/step-api';
+import { coreSteps } from '@veriflow/steps-core';
+
+/** Step libraries that ship with veriflow. A new task library adds one line here. */
+const BUILTIN_LIBRARIES = [{ name: '@veriflow/steps-core', steps: coreSteps }] as const;
+
+export function builtinRegistry(): StepRegistry {
+  const registry = new StepRegistry();
+  for (const library of BUILTIN_LIBRARIES) registry.register(library.steps, library.name);
+  return registry;
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+import { formatDiagnosticPretty, WorkflowError } from '@veriflow/workflow';
+import { parseCommandArgs } from './args.js';
+import type { RunArgs } from './args.js';
+import { graphCommand } from './commands/graph.js';
+import { planCommand } from './commands/plan.js';
+import { runCommand } from './commands/run.js';
+import { stepsCommand } from './commands/steps.js';
+import { validateCommand } from './commands/validate.js';
+import { sourceTexts } from './load/open-workflow.js';
+import { UsageError } from './usage-error.js';
+
+const HELP = `veriflow: declare ML experiments as YAML graphs of steps, run them reproducibly.
+
+Usage:
+  veriflow run <workflow.yaml> [--set NAME=VALUE]... [--jobs N] [--cpus N] [--gpus N]
+               [--keep-going] [--force [STEP]] [--only STEP[,STEP]]... [--dry-run] [--verbose]
+  veriflow plan <workflow.yaml> [--set ...] [--force [STEP]] [--only STEP] [--json]
+  veriflow graph <workflow.yaml> [--format text|mermaid|dot]
+  veriflow validate <workflow.yaml> [--set ...]
+  veriflow steps [--json]
+
+Options:
+  --workspace DIR   where the .veriflow cache and results live (default: current directory)
+
+Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments, 130 cancelled.`;
+
+const COMMANDS: Record<string, { needsFile: boolean; run: (args: RunArgs) => Promise<number> }> = {
+  run: { needsFile: true, run: runCommand },
+  plan: { needsFile: true, run: planCommand },
+  graph: { needsFile: true, run: graphCommand },
+  validate: { needsFile: true, run: validateCommand },
+  steps: { needsFile: false, run: stepsCommand },
+};
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${HELP}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new UsageError(`unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(', ')}`);
+  const args = parseCommandArgs(rest);
+  if (args.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (command.needsFile && !args.file) throw new UsageError(`veriflow ${name} needs a workflow file, e.g. veriflow ${name} workflows/examples/hello-sweep.yaml`);
+  return command.run(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof WorkflowError) {
+      for (const diagnostic of error.diagnostics) process.stderr.write(`${formatDiagnosticPretty(diagnostic, sourceTexts.get(diagnostic.span.file))}\n`);
+      process.stderr.write(`\n${error.diagnostics.length} problem(s) found; nothing was run.\n`);
+      process.exitCode = 2;
+    } else if (error instanceof UsageError) {
+      process.stderr.write(`veriflow: ${error.message}\nRun "veriflow --help" for usage.\n`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`veriflow: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,36 @@
+// Lint rules that types cannot express: module boundaries between projects (task libraries never
+// import the runner; the workflow library imports nothing that runs), and the usual TypeScript checks.
+import js from '@eslint/js';
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '.nx/**', 'bench/.venv/**', '**/test-fixtures/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'scope:step-api', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:workflow', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:task', onlyDependOnLibsWithTags: ['scope:step-api', 'scope:task'] },
+            { sourceTag: 'scope:runner', onlyDependOnLibsWithTags: ['scope:step-api', 'scope:workflow'] },
+            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:runner', 'scope:workflow', 'scope:step-api', 'scope:task'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);

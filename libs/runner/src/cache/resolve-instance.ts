@@ -1,0 +1,70 @@
+import { deriveSeed } from '@veriflow/step-api';
+import type { InstanceNode, OutputSource, WorkflowGraph } from '@veriflow/workflow';
+import { evaluateCondition, evaluateTemplate, instanceLookup } from '@veriflow/workflow';
+import type { InstanceRecord, ObjectStore } from '../store/index.js';
+import { KEY_FORMAT, cacheKey } from './key-entry.js';
+import type { KeyEntry } from './key-entry.js';
+import { applyWithDefaults } from './with-validator.js';
+
+/** Upstream outputs from their records; reading an artifact records it as an input. */
+function recordSource(records: ReadonlyMap<string, InstanceRecord>, artifactValue: (digest: string) => string, inputs?: Record<string, string>): OutputSource {
+  return {
+    outputs(name) {
+      const record = records.get(name);
+      if (!record) throw new Error(`internal: no record for upstream instance ${name}`);
+      const view: Record<string, unknown> = {};
+      for (const [output, recorded] of Object.entries(record.outputs)) {
+        Object.defineProperty(view, output, {
+          enumerable: true,
+          get: () => {
+            if (recorded.kind === 'value') return recorded.value;
+            if (inputs) inputs[`${name}.${output}`] = recorded.digest;
+            return artifactValue(recorded.digest);
+          },
+        });
+      }
+      return view;
+    },
+  };
+}
+
+export interface ResolvedInstance {
+  readonly key: string;
+  readonly entry: KeyEntry;
+  /** `with` as the step sees it: artifacts as absolute paths in the store. */
+  readonly runWith: unknown;
+  readonly seed: number;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** The environment an instance sees: the process's, the workflow's, then the step's (which may use expressions). */
+export function instanceEnv(graph: WorkflowGraph, instance: InstanceNode, baseEnv: Readonly<Record<string, string>>, source: OutputSource): Record<string, string> {
+  const env = { ...baseEnv, ...graph.spec.env };
+  const stepEnv = evaluateTemplate(instance.step.spec.env, instanceLookup(graph, instance, env, source)) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(stepEnv)) env[name] = String(value);
+  return env;
+}
+
+/** Whether the instance's `if` holds, given its upstream records. */
+export function conditionHolds(graph: WorkflowGraph, instance: InstanceNode, env: Readonly<Record<string, string>>, records: ReadonlyMap<string, InstanceRecord>, objects: ObjectStore): boolean {
+  return evaluateCondition(instance.step.spec.if, instanceLookup(graph, instance, env, recordSource(records, (digest) => objects.pathOf(digest))));
+}
+
+/** Key and runnable `with` of an instance whose upstream instances all have records. */
+export function resolveInstance(graph: WorkflowGraph, instance: InstanceNode, baseEnv: Readonly<Record<string, string>>, records: ReadonlyMap<string, InstanceRecord>, objects: ObjectStore): ResolvedInstance {
+  const runSource = recordSource(records, (digest) => objects.pathOf(digest));
+  const env = instanceEnv(graph, instance, baseEnv, runSource);
+  const inputs: Record<string, string> = {};
+  const keyWith = evaluateTemplate(instance.step.spec.with, instanceLookup(graph, instance, env, recordSource(records, (digest) => digest, inputs)));
+  const runWith = evaluateTemplate(instance.step.spec.with, instanceLookup(graph, instance, env, runSource));
+  const seed = deriveSeed(graph.spec.seed, instance.name);
+  const entry: KeyEntry = {
+    format: KEY_FORMAT,
+    kind: instance.step.spec.uses,
+    version: instance.step.kind.version,
+    with: applyWithDefaults(instance.step.kind.withSchema, keyWith),
+    inputs,
+    seed,
+  };
+  return { key: cacheKey(entry), entry, runWith: applyWithDefaults(instance.step.kind.withSchema, runWith), seed, env };
+}

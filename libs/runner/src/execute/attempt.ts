@@ -1,0 +1,63 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
+const SETTLE_MS = 2000;
+const noop = (): void => undefined;
+
+/** Why an attempt was stopped from outside. */
+export class AttemptTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`timed out after ${formatMs(timeoutMs)}`);
+    this.name = 'AttemptTimeoutError';
+  }
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'CancelledError';
+  }
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
+  return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+/**
+ * Runs one attempt under the run's signal and an optional timeout. The step sees a signal that aborts on
+ * either; if it ignores the signal we stop waiting for it anyway, so a hung step cannot hang the run.
+ */
+export async function runAttempt<T>(runSignal: AbortSignal, timeoutMs: number | undefined, body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    const onRunAbort = (): void => {
+      controller.abort(new CancelledError());
+      reject(new CancelledError());
+    };
+    if (runSignal.aborted) onRunAbort();
+    else runSignal.addEventListener('abort', onRunAbort, { once: true });
+    controller.signal.addEventListener('abort', () => runSignal.removeEventListener('abort', onRunAbort), { once: true });
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        const error = new AttemptTimeoutError(timeoutMs);
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+    }
+  });
+  stopped.catch(() => undefined);
+  const work = body(controller.signal);
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, stopped]);
+  } catch (error) {
+    // Give a cooperative step (a killed child process) a moment to wind down before a retry starts.
+    if (controller.signal.aborted) await Promise.race([work.then(noop, noop), delay(SETTLE_MS)]);
+    throw error;
+  } finally {
+    if (timer) clearTimeout(timer);
+    if (!controller.signal.aborted) controller.abort(new Error('attempt finished'));
+  }
+}

@@ -1,0 +1,149 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { outputsOf } from '@veriflow/step-api';
+import type { AnyStepDefinition } from '@veriflow/step-api';
+import type { InstanceNode } from '@veriflow/workflow';
+import { runtimeWithProblems } from '../cache/with-validator.js';
+import type { ResolvedInstance } from '../cache/resolve-instance.js';
+import type { InstanceRecord, MetricPoint, ObjectStore, RecordedOutput } from '../store/index.js';
+import { INSTANCE_RECORD_FORMAT } from '../store/index.js';
+import { AttemptTimeoutError, CancelledError, runAttempt } from './attempt.js';
+import { createStepContext } from './step-context.js';
+import type { ContextSinks } from './step-context.js';
+
+export interface ExecuteRequest {
+  readonly instance: InstanceNode;
+  readonly definition: AnyStepDefinition;
+  readonly resolved: ResolvedInstance;
+  readonly objects: ObjectStore;
+  readonly stagingRoot: string;
+  readonly runId: string;
+  readonly signal: AbortSignal;
+  readonly sinks: ContextSinks;
+  /** Called before each attempt, 1-based. */
+  readonly onAttempt: (attempt: number) => void;
+}
+
+/** A failed instance: what happened, after how many attempts. */
+export class InstanceFailedError extends Error {
+  constructor(
+    message: string,
+    readonly attempts: number,
+    readonly cancelled: boolean,
+  ) {
+    super(message);
+    this.name = 'InstanceFailedError';
+  }
+}
+
+function valueMatches(kind: string, value: unknown): boolean {
+  switch (kind) {
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    default:
+      return value !== undefined;
+  }
+}
+
+/** Collects declared outputs after a successful attempt; anything missing or mistyped fails the attempt. */
+async function collectOutputs(definition: AnyStepDefinition, runWith: unknown, values: Record<string, unknown>, outputsDir: string, objects: ObjectStore): Promise<Record<string, RecordedOutput>> {
+  const declared = outputsOf(definition, runWith);
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(declared)) {
+    if (spec.kind === 'artifact') {
+      const path = join(outputsDir, name);
+      if (!existsSync(path) || !(await stat(path)).isFile()) problems.push(`artifact output "${name}" was not written (write it with ctx.writeJson/ctx.writeBytes or to ctx.outputPath("${name}"))`);
+    } else if (!valueMatches(spec.kind, values[name])) {
+      problems.push(`output "${name}" should be a ${spec.kind === 'number' ? 'finite number' : spec.kind} but the step returned ${JSON.stringify(values[name]) ?? 'nothing'}`);
+    }
+  }
+  if (problems.length > 0) throw new Error(`step ${definition.name} broke its contract: ${problems.join('; ')}`);
+  const outputs: Record<string, RecordedOutput> = {};
+  for (const [name, spec] of Object.entries(declared)) {
+    if (spec.kind === 'artifact') {
+      const stored = await objects.putFile(join(outputsDir, name), { move: true });
+      outputs[name] = { kind: 'artifact', digest: stored.digest, size: stored.size };
+    } else {
+      outputs[name] = { kind: 'value', value: values[name] };
+    }
+  }
+  return outputs;
+}
+
+/**
+ * Runs an instance with its retries and timeout and returns the record to store. Artifacts are in the
+ * object store when this returns; writing the record is the caller's last step.
+ */
+export async function executeInstance(request: ExecuteRequest): Promise<InstanceRecord> {
+  const { instance, definition, resolved } = request;
+  const spec = instance.step.spec;
+  const problems = runtimeWithProblems(definition.with, resolved.runWith);
+  if (problems.length > 0) throw new InstanceFailedError(`invalid input for ${spec.uses}: ${problems.join('; ')}`, 0, false);
+
+  await mkdir(request.stagingRoot, { recursive: true });
+  const staging = await mkdtemp(join(request.stagingRoot, 'instance-'));
+  const startedAt = new Date();
+  const attempts = spec.retries + 1;
+  try {
+    for (let attempt = 1; ; attempt++) {
+      const workdir = join(staging, `attempt-${attempt}`, 'work');
+      const outputsDir = join(staging, `attempt-${attempt}`, 'outputs');
+      await mkdir(workdir, { recursive: true });
+      await mkdir(outputsDir, { recursive: true });
+      const metrics = new Map<string, MetricPoint[]>();
+      request.onAttempt(attempt);
+      try {
+        const outputs = await runAttempt(request.signal, spec.timeoutMs, async (signal) => {
+          const ctx = createStepContext({
+            with: resolved.runWith,
+            identity: { step: spec.id, name: instance.name, matrix: instance.coordinates },
+            seed: resolved.seed,
+            signal,
+            cpus: spec.resources.cpus,
+            gpu: spec.resources.gpu,
+            workdir,
+            outputsDir,
+            metrics,
+            sinks: request.sinks,
+          });
+          const values = ((await definition.run(ctx)) ?? {}) as Record<string, unknown>;
+          return collectOutputs(definition, resolved.runWith, values, outputsDir, request.objects);
+        });
+        const endedAt = new Date();
+        return {
+          format: INSTANCE_RECORD_FORMAT,
+          key: resolved.key,
+          step: spec.id,
+          kind: spec.uses,
+          version: definition.version,
+          name: instance.name,
+          with: resolved.entry.with,
+          inputs: resolved.entry.inputs,
+          outputs,
+          metrics: Object.fromEntries(metrics),
+          seed: resolved.seed,
+          startedAt: startedAt.toISOString(),
+          endedAt: endedAt.toISOString(),
+          durationMs: endedAt.getTime() - startedAt.getTime(),
+          host: hostname(),
+          attempts: attempt,
+          runId: request.runId,
+        };
+      } catch (error) {
+        const cancelled = error instanceof CancelledError || request.signal.aborted;
+        const message = error instanceof AttemptTimeoutError ? `attempt ${attempt} ${error.message}` : (error as Error).message ?? String(error);
+        request.sinks.log('warn', `attempt ${attempt}/${attempts} failed: ${message}`);
+        if (cancelled) throw new InstanceFailedError('cancelled', attempt, true);
+        if (attempt >= attempts) throw new InstanceFailedError(attempts > 1 ? `failed after ${attempts} attempts: ${message}` : message, attempt, false);
+      }
+    }
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,221 @@
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { StepRegistry } from '@veriflow/step-api';
+import type { InstanceNode, WorkflowGraph } from '@veriflow/workflow';
+import type { KeyEntry } from '../cache/key-entry.js';
+import type { Decision, DecisionContext } from '../plan/decide.js';
+import { decideInstance } from '../plan/decide.js';
+import type { PlanReason } from '../plan/reasons.js';
+import { composeObservers } from '../observe/run-observer.js';
+import type { InstanceOutcome, InstanceStatus, RunEnd, RunObserver } from '../observe/run-observer.js';
+import type { InstanceRecord } from '../store/index.js';
+import { acquireLock } from '../store/index.js';
+import { lockEntryOf } from '../provenance/lock-file.js';
+import type { LockEntry } from '../provenance/lock-file.js';
+import { executeInstance, InstanceFailedError } from './execute-instance.js';
+import { ResourcePool } from './resource-pool.js';
+import type { Capacity } from './resource-pool.js';
+import { openInstanceLog } from './step-context.js';
+import type { Workspace } from './workspace.js';
+import { selectInstances } from './selection.js';
+import type { Selection } from './selection.js';
+
+export interface RunRequest {
+  readonly workspace: Workspace;
+  readonly graph: WorkflowGraph;
+  readonly registry: StepRegistry;
+  readonly runId: string;
+  readonly capacity: Capacity;
+  readonly keepGoing: boolean;
+  readonly selection: Selection;
+  readonly env: Readonly<Record<string, string>>;
+  readonly previous: ReadonlyMap<string, KeyEntry>;
+  readonly signal: AbortSignal;
+  readonly observers: readonly RunObserver[];
+}
+
+export interface RunResult extends RunEnd {
+  /** Lock entries of every instance that has a record after this run. */
+  readonly lockEntries: ReadonlyMap<string, LockEntry>;
+}
+
+const logFileName = (name: string): string => `${name.replace(/[^A-Za-z0-9._=,-]+/g, '_').slice(0, 150)}.log`;
+
+/**
+ * Executes the selected instances in dependency order, as many at once as the resource pool allows.
+ * Resume is re-planning: finished instances are cache hits, interrupted ones have no record and rerun.
+ */
+export async function runWorkflow(request: RunRequest): Promise<RunResult> {
+  const { graph, workspace } = request;
+  const observer = composeObservers(request.observers);
+  const startedAt = Date.now();
+  const selected = selectInstances(graph, request.selection);
+  const instances = graph.instances.filter((instance) => selected.has(instance.name));
+  observer.runStarted({ runId: request.runId, workflow: graph.spec.name, total: instances.length, startedAt });
+  const logsDir = workspace.layout.runLogsDir(request.runId);
+  await mkdir(logsDir, { recursive: true });
+
+  const pool = new ResourcePool(request.capacity);
+  const decisionContext: DecisionContext = {
+    graph,
+    env: request.env,
+    objects: workspace.objects,
+    records: workspace.records,
+    markers: workspace.markers,
+    previous: request.previous,
+    forced: (instance) => request.selection.force === 'all' || (request.selection.force?.has(instance.step.spec.id) ?? false),
+  };
+  const records = new Map<string, InstanceRecord>();
+  const entries = new Map<string, KeyEntry>();
+  const outcomes = new Map<string, InstanceOutcome>();
+  let stopping = false;
+
+  const finish = (instance: InstanceNode, status: InstanceStatus, reason: PlanReason, extra: Partial<InstanceOutcome> = {}): InstanceOutcome => {
+    const record = records.get(instance.name);
+    const outcome: InstanceOutcome = {
+      name: instance.name,
+      step: instance.step.spec.id,
+      matrix: instance.coordinates,
+      status,
+      reason,
+      attempts: 0,
+      durationMs: 0,
+      values: record ? Object.fromEntries(Object.entries(record.outputs).flatMap(([name, output]) => (output.kind === 'value' ? [[name, output.value]] : []))) : {},
+      metrics: record ? Object.fromEntries(Object.entries(record.metrics).flatMap(([key, points]) => (points.length ? [[key, points[points.length - 1]!.value]] : []))) : {},
+      ...(record ? { key: record.key } : {}),
+      ...extra,
+    };
+    outcomes.set(instance.name, outcome);
+    observer.instanceFinished(outcome);
+    return outcome;
+  };
+
+  const execute = async (instance: InstanceNode, decision: Decision & { runs: true }): Promise<InstanceOutcome> => {
+    const spec = instance.step.spec;
+    const definition = request.registry.get(spec.uses)!;
+    const impossible = pool.impossible({ cpus: spec.resources.cpus, gpu: spec.resources.gpu });
+    if (impossible) return finish(instance, 'failed', decision.reason, { error: `${instance.name} ${impossible}`, tolerated: spec.continueOnError });
+    const release = await pool.acquire({ cpus: spec.resources.cpus, gpu: spec.resources.gpu });
+    let unlock: (() => Promise<void>) | undefined;
+    const log = openInstanceLog(join(logsDir, logFileName(instance.name)));
+    const began = Date.now();
+    try {
+      if (stopping || request.signal.aborted) return finish(instance, request.signal.aborted ? 'cancelled' : 'skipped', request.signal.aborted ? decision.reason : { kind: 'stopped' });
+      const key = decision.resolved.key;
+      // Another run may be computing the same key: wait for it, then take its record instead of recomputing.
+      unlock = await acquireLock(workspace.layout.instanceLockPath(key), { wait: true, signal: request.signal });
+      const raced = decision.reason.kind === 'forced' ? undefined : await workspace.records.read(key);
+      if (raced) {
+        records.set(instance.name, raced);
+        entries.set(instance.name, decision.resolved.entry);
+        return finish(instance, 'cached', { kind: 'cached' });
+      }
+      await workspace.markers.markIncomplete(key, { runId: request.runId, name: instance.name, pid: process.pid, host: hostname(), startedAt: new Date().toISOString() });
+      let attempts = 0;
+      const record = await executeInstance({
+        instance,
+        definition,
+        resolved: decision.resolved,
+        objects: workspace.objects,
+        stagingRoot: join(workspace.layout.tmp, request.runId),
+        runId: request.runId,
+        signal: request.signal,
+        onAttempt: (attempt) => {
+          attempts = attempt;
+          log.write('info', `attempt ${attempt} of ${instance.name} (${spec.uses}@${definition.version}, key ${key.slice(0, 12)})`);
+          observer.instanceStarted(instance.name, attempt);
+        },
+        sinks: {
+          log: (level, line) => {
+            log.write(level, line);
+            observer.instanceLog(instance.name, level, line);
+          },
+          metric: (metric, value, step) => observer.instanceMetric(instance.name, metric, value, step),
+          progress: (fraction) => observer.instanceProgress(instance.name, fraction),
+        },
+      }).catch((error: unknown) => {
+        if (error instanceof InstanceFailedError) attempts = Math.max(attempts, error.attempts);
+        throw error;
+      });
+      await workspace.records.write(record);
+      await workspace.markers.clearIncomplete(key);
+      records.set(instance.name, record);
+      entries.set(instance.name, decision.resolved.entry);
+      return finish(instance, 'succeeded', decision.reason, { attempts, durationMs: Date.now() - began, key });
+    } catch (error) {
+      const cancelled = (error instanceof InstanceFailedError && error.cancelled) || request.signal.aborted;
+      const message = error instanceof Error ? error.message : String(error);
+      log.write('error', message);
+      return finish(instance, cancelled ? 'cancelled' : 'failed', decision.reason, {
+        error: message,
+        durationMs: Date.now() - began,
+        attempts: error instanceof InstanceFailedError ? error.attempts : 0,
+        tolerated: !cancelled && spec.continueOnError,
+        key: decision.resolved.key,
+      });
+    } finally {
+      await unlock?.();
+      await log.close();
+      release();
+    }
+  };
+
+  const settle = async (instance: InstanceNode): Promise<InstanceOutcome> => {
+    const blocked = instance.upstream.filter((name) => selected.has(name) && outcomes.get(name)?.status !== 'succeeded' && outcomes.get(name)?.status !== 'cached');
+    if (blocked.length > 0) {
+      const cancelled = blocked.some((name) => outcomes.get(name)?.status === 'cancelled');
+      return finish(instance, cancelled ? 'cancelled' : 'skipped', { kind: 'upstream-not-run', upstream: blocked });
+    }
+    if (request.signal.aborted) return finish(instance, 'cancelled', { kind: 'stopped' });
+    if (stopping) return finish(instance, 'skipped', { kind: 'stopped' });
+    let decision: Decision;
+    try {
+      decision = await decideInstance(decisionContext, instance, records);
+    } catch (error) {
+      return finish(instance, 'failed', { kind: 'new' }, { error: `could not resolve inputs: ${(error as Error).message}`, tolerated: instance.step.spec.continueOnError });
+    }
+    if (!decision.runs) {
+      if (decision.record) {
+        records.set(instance.name, decision.record);
+        entries.set(instance.name, decision.resolved!.entry);
+        return finish(instance, 'cached', decision.reason);
+      }
+      return finish(instance, 'skipped', decision.reason);
+    }
+    return execute(instance, decision);
+  };
+
+  // Wave scheduling by dependency counts: an instance starts once every selected upstream has finished.
+  const waiting = new Map(instances.map((instance) => [instance.name, instance.upstream.filter((name) => selected.has(name)).length]));
+  const dependents = new Map<string, InstanceNode[]>();
+  for (const instance of instances) {
+    for (const upstream of instance.upstream) if (selected.has(upstream)) dependents.set(upstream, [...(dependents.get(upstream) ?? []), instance]);
+  }
+  await new Promise<void>((resolve) => {
+    let active = 0;
+    const start = (instance: InstanceNode): void => {
+      active++;
+      void settle(instance).then((outcome) => {
+        if (outcome.status === 'failed' && !outcome.tolerated && !request.keepGoing) stopping = true;
+        for (const next of dependents.get(instance.name) ?? []) {
+          const left = waiting.get(next.name)! - 1;
+          waiting.set(next.name, left);
+          if (left === 0) start(next);
+        }
+        if (--active === 0) resolve();
+      });
+    };
+    const roots = instances.filter((instance) => waiting.get(instance.name) === 0);
+    if (roots.length === 0) resolve();
+    roots.forEach(start);
+  });
+
+  const all = instances.map((instance) => outcomes.get(instance.name)!);
+  const failed = all.some((outcome) => outcome.status === 'failed' && !outcome.tolerated);
+  const status: RunEnd['status'] = request.signal.aborted ? 'cancelled' : failed ? 'failed' : 'succeeded';
+  const lockEntries = new Map([...entries].map(([name, entry]) => [name, lockEntryOf(records.get(name)!, entry)]));
+  const end: RunResult = { runId: request.runId, status, outcomes: all, durationMs: Date.now() - startedAt, lockEntries };
+  await observer.runFinished(end);
+  return end;
+}

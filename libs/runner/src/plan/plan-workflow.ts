@@ -1,0 +1,47 @@
+import type { WorkflowGraph } from '@veriflow/workflow';
+import type { InstanceRecord } from '../store/index.js';
+import { selectInstances } from '../execute/selection.js';
+import type { Selection } from '../execute/selection.js';
+import { decideInstance } from './decide.js';
+import type { DecisionContext } from './decide.js';
+import type { PlanReason } from './reasons.js';
+import { reasonRuns } from './reasons.js';
+
+export interface PlannedInstance {
+  readonly name: string;
+  readonly step: string;
+  readonly uses: string;
+  readonly matrix: Readonly<Record<string, unknown>>;
+  readonly reason: PlanReason;
+  readonly runs: boolean;
+  /** Known when every upstream instance is cached. */
+  readonly key?: string;
+}
+
+/**
+ * What a run would do, without doing it. An instance downstream of one that runs cannot know its key yet
+ * (its inputs do not exist), so it is reported as running because its upstream runs.
+ */
+export async function planWorkflow(graph: WorkflowGraph, context: Omit<DecisionContext, 'forced' | 'graph'>, selection: Selection): Promise<PlannedInstance[]> {
+  const selected = selectInstances(graph, selection);
+  const records = new Map<string, InstanceRecord>();
+  const planned = new Map<string, PlannedInstance>();
+  const forced = (stepId: string): boolean => selection.force === 'all' || (selection.force?.has(stepId) ?? false);
+  for (const instance of graph.instances) {
+    if (!selected.has(instance.name)) continue;
+    const base = { name: instance.name, step: instance.step.spec.id, uses: instance.step.spec.uses, matrix: instance.coordinates };
+    const upstream = instance.upstream.map((name) => planned.get(name)!);
+    const notRun = upstream.filter((item) => !item.runs && item.reason.kind !== 'cached').map((item) => item.name);
+    const running = upstream.filter((item) => item.runs).map((item) => item.name);
+    let entry: PlannedInstance;
+    if (notRun.length > 0) entry = { ...base, reason: { kind: 'upstream-not-run', upstream: notRun }, runs: false };
+    else if (running.length > 0) entry = { ...base, reason: forced(base.step) ? { kind: 'forced' } : { kind: 'upstream-runs', upstream: running }, runs: true };
+    else {
+      const decision = await decideInstance({ ...context, graph, forced: (node) => forced(node.step.spec.id) }, instance, records);
+      if (!decision.runs && decision.record) records.set(instance.name, decision.record);
+      entry = { ...base, reason: decision.reason, runs: reasonRuns(decision.reason), ...(decision.resolved ? { key: decision.resolved.key } : {}) };
+    }
+    planned.set(instance.name, entry);
+  }
+  return [...planned.values()];
+}

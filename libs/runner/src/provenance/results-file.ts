@@ -1,0 +1,33 @@
+import type { InstanceOutcome, RunEnd } from '../observe/run-observer.js';
+import { describeReason } from '../plan/reasons.js';
+import { writeJsonAtomic } from '../store/index.js';
+import type { Provenance } from './environment.js';
+
+export const RESULTS_FORMAT = 1;
+
+/** Machine-readable results of the last run, next to the lock file. */
+export interface ResultsFile {
+  readonly format: typeof RESULTS_FORMAT;
+  readonly workflow: string;
+  readonly runId: string;
+  readonly status: RunEnd['status'];
+  readonly durationMs: number;
+  readonly overrides: readonly string[];
+  readonly provenance: Provenance;
+  readonly instances: readonly (Omit<InstanceOutcome, 'reason'> & { readonly reason: string })[];
+}
+
+export async function writeResultsFile(path: string, workflow: string, end: RunEnd, overrides: readonly string[], provenance: Provenance): Promise<ResultsFile> {
+  const results: ResultsFile = {
+    format: RESULTS_FORMAT,
+    workflow,
+    runId: end.runId,
+    status: end.status,
+    durationMs: end.durationMs,
+    overrides,
+    provenance,
+    instances: end.outcomes.map((outcome) => ({ ...outcome, reason: describeReason(outcome.reason) })),
+  };
+  await writeJsonAtomic(path, results);
+  return results;
+}

@@ -1,0 +1,95 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+const TEMP_NAME = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
+
+/** A unique sibling of `target`: same directory, so the final rename never crosses filesystems. */
+export function tempPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+export function isTempFileName(name: string): boolean {
+  return TEMP_NAME.test(name);
+}
+
+/** Makes a rename or unlink in `dir` durable. Some filesystems refuse to fsync directories; that only costs durability on power loss. */
+export async function fsyncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // best effort
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Replaces `target` so that readers (and the next process after a crash or SIGKILL) see either the
+ * old file or the complete new one, never a prefix. Creates the parent directory if needed. A kill
+ * can leave a `.<name>.<pid>.<random>.tmp` sibling behind; `cleanupTempFiles` removes those.
+ */
+export async function writeFileAtomic(target: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
+  const dir = dirname(target);
+  await mkdir(dir, { recursive: true });
+  const temp = tempPathFor(target);
+  const handle = await open(temp, 'wx', options.mode ?? 0o666);
+  let renamed = false;
+  try {
+    try {
+      await handle.writeFile(data);
+      // Without this the rename can reach the disk before the data, leaving an empty file after a power cut.
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+    renamed = true;
+  } finally {
+    if (!renamed) await unlink(temp).catch(() => undefined);
+  }
+  await fsyncDir(dir);
+}
+
+/** Pretty-printed JSON with a trailing newline, for state files people may read or diff. */
+export async function writeJsonAtomic(target: string, value: unknown): Promise<void> {
+  const text = JSON.stringify(value, null, 2) as string | undefined;
+  if (text === undefined) throw new Error(`Cannot write ${target}: the value (${typeof value}) has no JSON form`);
+  await writeFileAtomic(target, `${text}\n`);
+}
+
+/**
+ * Deletes temp files left in `dir` by killed writers. Only files older than `olderThanMs` go, so a
+ * write in flight in another process is left alone. Returns the paths removed.
+ */
+export async function cleanupTempFiles(dir: string, olderThanMs: number): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (error) {
+    if (isErrno(error, 'ENOENT')) return [];
+    throw error;
+  }
+  const cutoff = Date.now() - olderThanMs;
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!isTempFileName(name)) continue;
+    const path = join(dir, name);
+    try {
+      const info = await stat(path);
+      if (!info.isFile() || info.mtimeMs > cutoff) continue;
+      await unlink(path);
+      removed.push(path);
+    } catch (error) {
+      // Another cleaner or the writer itself got there first.
+      if (!isErrno(error, 'ENOENT')) throw error;
+    }
+  }
+  return removed;
+}
+
+export function isErrno(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
+}

@@ -1,0 +1,12 @@
+export { canonicalJson, CanonicalJsonError, sha256Hex } from './canonical-json.js';
+export { formatDigest, parseDigest, isDigest, isCacheKey, assertCacheKey } from './digest.js';
+export { writeFileAtomic, writeJsonAtomic, cleanupTempFiles, tempPathFor, isTempFileName, fsyncDir } from './atomic-write.js';
+export { ObjectStore } from './object-store.js';
+export type { StoredObject } from './object-store.js';
+export { InstanceRecords, INSTANCE_RECORD_FORMAT } from './instance-records.js';
+export type { InstanceRecord, RecordedOutput, MetricPoint, InspectResult, MissReason } from './instance-records.js';
+export { IncompleteMarkers } from './incomplete-markers.js';
+export type { IncompleteInfo } from './incomplete-markers.js';
+export { acquireLock, withLock, readLockOwner, isProcessAlive } from './file-lock.js';
+export type { AcquireOptions, LockOwner, Release } from './file-lock.js';
+export { WorkspaceLayout, STATE_DIR_NAME } from './workspace-layout.js';

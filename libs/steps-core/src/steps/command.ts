@@ -1,0 +1,206 @@
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+import type { OutputSpecs, StepContext, StepDefinition } from '@veriflow/step-api';
+import { isInside, listFiles, moveFile } from '../util/files.js';
+import { LineSplitter, TailLines } from '../util/tail-lines.js';
+import { CommandFailedError, STDERR_TAIL_LINES, quoteCommand } from './command-error.js';
+
+export interface CommandWith {
+  readonly run: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  readonly cwd?: string;
+  readonly outputs?: Readonly<Record<string, string>>;
+  readonly values?: string;
+  readonly stdin?: string;
+}
+
+/** Time a cancelled program gets between SIGTERM and SIGKILL, e.g. to save a checkpoint. */
+const KILL_GRACE_MS = 5_000;
+const EXIT_CODE = 'exit_code';
+
+type CommandOutputs = { readonly exit_code: { readonly kind: 'number' } };
+
+export const command: StepDefinition<CommandWith, CommandOutputs> = {
+  name: 'command',
+  version: '1',
+  description: 'Runs an external program (argv, no shell) and collects the files and values it writes.',
+  with: {
+    type: 'object',
+    properties: {
+      run: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Program and arguments, passed verbatim: no shell.' },
+      env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Added to the inherited environment; VERIFLOW_* are set by the step.' },
+      cwd: { type: 'string', description: 'Working directory, relative to the workflow directory (default: the workflow directory).' },
+      outputs: {
+        type: 'object',
+        additionalProperties: { type: 'string' },
+        propertyNames: { not: { const: EXIT_CODE } },
+        description: 'Artifact outputs: name → file the program writes, relative to $VERIFLOW_WORKDIR unless absolute.',
+      },
+      values: { type: 'string', description: 'A JSON object file the program writes (relative to $VERIFLOW_WORKDIR); its keys become value outputs.' },
+      stdin: { type: 'string', description: 'Text fed to the program on standard input (default: none).' },
+    },
+    required: ['run'],
+    additionalProperties: false,
+  },
+  // The runner may call this before validating `with`, so tolerate anything.
+  outputs: (withValue): OutputSpecs => {
+    const declared = typeof withValue?.outputs === 'object' && withValue.outputs !== null ? Object.keys(withValue.outputs) : [];
+    return { ...Object.fromEntries(declared.map((name) => [name, { kind: 'artifact' }])), [EXIT_CODE]: { kind: 'number' } };
+  },
+  async run(ctx) {
+    const { run: argv, outputs = {}, values } = ctx.with;
+    const [file, ...args] = argv;
+    if (file === undefined) throw new Error('command: `run` must name a program (argv array with at least one item)');
+    const cwd = resolve(process.env['VERIFLOW_WORKFLOW_DIR'] ?? ctx.workdir, ctx.with.cwd ?? '.');
+    if (!(await stat(cwd).catch(() => undefined))?.isDirectory()) {
+      throw new CommandFailedError(`could not start: working directory ${cwd} does not exist`, { argv });
+    }
+
+    ctx.log.debug(`$ ${quoteCommand(argv)} (in ${cwd})`);
+    const subprocess = execa(file, args, {
+      cwd,
+      env: {
+        ...process.env,
+        ...ctx.with.env,
+        VERIFLOW_WORKDIR: ctx.workdir,
+        VERIFLOW_SEED: String(ctx.seed),
+        VERIFLOW_INSTANCE: ctx.instance.name,
+      },
+      extendEnv: false,
+      cancelSignal: ctx.signal,
+      forceKillAfterDelay: KILL_GRACE_MS,
+      reject: false,
+      // Stream instead of buffering: a chatty training run would otherwise hit maxBuffer and be killed.
+      buffer: false,
+      ...(ctx.with.stdin === undefined ? { stdin: 'ignore' as const } : { input: ctx.with.stdin }),
+    });
+    const stdoutTail = follow(subprocess.stdout, (line) => ctx.log.info(line));
+    const stderrTail = follow(subprocess.stderr, (line) => ctx.log.warn(line));
+    const result = await subprocess;
+    const tails = { stderrTail: stderrTail.lines(), stdoutTail: stdoutTail.lines() };
+
+    if (result.failed) {
+      const details = { ...tails, argv, exitCode: result.exitCode, signal: result.signal, cause: result };
+      if (result.isCanceled) {
+        throw new CommandFailedError(`was cancelled${describeReason(ctx.signal.reason)}`, { ...details, cancelled: true });
+      }
+      if (result.signal !== undefined) {
+        const hint = result.signal === 'SIGKILL' ? ' (often the out-of-memory killer)' : '';
+        throw new CommandFailedError(`was killed by ${result.signal}${hint}`, details);
+      }
+      if (result.exitCode !== undefined) throw new CommandFailedError(`exited with code ${result.exitCode}`, details);
+      if (subprocess.pid === undefined) throw new CommandFailedError(`could not start: ${startHint(file, cwd, result)}`, details);
+      throw new CommandFailedError(`failed: ${String(result.originalMessage ?? result.shortMessage)}`, details);
+    }
+
+    const artifacts = await findOutputs(ctx, outputs, cwd, argv);
+    const valueOutputs = values === undefined ? {} : await readValues(ctx, values, Object.keys(outputs));
+    await collectOutputs(ctx, artifacts);
+    return { ...valueOutputs, exit_code: 0 };
+  },
+};
+
+/** Forwards a stream's lines as they arrive and remembers the last few. */
+function follow(stream: Readable | null, onLine: (line: string) => void): TailLines {
+  const tail = new TailLines(STDERR_TAIL_LINES);
+  if (stream === null) return tail;
+  const decoder = new StringDecoder('utf8');
+  const splitter = new LineSplitter((line) => {
+    tail.push(line);
+    onLine(line);
+  });
+  stream.on('data', (chunk: Buffer | string) => splitter.push(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
+  stream.on('end', () => {
+    splitter.push(decoder.end());
+    splitter.end();
+  });
+  return tail;
+}
+
+function describeReason(reason: unknown): string {
+  const text = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
+  return text === '' ? '' : ` (${text})`;
+}
+
+function startHint(file: string, cwd: string, result: { code?: unknown; originalMessage?: unknown }): string {
+  const code = typeof result.code === 'string' ? result.code : 'error';
+  const detail = `${code} (${String(result.originalMessage ?? '')})`;
+  if (code === 'ENOENT') {
+    return file.includes('/') || file.includes('\\')
+      ? `${detail}: ${resolve(cwd, file)} does not exist`
+      : `${detail}: is the program installed and on PATH?`;
+  }
+  if (code === 'EACCES') return `${detail}: is the file executable, or should \`run\` start with its interpreter?`;
+  return detail;
+}
+
+/** Resolves declared output files and fails with everything needed to fix a wrong path. */
+async function findOutputs(
+  ctx: StepContext<CommandWith>,
+  outputs: Readonly<Record<string, string>>,
+  cwd: string,
+  argv: readonly string[],
+): Promise<Array<[name: string, path: string]>> {
+  const resolved = Object.entries(outputs).map(([name, path]): [string, string] => [name, resolve(ctx.workdir, path)]);
+  const problems: string[] = [];
+  for (const [name, path] of resolved) {
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isFile()) continue;
+    if (info) {
+      problems.push(`  ${name}: ${path} is a directory, not a file (archive it first)`);
+      continue;
+    }
+    const relativePath = outputs[name] ?? '';
+    const strayCopy = isAbsolute(relativePath) ? undefined : resolve(cwd, relativePath);
+    const found = strayCopy !== undefined && strayCopy !== path && (await stat(strayCopy).catch(() => undefined))?.isFile();
+    problems.push(`  ${name}: ${path} is missing${found ? ` (but ${strayCopy} exists: relative outputs are read from $VERIFLOW_WORKDIR, not cwd)` : ''}`);
+  }
+  if (problems.length > 0) {
+    const { files, truncated } = await listFiles(ctx.workdir);
+    const listing = files.length === 0 ? '  (empty)' : files.map((f) => `  ${f}`).join('\n') + (truncated ? '\n  …' : '');
+    throw new Error(
+      `command ${quoteCommand(argv)} succeeded but ${problems.length} declared output(s) are not files:\n` +
+        `${problems.join('\n')}\nFiles in the work dir ${ctx.workdir}:\n${listing}`,
+    );
+  }
+  return resolved;
+}
+
+/** Moves scratch files into place; copies files the step does not own (outside the work dir, or declared twice). */
+async function collectOutputs(ctx: StepContext<CommandWith>, artifacts: Array<[string, string]>): Promise<void> {
+  const uses = new Map<string, number>();
+  for (const [, path] of artifacts) uses.set(path, (uses.get(path) ?? 0) + 1);
+  for (const [name, path] of artifacts) {
+    const target = ctx.outputPath(name);
+    await mkdir(dirname(target), { recursive: true });
+    if (isInside(ctx.workdir, path) && uses.get(path) === 1) await moveFile(path, target);
+    else await copyFile(path, target);
+  }
+}
+
+async function readValues(ctx: StepContext<CommandWith>, valuesPath: string, artifactNames: readonly string[]): Promise<Record<string, unknown>> {
+  const path = resolve(ctx.workdir, valuesPath);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new Error(`command: the values file ${path} was not written (\`values\` is resolved against $VERIFLOW_WORKDIR)`, { cause: error });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`command: the values file ${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`command: the values file ${path} must hold a JSON object whose keys become outputs`);
+  }
+  const clashes = Object.keys(parsed).filter((key) => key === EXIT_CODE || artifactNames.includes(key));
+  if (clashes.length > 0) {
+    throw new Error(`command: the values file ${path} reuses output name(s) ${clashes.join(', ')}; rename them`);
+  }
+  return parsed as Record<string, unknown>;
+}

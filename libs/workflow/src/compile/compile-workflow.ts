@@ -1,0 +1,190 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { WorkflowError } from '../diagnostics/diagnostic.js';
+import { expectedOneOf } from '../diagnostics/suggest.js';
+import type { ValueType } from '../expressions/index.js';
+import { typeOfValue } from '../expressions/index.js';
+import { checkInstanceWith } from '../expand/check-with.js';
+import { evaluateTemplate } from '../expand/evaluate-template.js';
+import { joinInstances } from '../expand/join-instances.js';
+import { expandMatrix } from '../expand/matrix.js';
+import type { Combination } from '../expand/matrix.js';
+import type { LoadedWorkflow } from '../spec/load-workflow.js';
+import type { StepSpec } from '../spec/workflow-spec.js';
+import { findCycle, topologicalOrder } from './cycles.js';
+import { stepDependencies } from './dependencies.js';
+import { typecheckStepExpressions } from './reference-types.js';
+import { scanStepExpressions } from './scan-expressions.js';
+import type { ScannedExpression } from './scan-expressions.js';
+import type { StepCatalog, StepKindInfo } from './step-catalog.js';
+import type { CompiledStep, DependencyMode, InstanceNode, WorkflowGraph } from './workflow-graph.js';
+
+export interface CompileOptions {
+  /** The environment steps will see (defaults to this process's). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+function unionOf(types: ValueType[]): ValueType {
+  const distinct = [...new Map(types.map((type) => [JSON.stringify(type), type])).values()];
+  return distinct.length === 1 ? distinct[0]! : { kind: 'union', options: distinct };
+}
+
+/** Fails with every diagnostic collected so far; later stages only run on values that reached their stage. */
+function stopIf(diagnostics: Diagnostic[]): void {
+  if (diagnostics.length > 0) throw new WorkflowError(diagnostics);
+}
+
+/**
+ * Validated spec → expanded, type-checked instance graph. Every mistake that can be found without running
+ * anything is found here and reported together, each at its position.
+ */
+export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, options: CompileOptions = {}): WorkflowGraph {
+  const { spec, doc } = loaded;
+  const env = Object.fromEntries(Object.entries({ ...(options.env ?? process.env), ...spec.env }).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const diagnostics: Diagnostic[] = [];
+  const stepsById = new Map(spec.steps.map((step) => [step.id, step]));
+  const kinds = new Map<string, StepKindInfo>();
+
+  for (const step of spec.steps) {
+    const kind = catalog.lookup(step.uses);
+    if (kind) kinds.set(step.uses, kind);
+    else {
+      diagnostics.push({
+        code: 'UNKNOWN_STEP_KIND',
+        span: doc.locate(['steps', step.id, 'uses']),
+        message: `unknown step kind "${step.uses}"`,
+        hint: `${expectedOneOf(step.uses, catalog.names())}. Step kinds from other libraries must be listed under plugins.`,
+      });
+    }
+  }
+
+  const scanned = new Map<string, ScannedExpression[]>();
+  const dependencies = new Map<string, Map<string, DependencyMode>>();
+  for (const step of spec.steps) {
+    const scan = scanStepExpressions(step, doc);
+    diagnostics.push(...scan.diagnostics);
+    scanned.set(step.id, scan.expressions);
+    const deps = stepDependencies(step, scan.expressions, { doc, steps: stepsById, kinds });
+    diagnostics.push(...deps.diagnostics);
+    dependencies.set(step.id, deps.dependencies);
+  }
+  stopIf(diagnostics);
+
+  const ids = spec.steps.map((step) => step.id);
+  const cycle = findCycle(ids, (id) => dependencies.get(id)!.keys());
+  if (cycle) {
+    stopIf([{ code: 'CYCLE', span: doc.locate(['steps', cycle[0]!], 'key'), message: `dependency cycle: ${cycle.join(' → ')}`, hint: 'Remove one of these references or needs.' }]);
+  }
+  const order = topologicalOrder(ids, (id) => dependencies.get(id)!.keys());
+
+  const compiled = new Map<string, CompiledStep>();
+  const coordinateTypes = new Map<string, Map<string, ValueType>>();
+  const combinationsOf = new Map<string, Combination[]>();
+  for (const id of order) {
+    const step = stepsById.get(id)!;
+    const own = ownCombinations(step, spec.params, env, doc, diagnostics);
+    combinationsOf.set(id, own);
+    const types = new Map<string, ValueType>();
+    for (const [upstream, mode] of dependencies.get(id)!) {
+      if (mode !== 'each') continue;
+      for (const [key, type] of coordinateTypes.get(upstream)!) types.set(key, type);
+    }
+    const ownKeys = [...new Set(own.flatMap((combo) => Object.keys(combo)))];
+    for (const key of ownKeys) {
+      if (types.has(key)) {
+        diagnostics.push({
+          code: 'MATRIX_CONFLICT',
+          span: doc.locate(['steps', id, 'matrix', key], 'key'),
+          message: `matrix key "${key}" is already set by an upstream step this one reads`,
+          hint: `Rename it, or drop it and use the inherited matrix.${key}.`,
+        });
+      }
+      types.set(key, unionOf(own.filter((combo) => key in combo).map((combo) => typeOfValue(combo[key]))));
+    }
+    coordinateTypes.set(id, types);
+    const expressions = scanned.get(id)!;
+    diagnostics.push(
+      ...typecheckStepExpressions(step, expressions, {
+        doc,
+        params: spec.params,
+        coordinateTypes: types,
+        steps: stepsById,
+        kinds,
+        coordinateTypesOf: (stepId) => coordinateTypes.get(stepId) ?? new Map(),
+      }),
+    );
+    compiled.set(id, { spec: step, kind: kinds.get(step.uses)!, dependencies: dependencies.get(id)!, expressions, coordinateKeys: [...types.keys()].sort() });
+  }
+  stopIf(diagnostics);
+
+  const instancesByStep = new Map<string, InstanceNode[]>();
+  const instances: InstanceNode[] = [];
+  const byName = new Map<string, InstanceNode>();
+  for (const id of order) {
+    const step = compiled.get(id)!;
+    const joined = joinInstances(step, combinationsOf.get(id)!, (upstream) => instancesByStep.get(upstream)!);
+    if (joined.length === 0) {
+      diagnostics.push({
+        code: 'EMPTY_MATRIX',
+        span: doc.locate(['steps', id], 'key'),
+        message: `step "${id}" has no instance: the steps it reads agree on no matrix values`,
+        hint: 'Check that the upstream matrices share values for their common keys.',
+      });
+    }
+    for (const instance of joined) {
+      if (byName.has(instance.name)) {
+        diagnostics.push({ code: 'MATRIX_CONFLICT', span: doc.locate(['steps', id], 'key'), message: `two instances are both named ${instance.name}`, hint: 'Make the matrix values distinct.' });
+        continue;
+      }
+      byName.set(instance.name, instance);
+      instances.push(instance);
+    }
+    instancesByStep.set(id, joined);
+  }
+  stopIf(diagnostics);
+
+  const graph: WorkflowGraph = { spec, steps: order.map((id) => compiled.get(id)!), instances, byName };
+  const seen = new Set<string>();
+  for (const instance of instances) {
+    for (const problem of checkInstanceWith(graph, instance, doc, { ...env, ...instance.step.spec.env })) {
+      const key = `${problem.span.start.offset}:${problem.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      diagnostics.push(instance.step.spec.matrix || instance.upstream.length ? { ...problem, message: `${problem.message} (in ${instance.name})` } : problem);
+    }
+  }
+  stopIf(diagnostics);
+  return graph;
+}
+
+/** The step's own matrix combinations ([{}] without a matrix); axis expressions are evaluated over params. */
+function ownCombinations(step: StepSpec, params: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string>>, doc: LoadedWorkflow['doc'], diagnostics: Diagnostic[]): Combination[] {
+  if (!step.matrix) return [{}];
+  const axes: Record<string, unknown[]> = {};
+  for (const [axis, values] of Object.entries(step.matrix.axes)) {
+    if (Array.isArray(values)) {
+      axes[axis] = values;
+      continue;
+    }
+    const path = ['steps', step.id, 'matrix', axis];
+    try {
+      const value = evaluateTemplate(values, (ref) => {
+        const [root, ...rest] = ref;
+        if (root === 'env') return env[String(rest[0])] ?? '';
+        if (root === 'seed') return 0;
+        return rest.reduce<unknown>((current, key) => (current as Record<string | number, unknown>)?.[key], params);
+      });
+      if (!Array.isArray(value) || value.length === 0) {
+        diagnostics.push({ code: 'EMPTY_MATRIX', span: doc.locate(path), message: `matrix axis "${axis}" must be a non-empty list, but its expression gives ${JSON.stringify(value)}`, hint: 'Make the param a list with at least one value.' });
+        continue;
+      }
+      axes[axis] = value;
+    } catch (error) {
+      diagnostics.push({ code: 'EXPR_TYPE', span: doc.locate(path), message: `matrix axis "${axis}": ${(error as Error).message}` });
+    }
+  }
+  const { combinations, problems } = expandMatrix({ axes, include: step.matrix.include, exclude: step.matrix.exclude });
+  for (const problem of problems) {
+    diagnostics.push({ code: problem.code, span: doc.locate(['steps', step.id, 'matrix', ...problem.path]), message: problem.message, ...(problem.hint ? { hint: problem.hint } : {}) });
+  }
+  return combinations;
+}

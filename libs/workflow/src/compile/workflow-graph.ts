@@ -1,0 +1,39 @@
+import type { WorkflowSpec, StepSpec } from '../spec/workflow-spec.js';
+import type { StepKindInfo } from './step-catalog.js';
+import type { ScannedExpression } from './scan-expressions.js';
+
+/** How a step consumes another: once per upstream instance, or all compatible instances at once (fan-in). */
+export type DependencyMode = 'each' | 'all';
+
+export interface CompiledStep {
+  readonly spec: StepSpec;
+  readonly kind: StepKindInfo;
+  /** Upstream step id → how it is consumed. */
+  readonly dependencies: ReadonlyMap<string, DependencyMode>;
+  readonly expressions: readonly ScannedExpression[];
+  /** Matrix keys an instance of this step carries: its own and those inherited from `each` dependencies. */
+  readonly coordinateKeys: readonly string[];
+}
+
+/** One runnable unit: a step at one point of its (inherited) matrix. */
+export interface InstanceNode {
+  /** Stable: `train[p=0.3,verifier=oracle]`, or the step id when there is no matrix. */
+  readonly name: string;
+  readonly step: CompiledStep;
+  readonly coordinates: Readonly<Record<string, unknown>>;
+  /** Upstream step id → the one instance consumed (for `each` dependencies). */
+  readonly each: Readonly<Record<string, string>>;
+  /** Upstream step id → every compatible instance (for fan-in and `needs`). */
+  readonly all: Readonly<Record<string, readonly string[]>>;
+  /** Every upstream instance name, deduplicated. */
+  readonly upstream: readonly string[];
+}
+
+export interface WorkflowGraph {
+  readonly spec: WorkflowSpec;
+  /** Topological order, ties broken by file order. */
+  readonly steps: readonly CompiledStep[];
+  /** Topological order. */
+  readonly instances: readonly InstanceNode[];
+  readonly byName: ReadonlyMap<string, InstanceNode>;
+}

@@ -1,0 +1,80 @@
+import { isDeepStrictEqual } from 'node:util';
+
+export type Combination = Readonly<Record<string, unknown>>;
+
+/** A matrix problem, at the path (under the step's `matrix`) that causes it. */
+export interface MatrixProblem {
+  readonly code: 'EMPTY_MATRIX' | 'MATRIX_CONFLICT' | 'UNKNOWN_MATRIX_KEY';
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly hint?: string;
+}
+
+export interface MatrixInput {
+  readonly axes: Readonly<Record<string, readonly unknown[]>>;
+  readonly include: readonly Combination[];
+  readonly exclude: readonly Combination[];
+}
+
+function cartesian(axes: Readonly<Record<string, readonly unknown[]>>): Record<string, unknown>[] {
+  let combos: Record<string, unknown>[] = [{}];
+  for (const [axis, values] of Object.entries(axes)) {
+    combos = combos.flatMap((combo) => values.map((value) => ({ ...combo, [axis]: value })));
+  }
+  return combos;
+}
+
+const matches = (combo: Combination, entry: Combination, keys: readonly string[]): boolean =>
+  keys.every((key) => key in combo && isDeepStrictEqual(combo[key], entry[key]));
+
+/**
+ * Combinations of a step's own matrix with GitHub Actions semantics: the product of the axes, minus every
+ * `exclude` entry, then each `include` entry extends the combinations it agrees with on the axes, or is added
+ * as a combination of its own when it agrees with none. Contradictions are problems, not silent no-ops.
+ */
+export function expandMatrix(matrix: MatrixInput): { combinations: Combination[]; problems: MatrixProblem[] } {
+  const problems: MatrixProblem[] = [];
+  const axisNames = Object.keys(matrix.axes);
+  let combos = cartesian(matrix.axes);
+
+  matrix.exclude.forEach((entry, index) => {
+    const keys = Object.keys(entry);
+    const unknown = keys.filter((key) => !axisNames.includes(key));
+    if (unknown.length > 0) {
+      problems.push({
+        code: 'UNKNOWN_MATRIX_KEY',
+        path: ['exclude', index, unknown[0]!],
+        message: `exclude names "${unknown[0]}", which is not a matrix axis`,
+        hint: `Axes are ${axisNames.join(', ')}.`,
+      });
+      return;
+    }
+    const before = combos.length;
+    combos = combos.filter((combo) => !matches(combo, entry, keys));
+    if (combos.length === before) {
+      problems.push({ code: 'MATRIX_CONFLICT', path: ['exclude', index], message: 'this exclude entry matches no combination', hint: 'Check its values against the axes, or remove it.' });
+    }
+  });
+
+  for (const entry of matrix.include) {
+    const axisKeys = Object.keys(entry).filter((key) => axisNames.includes(key));
+    const extraKeys = Object.keys(entry).filter((key) => !axisNames.includes(key));
+    const targets = axisKeys.length === 0 && axisNames.length > 0 ? combos : combos.filter((combo) => matches(combo, entry, axisKeys));
+    if (targets.length > 0 && extraKeys.length > 0) {
+      for (const combo of targets) for (const key of extraKeys) combo[key] = entry[key];
+    } else if (targets.length === 0) {
+      combos.push({ ...entry });
+    }
+  }
+
+  if (combos.length === 0) {
+    problems.push({ code: 'EMPTY_MATRIX', path: [], message: 'the matrix has no combination left', hint: 'Every combination was excluded; remove an exclude entry or add values.' });
+  }
+  combos.forEach((combo, index) => {
+    const twin = combos.findIndex((other) => isDeepStrictEqual(other, combo));
+    if (twin < index) {
+      problems.push({ code: 'MATRIX_CONFLICT', path: [], message: `the matrix yields the combination ${JSON.stringify(combo)} twice`, hint: 'Remove the duplicate value or include entry.' });
+    }
+  });
+  return { combinations: combos, problems };
+}

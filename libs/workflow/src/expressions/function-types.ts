@@ -1,0 +1,90 @@
+import type { CallExpr, Expr } from './ast.js';
+import { maxPlaceholder, parseFormatString } from './format-string.js';
+import { ANY, BOOLEAN, NUMBER, STRING, arrayOf, formatType, isAssignable, optionsOf, typeOfValue, typesOverlap } from './types.js';
+import type { ValueType } from './types.js';
+
+export type Report = (node: Expr, message: string) => void;
+
+const NUMBER_OR_STRING_OR_BOOLEAN: ValueType = { kind: 'union', options: [NUMBER, STRING, BOOLEAN] };
+
+/** Checks the argument types of a built-in call and returns its result type. */
+export function typeOfCall(call: CallExpr, argTypes: readonly ValueType[], report: Report): ValueType {
+  const { name, args } = call;
+  const type = (i: number): ValueType => argTypes[i] ?? ANY;
+  const node = (i: number): Expr => args[i] ?? call;
+  const require = (i: number, expected: ValueType, what: string): boolean => {
+    if (isAssignable(type(i), expected)) return true;
+    report(node(i), `argument ${i + 1} of ${name}() must be ${what}, found ${formatType(type(i))}`);
+    return false;
+  };
+  // Each option must be one of the accepted kinds; `any` always passes.
+  const requireKinds = (i: number, kinds: readonly ValueType['kind'][], what: string): boolean => {
+    const t = type(i);
+    if (t.kind === 'any' || optionsOf(t).every((option) => kinds.includes(option.kind))) return true;
+    report(node(i), `argument ${i + 1} of ${name}() must be ${what}, found ${formatType(t)}`);
+    return false;
+  };
+
+  switch (name) {
+    case 'format': {
+      require(0, STRING, 'a string');
+      const fmt = args[0];
+      if (fmt?.kind === 'literal' && typeof fmt.value === 'string') {
+        const parsed = parseFormatString(fmt.value);
+        if ('error' in parsed) report(fmt, parsed.error);
+        else if (maxPlaceholder(parsed.pieces) >= args.length - 1) {
+          report(fmt, `format string uses {${maxPlaceholder(parsed.pieces)}} but only ${args.length - 1} argument(s) follow it`);
+        }
+      }
+      return STRING;
+    }
+    case 'contains': {
+      if (!requireKinds(0, ['string', 'array'], 'an array or a string')) return BOOLEAN;
+      const haystack = type(0);
+      if (haystack.kind === 'string') require(1, STRING, 'a string when searching in a string');
+      else if (haystack.kind === 'array' && !typesOverlap(haystack.element, type(1))) {
+        report(node(1), `contains() can never find ${formatType(type(1))} in ${formatType(haystack)}`);
+      }
+      return BOOLEAN;
+    }
+    case 'startsWith':
+    case 'endsWith':
+      require(0, STRING, 'a string');
+      require(1, STRING, 'a string');
+      return BOOLEAN;
+    case 'join':
+      require(0, arrayOf(ANY), 'an array');
+      if (args.length > 1) require(1, STRING, 'a string');
+      return STRING;
+    case 'toJSON':
+      return STRING;
+    case 'fromJSON': {
+      if (!require(0, STRING, 'a string')) return ANY;
+      const text = args[0];
+      if (text?.kind !== 'literal' || typeof text.value !== 'string') return ANY;
+      try {
+        return typeOfValue(JSON.parse(text.value));
+      } catch (error) {
+        report(text, `argument 1 of fromJSON() is not valid JSON: ${(error as Error).message}`);
+        return ANY;
+      }
+    }
+    case 'len':
+      requireKinds(0, ['string', 'array', 'object'], 'a string, an array or an object');
+      return NUMBER;
+    case 'min':
+    case 'max':
+      if (args.length === 1 && type(0).kind === 'array') require(0, arrayOf(NUMBER), 'an array of numbers');
+      else args.forEach((_, i) => require(i, NUMBER, 'a number'));
+      return NUMBER;
+    case 'round':
+      require(0, NUMBER, 'a number');
+      if (args.length > 1) require(1, NUMBER, 'a number');
+      return NUMBER;
+    case 'str':
+      return STRING;
+    case 'num':
+      require(0, NUMBER_OR_STRING_OR_BOOLEAN, 'a number, a string or a boolean');
+      return NUMBER;
+  }
+}

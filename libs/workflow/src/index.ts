@@ -1,0 +1,17 @@
+export type { Diagnostic, DiagnosticCode, SourcePosition, SourceSpan } from './diagnostics/diagnostic.js';
+export { WorkflowError, formatDiagnostic, formatDiagnosticPretty, sortDiagnostics } from './diagnostics/diagnostic.js';
+export { closest, expectedOneOf } from './diagnostics/suggest.js';
+export { loadWorkflow } from './spec/load-workflow.js';
+export type { LoadedWorkflow } from './spec/load-workflow.js';
+export { applyOverrides } from './spec/apply-overrides.js';
+export { workflowSchema } from './spec/workflow-schema.js';
+export type { WorkflowSpec, StepSpec, MatrixSpec } from './spec/workflow-spec.js';
+export { compileWorkflow } from './compile/compile-workflow.js';
+export type { CompileOptions } from './compile/compile-workflow.js';
+export type { StepCatalog, StepKindInfo, OutputKind } from './compile/step-catalog.js';
+export type { WorkflowGraph, CompiledStep, InstanceNode, DependencyMode } from './compile/workflow-graph.js';
+export { evaluateTemplate, evaluateCondition } from './expand/evaluate-template.js';
+export type { Lookup } from './expand/evaluate-template.js';
+export { instanceLookup } from './expand/instance-scope.js';
+export type { OutputSource } from './expand/instance-scope.js';
+export { instanceName, formatCoordinate } from './expand/instance-name.js';

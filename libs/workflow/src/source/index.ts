@@ -1,0 +1,2 @@
+export { parseWorkflowSource } from './source-document.js';
+export type { JsonPath, SourceDocument } from './source-document.js';

@@ -1,0 +1,69 @@
+import { WorkflowError } from '../diagnostics/diagnostic.js';
+import { parseWorkflowSource } from '../source/index.js';
+import type { SourceDocument } from '../source/index.js';
+import { validateAgainstSchema } from '../validation/index.js';
+import { durationToMs } from './duration.js';
+import { workflowSchema } from './workflow-schema.js';
+import type { MatrixSpec, StepSpec, WorkflowSpec } from './workflow-spec.js';
+
+export interface LoadedWorkflow {
+  readonly spec: WorkflowSpec;
+  readonly doc: SourceDocument;
+}
+
+type Raw = Record<string, unknown>;
+
+/** Workflow text → validated spec with defaults. Throws WorkflowError with every problem found. */
+export function loadWorkflow(text: string, file: string): LoadedWorkflow {
+  const doc = parseWorkflowSource(text, file);
+  if (doc.diagnostics.length > 0) throw new WorkflowError(doc.diagnostics);
+  const problems = validateAgainstSchema(workflowSchema, doc.value, { doc, basePath: [] });
+  if (problems.length > 0) throw new WorkflowError(problems);
+  return { spec: toSpec(doc.value as Raw, file), doc };
+}
+
+function toSpec(raw: Raw, file: string): WorkflowSpec {
+  const steps = Object.entries(raw.steps as Record<string, Raw>).map(([id, step]) => toStepSpec(id, step));
+  return {
+    file,
+    name: raw.name as string,
+    description: (raw.description as string | undefined) ?? '',
+    seed: (raw.seed as number | undefined) ?? 0,
+    params: (raw.params as Raw | undefined) ?? {},
+    env: (raw.env as Record<string, string> | undefined) ?? {},
+    plugins: (raw.plugins as string[] | undefined) ?? [],
+    steps,
+  };
+}
+
+function toStepSpec(id: string, raw: Raw): StepSpec {
+  const resources = (raw.resources as Raw | undefined) ?? {};
+  const needs = raw.needs === undefined ? [] : typeof raw.needs === 'string' ? [raw.needs] : (raw.needs as string[]);
+  return {
+    id,
+    uses: raw.uses as string,
+    description: (raw.description as string | undefined) ?? '',
+    with: (raw.with as Raw | undefined) ?? {},
+    needs,
+    matrix: raw.matrix === undefined ? undefined : toMatrixSpec(raw.matrix as Raw),
+    retries: (raw.retries as number | undefined) ?? 0,
+    timeoutMs: raw.timeout === undefined ? undefined : durationToMs(raw.timeout as number | string),
+    resources: {
+      cpus: (resources.cpus as number | undefined) ?? 1,
+      gpu: (resources.gpu as number | undefined) ?? 0,
+      memoryMb: resources.memory_mb as number | undefined,
+    },
+    if: (raw.if as boolean | string | undefined) ?? true,
+    continueOnError: (raw['continue-on-error'] as boolean | undefined) ?? false,
+    env: (raw.env as Record<string, string> | undefined) ?? {},
+  };
+}
+
+function toMatrixSpec(raw: Raw): MatrixSpec {
+  const { include, exclude, ...axes } = raw;
+  return {
+    axes: axes as Record<string, unknown[] | string>,
+    include: (include as Raw[] | undefined) ?? [],
+    exclude: (exclude as Raw[] | undefined) ?? [],
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * The shape of a workflow file. Published as schemas/workflow.schema.json so editors autocomplete;
+ * `additionalProperties: false` everywhere so a typo is an error, not a silently ignored key.
+ */
+const duration = {
+  description: 'Seconds as a number, or a duration such as "90s", "5m", "1h", "250ms".',
+  anyOf: [
+    { type: 'number', exclusiveMinimum: 0 },
+    { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$' },
+  ],
+} as const;
+
+const expression = { type: 'string', pattern: '^\\s*\\$\\{\\{.*\\}\\}\\s*$' } as const;
+
+const resources = {
+  type: 'object',
+  description: 'What one instance needs; the scheduler never runs more than the machine (or --cpus/--gpus) allows.',
+  additionalProperties: false,
+  properties: {
+    cpus: { type: 'number', exclusiveMinimum: 0, description: 'CPU cores (default 1).' },
+    gpu: { type: 'integer', minimum: 0, description: 'GPUs (default 0).' },
+    memory_mb: { type: 'integer', minimum: 1, description: 'Memory in MiB.' },
+  },
+} as const;
+
+const matrix = {
+  type: 'object',
+  description: 'Run the step once per combination of these values (GitHub Actions semantics for include/exclude).',
+  minProperties: 1,
+  properties: {
+    include: { type: 'array', items: { type: 'object', minProperties: 1 }, description: 'Extra combinations, or extra keys for matching ones.' },
+    exclude: { type: 'array', items: { type: 'object', minProperties: 1 }, description: 'Combinations to drop.' },
+  },
+  propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
+  additionalProperties: {
+    anyOf: [{ type: 'array', minItems: 1 }, expression],
+    description: 'A list of values, or an expression over params that yields one.',
+  },
+} as const;
+
+const step = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['uses'],
+  properties: {
+    uses: { type: 'string', minLength: 1, description: 'A registered step kind, e.g. gaussian/train, or command.' },
+    description: { type: 'string' },
+    with: { type: 'object', description: "Inputs of the step, checked against the step kind's JSON Schema." },
+    needs: {
+      description: 'Steps that must finish first (references in with/if add dependencies on their own).',
+      anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, uniqueItems: true }],
+    },
+    matrix,
+    retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Extra attempts after a failure (default 0).' },
+    timeout: duration,
+    resources,
+    if: { description: 'Run only when this is true; skipped otherwise.', anyOf: [{ type: 'boolean' }, { type: 'string' }] },
+    'continue-on-error': { type: 'boolean', description: 'A failure of this step does not fail the run (its dependents are skipped).' },
+    env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Environment for this step (visible as env.NAME).' },
+  },
+} as const;
+
+export const workflowSchema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://veriflow.dev/schemas/workflow.schema.json',
+  title: 'veriflow workflow',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'steps'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Identifies the workflow in the cache, lock file and tracking.' },
+    description: { type: 'string' },
+    seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Every instance derives its seed from this and its name (default 0).' },
+    params: { type: 'object', description: 'Workflow parameters, referenced as params.NAME and overridable with --set NAME=VALUE.' },
+    env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Environment for every step (visible as env.NAME).' },
+    plugins: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      description: 'Modules that export step kinds: paths relative to this file, or npm package names.',
+    },
+    steps: {
+      type: 'object',
+      minProperties: 1,
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
+      additionalProperties: step,
+    },
+  },
+} as const;

@@ -1,0 +1,35 @@
+/** A workflow after schema validation, with defaults applied. Expressions are still unevaluated strings. */
+export interface WorkflowSpec {
+  readonly file: string;
+  readonly name: string;
+  readonly description: string;
+  readonly seed: number;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly env: Readonly<Record<string, string>>;
+  readonly plugins: readonly string[];
+  /** In file order. */
+  readonly steps: readonly StepSpec[];
+}
+
+export interface StepSpec {
+  readonly id: string;
+  readonly uses: string;
+  readonly description: string;
+  readonly with: Readonly<Record<string, unknown>>;
+  readonly needs: readonly string[];
+  readonly matrix: MatrixSpec | undefined;
+  readonly retries: number;
+  readonly timeoutMs: number | undefined;
+  readonly resources: { readonly cpus: number; readonly gpu: number; readonly memoryMb: number | undefined };
+  /** `true` when absent; a string is an expression (with or without `${{ }}`). */
+  readonly if: boolean | string;
+  readonly continueOnError: boolean;
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface MatrixSpec {
+  /** Axis name → values, or an expression string yielding the values. */
+  readonly axes: Readonly<Record<string, readonly unknown[] | string>>;
+  readonly include: readonly Readonly<Record<string, unknown>>[];
+  readonly exclude: readonly Readonly<Record<string, unknown>>[];
+}

@@ -1,0 +1,2 @@
+export { validateAgainstSchema } from './validate.js';
+export type { SchemaTarget } from './validate.js';

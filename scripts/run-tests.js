@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// Runs every compiled test file with node's built-in runner. Node 20 has no glob support in --test,
+// so the files are collected here. `--unit` leaves out the end-to-end tests in test/; `--dir D`
+// runs only the tests of one project (used by the per-project Nx `test` targets).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const dirFlag = args.indexOf('--dir');
+const unitOnly = args.includes('--unit');
+
+function testFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : testFiles(path);
+    return name.endsWith('.test.js') ? [path] : [];
+  });
+}
+
+const projects =
+  dirFlag >= 0
+    ? [resolve(process.cwd(), args[dirFlag + 1] ?? '.')]
+    : ['libs', 'apps'].flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name))).concat(unitOnly ? [] : [join(root, 'test')]);
+
+const files = projects.flatMap((project) => testFiles(join(project, 'dist'))).sort();
+if (files.length === 0) {
+  console.error('no compiled test files found; run `npm run build` first');
+  process.exit(1);
+}
+const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', cwd: root });
+process.exit(result.status ?? 1);
