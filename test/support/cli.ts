@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The built CLI, run exactly as a user runs it. */
-export const CLI = resolve(import.meta.dirname, '..', '..', 'apps', 'cli', 'dist', 'main.js');
+export const CLI = resolve(import.meta.dirname, '..', '..', '..', 'apps', 'cli', 'dist', 'main.js');
 
 export interface CliResult {
   readonly code: number | null;

@@ -31,6 +31,10 @@ export interface StepContext<W> {
   /** Aborted on Ctrl-C, timeout or fail-fast; long loops should check it and throw `signal.reason`. */
   readonly signal: AbortSignal;
   readonly resources: Required<Pick<Resources, 'cpus' | 'gpu'>>;
+  /** The instance's environment: the runner's, then the workflow's and the step's `env`. Use it instead of process.env. */
+  readonly env: Readonly<Record<string, string>>;
+  /** The directory holding the workflow file; relative paths a user writes are relative to it. */
+  readonly workflowDir: string;
   /** A scratch directory that is deleted after the instance ends. */
   readonly workdir: string;
   /** Where to write the artifact output `name`; the file must exist when `run` resolves. */

@@ -35,6 +35,6 @@ export async function openWorkflow(file: string, overrides: readonly string[]): 
   const withOverrides = { ...loaded, spec: applyOverrides(loaded.spec, overrides) };
   const registry = builtinRegistry();
   await loadPlugins(withOverrides, dirname(path), registry);
-  const graph = compileWorkflow(withOverrides, catalogOf(registry));
+  const graph = compileWorkflow(withOverrides, catalogOf(registry), { workflowDir: dirname(path) });
   return { path, directory: dirname(path), text, loaded: withOverrides, graph, registry };
 }

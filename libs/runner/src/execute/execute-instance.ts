@@ -19,6 +19,7 @@ export interface ExecuteRequest {
   readonly resolved: ResolvedInstance;
   readonly objects: ObjectStore;
   readonly stagingRoot: string;
+  readonly workflowDir: string;
   readonly runId: string;
   readonly signal: AbortSignal;
   readonly sinks: ContextSinks;
@@ -107,6 +108,8 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
             signal,
             cpus: spec.resources.cpus,
             gpu: spec.resources.gpu,
+            env: resolved.env,
+            workflowDir: request.workflowDir,
             workdir,
             outputsDir,
             metrics,

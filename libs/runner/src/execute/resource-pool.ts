@@ -10,14 +10,14 @@ export interface Capacity {
 }
 
 /**
- * Job slots, CPU cores and GPUs shared by running instances. Waiters are served first-come-first-served
- * among those that fit, so a GPU job does not block CPU jobs behind it.
+ * Job slots, CPU cores and GPUs shared by running instances. Waiters are served in priority order (the
+ * plan's order, so runs are reproducible) among those that fit, so a GPU job does not block CPU jobs behind it.
  */
 export class ResourcePool {
   #jobs: number;
   #cpus: number;
   #gpus: number;
-  readonly #waiters: { request: ResourceRequest; grant: () => void }[] = [];
+  readonly #waiters: { request: ResourceRequest; priority: number; grant: () => void }[] = [];
 
   constructor(readonly capacity: Capacity) {
     this.#jobs = capacity.jobs;
@@ -32,9 +32,12 @@ export class ResourcePool {
     return undefined;
   }
 
-  acquire(request: ResourceRequest): Promise<() => void> {
+  /** Resolves with a release function once the request fits; lower `priority` is served first among waiters. */
+  acquire(request: ResourceRequest, priority = 0): Promise<() => void> {
     return new Promise((resolve) => {
-      this.#waiters.push({ request, grant: () => resolve(this.#releaser(request)) });
+      const waiter = { request, priority, grant: () => resolve(this.#releaser(request)) };
+      const at = this.#waiters.findIndex((other) => other.priority > priority);
+      this.#waiters.splice(at < 0 ? this.#waiters.length : at, 0, waiter);
       this.#dispatch();
     });
   }

@@ -24,6 +24,8 @@ import type { Selection } from './selection.js';
 export interface RunRequest {
   readonly workspace: Workspace;
   readonly graph: WorkflowGraph;
+  /** Where the workflow file is: steps resolve the user's relative paths against it. */
+  readonly workflowDir: string;
   readonly registry: StepRegistry;
   readonly runId: string;
   readonly capacity: Capacity;
@@ -57,6 +59,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   await mkdir(logsDir, { recursive: true });
 
   const pool = new ResourcePool(request.capacity);
+  const order = new Map(instances.map((instance, index) => [instance.name, index]));
   const decisionContext: DecisionContext = {
     graph,
     env: request.env,
@@ -96,7 +99,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
     const definition = request.registry.get(spec.uses)!;
     const impossible = pool.impossible({ cpus: spec.resources.cpus, gpu: spec.resources.gpu });
     if (impossible) return finish(instance, 'failed', decision.reason, { error: `${instance.name} ${impossible}`, tolerated: spec.continueOnError });
-    const release = await pool.acquire({ cpus: spec.resources.cpus, gpu: spec.resources.gpu });
+    const release = await pool.acquire({ cpus: spec.resources.cpus, gpu: spec.resources.gpu }, order.get(instance.name));
     let unlock: (() => Promise<void>) | undefined;
     const log = openInstanceLog(join(logsDir, logFileName(instance.name)));
     const began = Date.now();
@@ -119,6 +122,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
         resolved: decision.resolved,
         objects: workspace.objects,
         stagingRoot: join(workspace.layout.tmp, request.runId),
+        workflowDir: request.workflowDir,
         runId: request.runId,
         signal: request.signal,
         onAttempt: (attempt) => {

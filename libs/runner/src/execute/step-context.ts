@@ -19,6 +19,8 @@ export interface ContextParts {
   readonly signal: AbortSignal;
   readonly cpus: number;
   readonly gpu: number;
+  readonly env: Readonly<Record<string, string>>;
+  readonly workflowDir: string;
   readonly workdir: string;
   readonly outputsDir: string;
   readonly metrics: Map<string, MetricPoint[]>;
@@ -38,6 +40,8 @@ export function createStepContext(parts: ContextParts): StepContext<unknown> {
     rng: createRng(parts.seed),
     signal: parts.signal,
     resources: { cpus: parts.cpus, gpu: parts.gpu },
+    env: parts.env,
+    workflowDir: parts.workflowDir,
     workdir: parts.workdir,
     log: {
       info: (message) => parts.sinks.log('info', message),

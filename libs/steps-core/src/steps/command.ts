@@ -9,7 +9,8 @@ import { LineSplitter, TailLines } from '../util/tail-lines.js';
 import { CommandFailedError, STDERR_TAIL_LINES, quoteCommand } from './command-error.js';
 
 export interface CommandWith {
-  readonly run: readonly string[];
+  /** Numbers and booleans are passed as their text, so `${{ matrix.p }}` needs no quoting. */
+  readonly run: readonly (string | number | boolean)[];
   readonly env?: Readonly<Record<string, string>>;
   readonly cwd?: string;
   readonly outputs?: Readonly<Record<string, string>>;
@@ -30,9 +31,14 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
   with: {
     type: 'object',
     properties: {
-      run: { type: 'array', items: { type: 'string' }, minItems: 1, description: 'Program and arguments, passed verbatim: no shell.' },
+      run: {
+        type: 'array',
+        items: { type: ['string', 'number', 'boolean'] },
+        minItems: 1,
+        description: 'Program and arguments, passed verbatim: no shell. Numbers and booleans are passed as text.',
+      },
       env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Added to the inherited environment; VERIFLOW_* are set by the step.' },
-      cwd: { type: 'string', description: 'Working directory, relative to the workflow directory (default: the workflow directory).' },
+      cwd: { type: 'string', description: 'Working directory, relative to the folder of the workflow file (default: a scratch directory of the instance, where relative outputs are read). Refer to scripts as ${{ workflow.dir }}/train.py.' },
       outputs: {
         type: 'object',
         additionalProperties: { type: 'string' },
@@ -51,10 +57,12 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
     return { ...Object.fromEntries(declared.map((name) => [name, { kind: 'artifact' }])), [EXIT_CODE]: { kind: 'number' } };
   },
   async run(ctx) {
-    const { run: argv, outputs = {}, values } = ctx.with;
+    const { outputs = {}, values } = ctx.with;
+    const argv = ctx.with.run.map(String);
     const [file, ...args] = argv;
     if (file === undefined) throw new Error('command: `run` must name a program (argv array with at least one item)');
-    const cwd = resolve(process.env['VERIFLOW_WORKFLOW_DIR'] ?? ctx.workdir, ctx.with.cwd ?? '.');
+    // By default a program runs in its own scratch directory, so instances never overwrite each other's files.
+    const cwd = ctx.with.cwd === undefined ? ctx.workdir : resolve(ctx.workflowDir, ctx.with.cwd);
     if (!(await stat(cwd).catch(() => undefined))?.isDirectory()) {
       throw new CommandFailedError(`could not start: working directory ${cwd} does not exist`, { argv });
     }
@@ -63,9 +71,10 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
     const subprocess = execa(file, args, {
       cwd,
       env: {
-        ...process.env,
+        ...ctx.env,
         ...ctx.with.env,
         VERIFLOW_WORKDIR: ctx.workdir,
+        VERIFLOW_WORKFLOW_DIR: ctx.workflowDir,
         VERIFLOW_SEED: String(ctx.seed),
         VERIFLOW_INSTANCE: ctx.instance.name,
       },

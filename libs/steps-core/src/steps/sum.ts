@@ -24,6 +24,7 @@ export const sum = defineStep({
     report: { kind: 'artifact', description: 'JSON: { values, total }.' },
   },
 }).run(async (ctx) => {
+  // The runner fills schema defaults; the `= 0` only guards direct calls.
   const { values, delay_ms: delayMs = 0 } = ctx.with;
   if (delayMs > 0) await sleep(delayMs, ctx.signal);
   ctx.signal.throwIfAborted();

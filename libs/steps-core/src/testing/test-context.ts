@@ -19,6 +19,10 @@ export interface TestContextOptions<W> {
   readonly with: W;
   readonly seed?: number;
   readonly instance?: Partial<InstanceIdentity>;
+  /** The instance environment (default: this process's). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Default: the work directory. */
+  readonly workflowDir?: string;
 }
 
 /** A real `StepContext` on temporary directories, recording what the step reports so tests can assert on it. */
@@ -72,6 +76,8 @@ export async function createTestContext<W>(options: TestContextOptions<W>): Prom
     },
     signal: controller.signal,
     resources: { cpus: 1, gpu: 0 },
+    env: options.env ?? Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+    workflowDir: options.workflowDir ?? workdir,
     workdir,
     outputPath,
     writeJson: (name, value) => writeOutput(name, `${JSON.stringify(value, null, 2)}\n`),

@@ -17,9 +17,9 @@ export class LineSplitter {
     // Drop overwritten redraws now, but keep a trailing `\r` that may be half of a `\r\n`.
     const rewind = this.#pending.lastIndexOf('\r', this.#pending.length - 2);
     if (rewind >= 0) this.#pending = this.#pending.slice(rewind + 1);
-    if (this.#pending.length > MAX_LINE_CHARS) {
+    while (this.#pending.length > MAX_LINE_CHARS) {
       this.onLine(`${this.#pending.slice(0, MAX_LINE_CHARS)}… [line truncated]`);
-      this.#pending = '';
+      this.#pending = this.#pending.slice(MAX_LINE_CHARS);
     }
   }
 

@@ -21,6 +21,8 @@ import type { CompiledStep, DependencyMode, InstanceNode, WorkflowGraph } from '
 export interface CompileOptions {
   /** The environment steps will see (defaults to this process's). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Absolute folder of the workflow file; defaults to the current directory. */
+  readonly workflowDir?: string;
 }
 
 function unionOf(types: ValueType[]): ValueType {
@@ -52,7 +54,7 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
         code: 'UNKNOWN_STEP_KIND',
         span: doc.locate(['steps', step.id, 'uses']),
         message: `unknown step kind "${step.uses}"`,
-        hint: `${expectedOneOf(step.uses, catalog.names())}. Step kinds from other libraries must be listed under plugins.`,
+        hint: `${expectedOneOf(step.uses, catalog.names())} (step kinds of other libraries must be listed under plugins)`,
       });
     }
   }
@@ -67,12 +69,12 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
     diagnostics.push(...deps.diagnostics);
     dependencies.set(step.id, deps.dependencies);
   }
-  stopIf(diagnostics);
+  // Bad references only drop edges, so types can still be checked; a cycle leaves no order to check them in.
 
   const ids = spec.steps.map((step) => step.id);
   const cycle = findCycle(ids, (id) => dependencies.get(id)!.keys());
   if (cycle) {
-    stopIf([{ code: 'CYCLE', span: doc.locate(['steps', cycle[0]!], 'key'), message: `dependency cycle: ${cycle.join(' → ')}`, hint: 'Remove one of these references or needs.' }]);
+    stopIf([...diagnostics, { code: 'CYCLE', span: doc.locate(['steps', cycle[0]!], 'key'), message: `dependency cycle: ${cycle.join(' → ')}`, hint: 'Remove one of these references or needs.' }]);
   }
   const order = topologicalOrder(ids, (id) => dependencies.get(id)!.keys());
 
@@ -81,7 +83,7 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   const combinationsOf = new Map<string, Combination[]>();
   for (const id of order) {
     const step = stepsById.get(id)!;
-    const own = ownCombinations(step, spec.params, env, doc, diagnostics);
+    const own = ownCombinations(step, spec.params, env, options.workflowDir ?? process.cwd(), spec.name, doc, diagnostics);
     combinationsOf.set(id, own);
     const types = new Map<string, ValueType>();
     for (const [upstream, mode] of dependencies.get(id)!) {
@@ -142,22 +144,34 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   }
   stopIf(diagnostics);
 
-  const graph: WorkflowGraph = { spec, steps: order.map((id) => compiled.get(id)!), instances, byName };
-  const seen = new Set<string>();
+  const graph: WorkflowGraph = { spec, workflowDir: options.workflowDir ?? process.cwd(), steps: order.map((id) => compiled.get(id)!), instances, byName };
+  // The same mistake usually repeats in every instance of a sweep: report it once, saying how many it hits.
+  const byPlace = new Map<string, { problem: Diagnostic; instances: string[] }>();
   for (const instance of instances) {
     for (const problem of checkInstanceWith(graph, instance, doc, { ...env, ...instance.step.spec.env })) {
-      const key = `${problem.span.start.offset}:${problem.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      diagnostics.push(instance.step.spec.matrix || instance.upstream.length ? { ...problem, message: `${problem.message} (in ${instance.name})` } : problem);
+      const place = `${problem.span.start.offset}:${problem.code}`;
+      const seen = byPlace.get(place);
+      if (seen) seen.instances.push(instance.name);
+      else byPlace.set(place, { problem, instances: [instance.name] });
     }
+  }
+  for (const { problem, instances: hit } of byPlace.values()) {
+    const total = instancesByStep.get(graph.byName.get(hit[0]!)!.step.spec.id)!.length;
+    const where = total === 1 ? '' : hit.length === total ? ` (in all ${total} instances, e.g. ${hit[0]})` : ` (in ${hit[0]}${hit.length > 1 ? ` and ${hit.length - 1} more` : ''})`;
+    diagnostics.push({ ...problem, message: `${problem.message}${where}` });
   }
   stopIf(diagnostics);
   return graph;
 }
 
 /** The step's own matrix combinations ([{}] without a matrix); axis expressions are evaluated over params. */
-function ownCombinations(step: StepSpec, params: Readonly<Record<string, unknown>>, env: Readonly<Record<string, string>>, doc: LoadedWorkflow['doc'], diagnostics: Diagnostic[]): Combination[] {
+function ownCombinations(
+  step: StepSpec,
+  params: Readonly<Record<string, unknown>>,
+  env: Readonly<Record<string, string>>,
+  workflowDir: string,
+  workflowName: string,
+  doc: LoadedWorkflow['doc'], diagnostics: Diagnostic[]): Combination[] {
   if (!step.matrix) return [{}];
   const axes: Record<string, unknown[]> = {};
   for (const [axis, values] of Object.entries(step.matrix.axes)) {
@@ -171,6 +185,7 @@ function ownCombinations(step: StepSpec, params: Readonly<Record<string, unknown
         const [root, ...rest] = ref;
         if (root === 'env') return env[String(rest[0])] ?? '';
         if (root === 'seed') return 0;
+        if (root === 'workflow') return rest[0] === 'dir' ? workflowDir : workflowName;
         return rest.reduce<unknown>((current, key) => (current as Record<string | number, unknown>)?.[key], params);
       });
       if (!Array.isArray(value) || value.length === 0) {

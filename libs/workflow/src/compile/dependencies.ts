@@ -36,7 +36,7 @@ export function stepDependencies(
       }
       const target = ref.path[1];
       if (typeof target !== 'string' || !context.steps.has(target)) {
-        problem('UNKNOWN_STEP', `there is no step "${String(target)}"`, `${expectedOneOf(String(target), stepIds)}.`);
+        problem('UNKNOWN_STEP', `there is no step "${String(target)}"`, `${expectedOneOf(String(target), stepIds)}`);
         continue;
       }
       if (target === step.id) {
@@ -58,7 +58,7 @@ export function stepDependencies(
       if (output !== undefined && kind) {
         const declared = Object.keys(kind.outputs(upstream.with));
         if (typeof output !== 'string' || !declared.includes(output)) {
-          problem('UNKNOWN_OUTPUT', `step "${target}" (${upstream.uses}) has no output "${String(output)}"`, `${expectedOneOf(String(output), declared)}.`);
+          problem('UNKNOWN_OUTPUT', `step "${target}" (${upstream.uses}) has no output "${String(output)}"`, `${expectedOneOf(String(output), declared)}`);
           continue;
         }
       }
@@ -74,7 +74,7 @@ export function stepDependencies(
         code: 'UNKNOWN_STEP',
         span: context.doc.locate(needsIsList ? ['steps', step.id, 'needs', index] : ['steps', step.id, 'needs']),
         message: `needs "${needed}", but there is no such step`,
-        hint: `${expectedOneOf(needed, stepIds)}.`,
+        hint: `${expectedOneOf(needed, stepIds)}`,
       });
     } else if (needed === step.id) {
       diagnostics.push({ code: 'CYCLE', span: context.doc.locate(['steps', step.id, 'needs']), message: `step "${step.id}" needs itself` });

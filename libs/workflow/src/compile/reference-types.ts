@@ -20,13 +20,14 @@ export interface TypeContext {
 }
 
 const ROOTS: Record<ScannedExpression['field'], readonly string[]> = {
-  with: ['params', 'matrix', 'env', 'steps', 'seed'],
-  if: ['params', 'matrix', 'env', 'steps', 'seed'],
-  env: ['params', 'matrix', 'env', 'steps', 'seed'],
-  matrix: ['params', 'env', 'seed'],
+  with: ['params', 'matrix', 'env', 'steps', 'seed', 'workflow'],
+  if: ['params', 'matrix', 'env', 'steps', 'seed', 'workflow'],
+  env: ['params', 'matrix', 'env', 'steps', 'seed', 'workflow'],
+  matrix: ['params', 'env', 'seed', 'workflow'],
 };
 
 const ANY: ValueType = { kind: 'any' };
+const WORKFLOW_TYPE: ValueType = { kind: 'object', fields: { dir: { kind: 'string' }, name: { kind: 'string' } } };
 
 /** The type at a path inside a type; `any` once the path leaves what is known. */
 function typeAt(type: ValueType, path: readonly (string | number)[]): ValueType | undefined {
@@ -59,21 +60,21 @@ function resolveReference(ref: Reference, field: ScannedExpression['field'], con
   const [root, ...rest] = ref.path;
   const roots = ROOTS[field];
   if (typeof root !== 'string' || !roots.includes(root)) {
-    return { code: 'UNKNOWN_REFERENCE', message: `"${String(root)}" is not available in ${field}`, hint: `${expectedOneOf(String(root), roots)}.` };
+    return { code: 'UNKNOWN_REFERENCE', message: `"${String(root)}" is not available in ${field}`, hint: `${expectedOneOf(String(root), roots)}` };
   }
   switch (root) {
     case 'params': {
       const type = typeAt(typeOfValue(context.params), rest);
       if (type) return { type };
       const known = rest.length <= 1 ? Object.keys(context.params) : [];
-      return { code: 'UNKNOWN_PARAM', message: `there is no param "${rest.join('.')}"`, hint: known.length ? `${expectedOneOf(String(rest[0]), known)}.` : 'Declare it under params.' };
+      return { code: 'UNKNOWN_PARAM', message: `there is no param "${rest.join('.')}"`, hint: known.length ? `${expectedOneOf(String(rest[0]), known)}` : 'Declare it under params.' };
     }
     case 'matrix': {
       const key = String(rest[0]);
       const type = context.coordinateTypes.get(key);
       if (!type) {
         const keys = [...context.coordinateTypes.keys()];
-        return { code: 'UNKNOWN_MATRIX_KEY', message: `this step has no matrix key "${key}"`, hint: keys.length ? `${expectedOneOf(key, keys)}.` : 'The step has no matrix, and none is inherited from the steps it reads.' };
+        return { code: 'UNKNOWN_MATRIX_KEY', message: `this step has no matrix key "${key}"`, hint: keys.length ? `${expectedOneOf(key, keys)}` : 'The step has no matrix, and none is inherited from the steps it reads.' };
       }
       return { type: typeAt(type, rest.slice(1)) ?? ANY };
     }
@@ -81,6 +82,10 @@ function resolveReference(ref: Reference, field: ScannedExpression['field'], con
       return { type: rest.length === 0 ? { kind: 'object' } : { kind: 'string' } };
     case 'seed':
       return { type: { kind: 'number' } };
+    case 'workflow': {
+      const type = typeAt(WORKFLOW_TYPE, rest);
+      return type ? { type } : { code: 'UNKNOWN_REFERENCE', message: `workflow has no "${rest.join('.')}"`, hint: 'Use workflow.dir (the folder of the workflow file) or workflow.name.' };
+    }
     default: {
       // steps.X...: existence was checked with the dependencies; here only the type matters.
       const stepId = String(rest[0]);

@@ -31,6 +31,8 @@ export interface InstanceNode {
 
 export interface WorkflowGraph {
   readonly spec: WorkflowSpec;
+  /** Absolute folder of the workflow file (`workflow.dir` in expressions). */
+  readonly workflowDir: string;
   /** Topological order, ties broken by file order. */
   readonly steps: readonly CompiledStep[];
   /** Topological order. */

@@ -64,8 +64,14 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 /** One-line form, `file:line:col: message [CODE]`, followed by the hint when there is one. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = `${d.span.file}:${d.span.start.line}:${d.span.start.col}`;
-  const hint = d.hint ? ` ${d.hint}` : '';
-  return `${where}: ${d.message}.${hint} [${d.code}]`.replace(/\.\./g, '.');
+  const hint = d.hint ? ` ${sentence(d.hint.charAt(0).toUpperCase() + d.hint.slice(1))}` : '';
+  return `${where}: ${sentence(d.message)}${hint} [${d.code}]`;
+}
+
+/** Ends text with a full stop unless it already ends a sentence or a parenthesis closes it. */
+function sentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[.?!]\)?$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /** Pretty form: the one-line form, the offending source line and a caret under the span. */

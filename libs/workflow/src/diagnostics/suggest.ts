@@ -20,7 +20,10 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   let bestDistance = Infinity;
   const limit = Math.max(2, Math.floor(name.length / 3));
   for (const candidate of candidates) {
-    const d = levenshtein(name.toLowerCase(), candidate.toLowerCase());
+    const a = name.toLowerCase();
+    const b = candidate.toLowerCase();
+    // A shortened name ("delay" for "delay_ms") is a likelier slip than its edit distance suggests.
+    const d = a.length >= 3 && b.startsWith(a) ? Math.min(levenshtein(a, b), limit) : levenshtein(a, b);
     if (d < bestDistance && d <= limit) {
       best = candidate;
       bestDistance = d;

@@ -30,6 +30,8 @@ export function instanceLookup(graph: WorkflowGraph, instance: InstanceNode, env
         return rest.length === 0 ? { ...env } : (env[String(rest[0])] ?? '');
       case 'seed':
         return graph.spec.seed;
+      case 'workflow':
+        return walk({ dir: graph.workflowDir, name: graph.spec.name }, rest, 'workflow');
       case 'steps': {
         const [stepId, section, ...deeper] = rest;
         const id = String(stepId);

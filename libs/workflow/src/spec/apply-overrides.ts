@@ -11,6 +11,8 @@ function overrideDiagnostic(argument: string, message: string, hint?: string): D
   return { code: 'BAD_OVERRIDE', span: { file: `--set ${argument}`, start, end }, message, ...(hint ? { hint } : {}) };
 }
 
+const withArticle = (type: string): string => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+
 function jsonType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
@@ -44,14 +46,14 @@ export function applyOverrides(spec: WorkflowSpec, assignments: readonly string[
       const known = Object.keys(holder);
       if (!(segment in holder)) {
         const where = index === 0 ? 'params' : `params.${path.slice(0, index).join('.')}`;
-        problems.push(overrideDiagnostic(argument, `"${segment}" is not in ${where}`, `${expectedOneOf(segment, known)}.`));
+        problems.push(overrideDiagnostic(argument, `"${segment}" is not in ${where}`, `${expectedOneOf(segment, known)}`));
         break;
       }
       if (index === path.length - 1) {
         const before = holder[segment];
         if (before !== null && jsonType(before) !== jsonType(value)) {
           problems.push(
-            overrideDiagnostic(argument, `params.${path.join('.')} is a ${jsonType(before)}, but "${raw}" is a ${jsonType(value)}`, `Give a ${jsonType(before)}.`),
+            overrideDiagnostic(argument, `params.${path.join('.')} is ${withArticle(jsonType(before))}, but "${raw}" is ${withArticle(jsonType(value))}`, `Give ${withArticle(jsonType(before))}.`),
           );
           break;
         }

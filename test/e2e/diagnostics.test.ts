@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { runCli } from '../support/cli.js';
+
+// Golden tests for user errors (as actionlint does): each broken workflow in fixtures/invalid has the exact
+// report the CLI must print next to it. Regenerate deliberately with UPDATE_GOLDEN=1 and review the diff.
+const root = resolve(import.meta.dirname, '..', '..', '..');
+const fixtures = join(root, 'test', 'fixtures', 'invalid');
+
+describe('every mistake is reported before anything runs, at its line and column', () => {
+  for (const file of readdirSync(fixtures).filter((name) => name.endsWith('.yaml')).sort()) {
+    it(file, async () => {
+      const relativePath = `test/fixtures/invalid/${file}`;
+      const result = await runCli(['validate', relativePath], root);
+      assert.equal(result.code, 2, 'invalid workflows exit with code 2');
+      assert.equal(result.stdout, '');
+      const expectedPath = join(fixtures, file.replace(/\.yaml$/, '.expected'));
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(expectedPath, result.stderr);
+      assert.equal(result.stderr, readFileSync(expectedPath, 'utf8'));
+    });
+  }
+
+  it('an unknown --set param is a usage error naming the closest param', async () => {
+    const result = await runCli(['validate', 'workflows/examples/hello-sweep.yaml', '--set', 'factor=[1]'], root);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--set factor=\[1\]:1:1: "factor" is not in params\. Expected one of factors, values\. Did you mean "factors"\? \[BAD_OVERRIDE\]/);
+  });
+
+  it('a --set value of the wrong type is refused', async () => {
+    const result = await runCli(['validate', 'workflows/examples/hello-sweep.yaml', '--set', 'factors=3'], root);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /params\.factors is an array, but "3" is a number/);
+  });
+});

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { setTimeout as delay } from 'node:timers/promises';
+import { after, before, describe, it } from 'node:test';
+import { countBy, readResults, runCli, startCli, workspace } from '../support/cli.js';
+
+// Ten slow instances and ten that depend on them, so a kill lands with some finished, some running
+// and some not started.
+const SLOW = `
+name: slow
+params: { pause: 150 }
+steps:
+  work:
+    uses: core/sum
+    matrix: { i: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] }
+    with: { values: [\${{ matrix.i }}, 100], delay_ms: \${{ params.pause }} }
+  twice:
+    uses: core/sum
+    with: { values: [\${{ steps.work.outputs.total }}, \${{ steps.work.outputs.total }}], delay_ms: \${{ params.pause }} }
+  collect:
+    uses: core/echo
+    with: { message: collected, value: \${{ steps.twice.instances }} }
+`;
+
+// Keys cover inputs and parameters; totals are the numbers. Artifact paths differ between workspaces.
+type Outputs = Record<string, { key?: string; total: unknown }>;
+
+function outputsOf(results: Awaited<ReturnType<typeof readResults>>): Outputs {
+  return Object.fromEntries(results.instances.map((i) => [i.name, { key: i.key, total: i.values.total }]));
+}
+
+describe('resume after SIGKILL', () => {
+  let reference: Outputs;
+  const dirs: (() => Promise<void>)[] = [];
+  before(async () => {
+    const { dir, dispose } = await workspace({ 'slow.yaml': SLOW });
+    dirs.push(dispose);
+    const run = await runCli(['run', 'slow.yaml', '--jobs', '2'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    reference = outputsOf(await readResults(dir, 'slow'));
+  });
+  after(async () => Promise.all(dirs.map((dispose) => dispose())));
+
+  for (const killAfterMs of [250 + Math.floor(Math.random() * 900), 700 + Math.floor(Math.random() * 900)]) {
+    it(`re-executes only unfinished instances when killed after ${killAfterMs}ms, with the same results`, async () => {
+      const { dir, dispose } = await workspace({ 'slow.yaml': SLOW });
+      dirs.push(dispose);
+      const killed = startCli(['run', 'slow.yaml', '--jobs', '2'], dir);
+      await delay(killAfterMs);
+      killed.child.kill('SIGKILL');
+      const interrupted = await killed.done;
+      assert.equal(interrupted.signal, 'SIGKILL');
+      const finishedBeforeKill = (interrupted.stderr.match(/ succeeded /g) ?? []).length;
+
+      const resumed = await runCli(['run', 'slow.yaml', '--jobs', '2'], dir);
+      assert.equal(resumed.code, 0, resumed.stderr);
+      const results = await readResults(dir, 'slow');
+      const counts = countBy(results);
+      assert.equal((counts.cached ?? 0) + (counts.succeeded ?? 0), 21);
+      assert.ok((counts.cached ?? 0) >= finishedBeforeKill, `${finishedBeforeKill} finished before the kill but only ${counts.cached ?? 0} were cached`);
+      assert.deepEqual(outputsOf(results), reference);
+
+      const again = await runCli(['run', 'slow.yaml'], dir);
+      assert.equal(again.code, 0, again.stderr);
+      assert.deepEqual(countBy(await readResults(dir, 'slow')), { cached: 21 });
+    });
+  }
+});
