@@ -74,6 +74,11 @@ async function collectOutputs(definition: AnyStepDefinition, runWith: unknown, v
       outputs[name] = { kind: 'value', value: values[name] };
     }
   }
+  // Values a step reports beyond its declaration (e.g. the keys of a command's `values` file) are kept for
+  // results and tracking; only declared outputs can be referenced by other steps.
+  for (const [name, value] of Object.entries(values)) {
+    if (!(name in declared) && value !== undefined) outputs[name] = { kind: 'value', value };
+  }
   return outputs;
 }
 
