@@ -23,6 +23,39 @@ describe('user plugins', () => {
     assert.deepEqual(Object.fromEntries(results.instances.map((i) => [i.name, i.values.scaled ?? i.values.total])), { base: 3, 'scaled[factor=2]': 6, 'scaled[factor=10]': 30 });
   });
 
+  it('runs worker steps in threads: a busy loop that ignores its signal is still stopped by its timeout', async () => {
+    const { dir: other, dispose: done } = await workspace({
+      'spin.yaml': `
+name: spin
+plugins: [./my-steps.mjs]
+steps:
+  short:
+    uses: team/spin
+    with: { ms: 50 }
+  stuck:
+    uses: team/spin
+    timeout: 1s
+    continue-on-error: true
+    with: {}
+`,
+    });
+    try {
+      await cp(join(root, 'test', 'fixtures', 'plugin', 'my-steps.mjs'), join(other, 'my-steps.mjs'));
+      const started = Date.now();
+      const run = await runCli(['run', 'spin.yaml', '--jobs', '2'], other);
+      assert.equal(run.code, 0, run.stderr);
+      assert.ok(Date.now() - started < 20_000);
+      const results = await readResults(other, 'spin');
+      const byName = Object.fromEntries(results.instances.map((i) => [i.name, i]));
+      assert.equal(byName.short!.status, 'succeeded');
+      assert.ok((byName.short!.values.spins as number) > 0);
+      assert.equal(byName.stuck!.status, 'failed');
+      assert.match(byName.stuck!.error ?? '', /timed out after 1\.0s/);
+    } finally {
+      await done();
+    }
+  });
+
   it('reports a plugin that cannot be loaded at its line, with exit code 2', async () => {
     const text = (await readFile(join(dir, 'uses-plugin.yaml'), 'utf8')).replace('./my-steps.mjs', './missing.mjs');
     const { dir: other, dispose: done } = await workspace({ 'broken.yaml': text });

@@ -16,8 +16,15 @@ export interface StepDefinition<W = unknown, O extends OutputSpecs = OutputSpecs
   /** Declared outputs; a function when they depend on `with` (as for `command`). */
   readonly outputs: O | ((withValue: W) => OutputSpecs);
   readonly resources?: Resources;
+  /**
+   * `worker` runs each instance in a thread of its own: CPU-heavy steps then run in parallel and a
+   * timeout or Ctrl-C stops them at once. `inline` (the default) suits steps that mostly wait.
+   */
+  readonly execution?: Execution;
   run(ctx: StepContext<W>): Promise<StepValues<O>>;
 }
+
+export type Execution = 'inline' | 'worker';
 
 /** A step definition after its types have been erased, as the registry and runner hold it. */
 export type AnyStepDefinition = StepDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -29,6 +36,7 @@ export interface StepHeader<S extends WithSchema, O extends OutputSpecs> {
   with: S;
   outputs: O;
   resources?: Resources;
+  execution?: Execution;
 }
 
 /**

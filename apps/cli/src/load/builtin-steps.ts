@@ -6,6 +6,6 @@ const BUILTIN_LIBRARIES = [{ name: '@veriflow/steps-core', steps: coreSteps }] a
 
 export function builtinRegistry(): StepRegistry {
   const registry = new StepRegistry();
-  for (const library of BUILTIN_LIBRARIES) registry.register(library.steps, library.name);
+  for (const library of BUILTIN_LIBRARIES) registry.register(library.steps, library.name, library.name);
   return registry;
 }

@@ -25,13 +25,14 @@ export async function loadPlugins(loaded: LoadedWorkflow, workflowDir: string, r
   for (const [index, entry] of loaded.spec.plugins.entries()) {
     const span = loaded.doc.locate(['plugins', index]);
     try {
-      const module = (await import(resolvePlugin(entry, workflowDir))) as { steps?: unknown; default?: unknown };
+      const url = resolvePlugin(entry, workflowDir);
+      const module = (await import(url)) as { steps?: unknown; default?: unknown };
       const steps = module.steps ?? module.default;
       if (!Array.isArray(steps) || !steps.every(isStepDefinition)) {
         problems.push({ code: 'PLUGIN', span, message: `plugin "${entry}" does not export its step kinds`, hint: 'Export them as `export const steps = [defineStep({...}), ...]`.' });
         continue;
       }
-      registry.register(steps, `plugin ${entry}`);
+      registry.register(steps, `plugin ${entry}`, module.steps ? url : undefined);
     } catch (error) {
       problems.push({ code: 'PLUGIN', span, message: `plugin "${entry}" could not be loaded: ${(error as Error).message.split('\n')[0]}`, hint: 'Paths are relative to the workflow file; packages must be installed where the workflow is.' });
     }

@@ -11,6 +11,7 @@ import type { InstanceRecord, MetricPoint, ObjectStore, RecordedOutput } from '.
 import { INSTANCE_RECORD_FORMAT } from '../store/index.js';
 import { AttemptTimeoutError, CancelledError, runAttempt } from './attempt.js';
 import { createStepContext } from './step-context.js';
+import { runInWorker } from './worker-executor.js';
 import type { ContextSinks } from './step-context.js';
 
 export interface ExecuteRequest {
@@ -20,6 +21,8 @@ export interface ExecuteRequest {
   readonly objects: ObjectStore;
   readonly stagingRoot: string;
   readonly workflowDir: string;
+  /** Module exporting the step kind in `steps`; needed to run `execution: 'worker'` kinds in a thread. */
+  readonly module: string | undefined;
   readonly runId: string;
   readonly signal: AbortSignal;
   readonly sinks: ContextSinks;
@@ -106,21 +109,21 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
       request.onAttempt(attempt);
       try {
         const outputs = await runAttempt(request.signal, spec.timeoutMs, async (signal) => {
-          const ctx = createStepContext({
+          const parts = {
             with: resolved.runWith,
             identity: { step: spec.id, name: instance.name, matrix: instance.coordinates },
             seed: resolved.seed,
-            signal,
             cpus: spec.resources.cpus,
             gpu: spec.resources.gpu,
             env: resolved.env,
             workflowDir: request.workflowDir,
             workdir,
             outputsDir,
-            metrics,
-            sinks: request.sinks,
-          });
-          const values = ((await definition.run(ctx)) ?? {}) as Record<string, unknown>;
+          };
+          const values =
+            definition.execution === 'worker' && request.module
+              ? await runInWorker({ module: request.module, kind: definition.name, parts }, signal, metrics, request.sinks)
+              : (((await definition.run(createStepContext({ ...parts, signal, metrics, sinks: request.sinks }))) ?? {}) as Record<string, unknown>);
           return collectOutputs(definition, resolved.runWith, values, outputsDir, request.objects);
         });
         const endedAt = new Date();

@@ -123,6 +123,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
         objects: workspace.objects,
         stagingRoot: join(workspace.layout.tmp, request.runId),
         workflowDir: request.workflowDir,
+        module: request.registry.moduleOf(spec.uses),
         runId: request.runId,
         signal: request.signal,
         onAttempt: (attempt) => {
