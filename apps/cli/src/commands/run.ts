@@ -6,7 +6,7 @@ import { openWorkflow } from '../load/open-workflow.js';
 import { progressObserver } from '../render/progress.js';
 import { renderProblems, renderSummary } from '../render/summary.js';
 import { capacityFrom } from './capacity.js';
-import { computePlan, previousEntries, renderPlan } from './plan.js';
+import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
 import { selectionFrom } from './selection.js';
 
 const PACKAGE_MANIFESTS = ['@veriflow/cli', '@veriflow/runner', '@veriflow/workflow', '@veriflow/step-api', '@veriflow/steps-core'].map((name) => new URL(`../../../../node_modules/${name}/package.json`, import.meta.url));
@@ -55,7 +55,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       capacity: capacityFrom(args),
       keepGoing: args.keepGoing,
       selection: selectionFrom(args, opened.graph),
-      env: Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined)),
+      env: processEnv(),
       previous: await previousEntries(workspace, workflow),
       signal: interrupt.signal,
       observers: [progressObserver({ stream: process.stderr, verbose: args.verbose })],

@@ -17,6 +17,8 @@ export interface KeyEntry {
   readonly with: unknown;
   /** `upstreamInstance.output` → digest, for every artifact read. */
   readonly inputs: Readonly<Record<string, string>>;
+  /** The environment the workflow file declares for the instance (not the process's). */
+  readonly env: Readonly<Record<string, string>>;
   readonly seed: number;
 }
 
@@ -43,6 +45,7 @@ export function explainChange(previous: KeyEntry | undefined, current: KeyEntry)
   if (changedInputs.length > 0) return { kind: 'input-changed', inputs: changedInputs.sort() };
   const changes: ParamChange[] = [];
   paramChanges(previous.with, current.with, '', changes);
+  paramChanges(previous.env ?? {}, current.env, 'env', changes);
   if (changes.length > 0) return { kind: 'params-changed', changes };
   if (previous.seed !== current.seed) return { kind: 'seed-changed', before: previous.seed, after: current.seed };
   return { kind: 'no-record' };

@@ -37,12 +37,22 @@ export interface ResolvedInstance {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** The environment an instance sees: the process's, the workflow's, then the step's (which may use expressions). */
-export function instanceEnv(graph: WorkflowGraph, instance: InstanceNode, baseEnv: Readonly<Record<string, string>>, source: OutputSource): Record<string, string> {
-  const env = { ...baseEnv, ...graph.spec.env };
-  const stepEnv = evaluateTemplate(instance.step.spec.env, instanceLookup(graph, instance, env, source)) as Record<string, unknown>;
-  for (const [name, value] of Object.entries(stepEnv)) env[name] = String(value);
-  return env;
+/**
+ * The environment an instance sees: `workflowEnv` (the process's with the workflow's `env` on top, built
+ * once per run), then the step's `env` (which may use expressions). Also returns what the workflow file
+ * declares, which is part of the cache key (the process environment is not).
+ */
+function instanceEnv(graph: WorkflowGraph, instance: InstanceNode, workflowEnv: Readonly<Record<string, string>>, source: OutputSource): { env: Readonly<Record<string, string>>; declared: Record<string, string> } {
+  const declared: Record<string, string> = { ...graph.spec.env };
+  if (Object.keys(instance.step.spec.env).length === 0) return { env: workflowEnv, declared };
+  const stepEnv = evaluateTemplate(instance.step.spec.env, instanceLookup(graph, instance, workflowEnv, source)) as Record<string, unknown>;
+  for (const [name, value] of Object.entries(stepEnv)) declared[name] = String(value);
+  return { env: { ...workflowEnv, ...declared }, declared };
+}
+
+/** The process environment with the workflow's `env` on top: what every instance starts from. */
+export function workflowEnvironment(graph: WorkflowGraph, processEnv: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  return { ...processEnv, ...graph.spec.env };
 }
 
 /** Whether the instance's `if` holds, given its upstream records. */
@@ -51,9 +61,9 @@ export function conditionHolds(graph: WorkflowGraph, instance: InstanceNode, env
 }
 
 /** Key and runnable `with` of an instance whose upstream instances all have records. */
-export function resolveInstance(graph: WorkflowGraph, instance: InstanceNode, baseEnv: Readonly<Record<string, string>>, records: ReadonlyMap<string, InstanceRecord>, objects: ObjectStore): ResolvedInstance {
+export function resolveInstance(graph: WorkflowGraph, instance: InstanceNode, workflowEnv: Readonly<Record<string, string>>, records: ReadonlyMap<string, InstanceRecord>, objects: ObjectStore): ResolvedInstance {
   const runSource = recordSource(records, (digest) => objects.pathOf(digest));
-  const env = instanceEnv(graph, instance, baseEnv, runSource);
+  const { env, declared } = instanceEnv(graph, instance, workflowEnv, runSource);
   const inputs: Record<string, string> = {};
   const keyWith = evaluateTemplate(instance.step.spec.with, instanceLookup(graph, instance, env, recordSource(records, (digest) => digest, inputs)));
   const runWith = evaluateTemplate(instance.step.spec.with, instanceLookup(graph, instance, env, runSource));
@@ -64,6 +74,7 @@ export function resolveInstance(graph: WorkflowGraph, instance: InstanceNode, ba
     version: instance.step.kind.version,
     with: applyWithDefaults(instance.step.kind.withSchema, keyWith),
     inputs,
+    env: declared,
     seed,
   };
   return { key: cacheKey(entry), entry, runWith: applyWithDefaults(instance.step.kind.withSchema, runWith), seed, env };

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { StepRegistry } from '@veriflow/step-api';
 import type { InstanceNode, WorkflowGraph } from '@veriflow/workflow';
 import type { KeyEntry } from '../cache/key-entry.js';
+import { workflowEnvironment } from '../cache/resolve-instance.js';
 import type { Decision, DecisionContext } from '../plan/decide.js';
 import { decideInstance } from '../plan/decide.js';
 import type { PlanReason } from '../plan/reasons.js';
@@ -62,7 +63,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const order = new Map(instances.map((instance, index) => [instance.name, index]));
   const decisionContext: DecisionContext = {
     graph,
-    env: request.env,
+    env: workflowEnvironment(graph, request.env),
     objects: workspace.objects,
     records: workspace.records,
     markers: workspace.markers,
@@ -90,6 +91,9 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       ...extra,
     };
     outcomes.set(instance.name, outcome);
+    // Fail-fast takes effect here, before the failed instance frees its resources: an instance waiting for
+    // them must already see `stopping` when it is granted, or it would start after the failure.
+    if (status === 'failed' && !outcome.tolerated && !request.keepGoing) stopping = true;
     observer.instanceFinished(outcome);
     return outcome;
   };
@@ -201,8 +205,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
     let active = 0;
     const start = (instance: InstanceNode): void => {
       active++;
-      void settle(instance).then((outcome) => {
-        if (outcome.status === 'failed' && !outcome.tolerated && !request.keepGoing) stopping = true;
+      void settle(instance).then(() => {
         for (const next of dependents.get(instance.name) ?? []) {
           const left = waiting.get(next.name)! - 1;
           waiting.set(next.name, left);

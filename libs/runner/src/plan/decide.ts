@@ -8,6 +8,7 @@ import type { PlanReason } from './reasons.js';
 
 export interface DecisionContext {
   readonly graph: WorkflowGraph;
+  /** The process environment with the workflow's `env` on top (see workflowEnvironment). */
   readonly env: Readonly<Record<string, string>>;
   readonly objects: ObjectStore;
   readonly records: InstanceRecords;
@@ -26,8 +27,7 @@ export type Decision =
  * the cache, or run, and why. The planner and the runner both call this, so a plan never lies.
  */
 export async function decideInstance(context: DecisionContext, instance: InstanceNode, upstreamRecords: ReadonlyMap<string, InstanceRecord>): Promise<Decision> {
-  const env = { ...context.env, ...context.graph.spec.env };
-  if (!conditionHolds(context.graph, instance, env, upstreamRecords, context.objects)) return { runs: false, reason: { kind: 'condition-false' } };
+  if (!conditionHolds(context.graph, instance, context.env, upstreamRecords, context.objects)) return { runs: false, reason: { kind: 'condition-false' } };
   const resolved = resolveInstance(context.graph, instance, context.env, upstreamRecords, context.objects);
   if (context.forced(instance)) return { runs: true, reason: { kind: 'forced' }, resolved };
   const inspected = await context.records.inspect(resolved.key);

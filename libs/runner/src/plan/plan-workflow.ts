@@ -1,4 +1,5 @@
-import type { WorkflowGraph } from '@veriflow/workflow';
+import type { InstanceNode, WorkflowGraph } from '@veriflow/workflow';
+import { workflowEnvironment } from '../cache/resolve-instance.js';
 import type { InstanceRecord } from '../store/index.js';
 import { selectInstances } from '../execute/selection.js';
 import type { Selection } from '../execute/selection.js';
@@ -27,6 +28,7 @@ export async function planWorkflow(graph: WorkflowGraph, context: Omit<DecisionC
   const records = new Map<string, InstanceRecord>();
   const planned = new Map<string, PlannedInstance>();
   const forced = (stepId: string): boolean => selection.force === 'all' || (selection.force?.has(stepId) ?? false);
+  const decisionContext = { ...context, env: workflowEnvironment(graph, context.env), graph, forced: (node: InstanceNode) => forced(node.step.spec.id) };
   for (const instance of graph.instances) {
     if (!selected.has(instance.name)) continue;
     const base = { name: instance.name, step: instance.step.spec.id, uses: instance.step.spec.uses, matrix: instance.coordinates };
@@ -37,7 +39,7 @@ export async function planWorkflow(graph: WorkflowGraph, context: Omit<DecisionC
     if (notRun.length > 0) entry = { ...base, reason: { kind: 'upstream-not-run', upstream: notRun }, runs: false };
     else if (running.length > 0) entry = { ...base, reason: forced(base.step) ? { kind: 'forced' } : { kind: 'upstream-runs', upstream: running }, runs: true };
     else {
-      const decision = await decideInstance({ ...context, graph, forced: (node) => forced(node.step.spec.id) }, instance, records);
+      const decision = await decideInstance(decisionContext, instance, records);
       if (!decision.runs && decision.record) records.set(instance.name, decision.record);
       entry = { ...base, reason: decision.reason, runs: reasonRuns(decision.reason), ...(decision.resolved ? { key: decision.resolved.key } : {}) };
     }

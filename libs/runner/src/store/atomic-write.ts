@@ -31,7 +31,10 @@ export async function fsyncDir(dir: string): Promise<void> {
  * old file or the complete new one, never a prefix. Creates the parent directory if needed. A kill
  * can leave a `.<name>.<pid>.<random>.tmp` sibling behind; `cleanupTempFiles` removes those.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: { mode?: number } = {}): Promise<void> {
+export async function writeFileAtomic(target: string, data: string | Uint8Array, options: { mode?: number; durable?: boolean } = {}): Promise<void> {
+  // `durable: false` still never exposes a partial file; it only skips the fsyncs that protect against
+  // power loss, for hints like incomplete markers that are cheap to lose.
+  const durable = options.durable ?? true;
   const dir = dirname(target);
   await mkdir(dir, { recursive: true });
   const temp = tempPathFor(target);
@@ -41,7 +44,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     try {
       await handle.writeFile(data);
       // Without this the rename can reach the disk before the data, leaving an empty file after a power cut.
-      await handle.sync();
+      if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
@@ -50,14 +53,14 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
   } finally {
     if (!renamed) await unlink(temp).catch(() => undefined);
   }
-  await fsyncDir(dir);
+  if (durable) await fsyncDir(dir);
 }
 
 /** Pretty-printed JSON with a trailing newline, for state files people may read or diff. */
-export async function writeJsonAtomic(target: string, value: unknown): Promise<void> {
+export async function writeJsonAtomic(target: string, value: unknown, options: { durable?: boolean } = {}): Promise<void> {
   const text = JSON.stringify(value, null, 2) as string | undefined;
   if (text === undefined) throw new Error(`Cannot write ${target}: the value (${typeof value}) has no JSON form`);
-  await writeFileAtomic(target, `${text}\n`);
+  await writeFileAtomic(target, `${text}\n`, options);
 }
 
 /**

@@ -27,7 +27,7 @@ export class IncompleteMarkers {
   }
 
   async markIncomplete(key: string, info: IncompleteInfo): Promise<void> {
-    await writeJsonAtomic(this.pathOf(key), { format: 1, key, ...info });
+    await writeJsonAtomic(this.pathOf(key), { format: 1, key, ...info }, { durable: false });
   }
 
   async clearIncomplete(key: string): Promise<void> {

@@ -1,4 +1,5 @@
-import { readFile, readdir, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno, writeJsonAtomic } from './atomic-write.js';
 import { assertCacheKey, isCacheKey, isDigest } from './digest.js';
@@ -73,7 +74,9 @@ export class InstanceRecords {
   async inspect(key: string, options: { verify?: boolean } = {}): Promise<InspectResult> {
     let text: string;
     try {
-      text = await readFile(this.pathOf(key), 'utf8');
+      // Records are small and a plan reads thousands of them in order: a synchronous read is several
+      // times faster than a promise round-trip per file.
+      text = readFileSync(this.pathOf(key), 'utf8');
     } catch (error) {
       if (isErrno(error, 'ENOENT')) return { status: 'miss', reason: 'no-record' };
       throw error;
