@@ -1,0 +1,238 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import { createTestContext } from '../testing/test-context.js';
+import type { TestContext } from '../testing/test-context.js';
+import { inGroup, parseXml, unescapeXml } from '../plot/xml-check.js';
+import { OKABE_ITO } from '../plot/palette.js';
+import { plot } from './plot.js';
+import type { PlotInstance } from './plot.js';
+
+type PlotWith = Parameters<typeof plot.run>[0]['with'];
+/** What a workflow writes: the runner fills the schema defaults. */
+type PlotInput = Omit<PlotWith, 'kind' | 'log_x' | 'log_y' | 'annotate'> & Partial<Pick<PlotWith, 'kind' | 'log_x' | 'log_y' | 'annotate'>>;
+
+function withDefaults(input: PlotInput): PlotWith {
+  return { kind: 'line', log_x: false, log_y: false, annotate: true, ...input };
+}
+
+const verifiers = [{ phi: 0.9, psi: 0.3 }, 'oracle'] as const;
+
+/** evaluate[p, verifier, seed]: accuracy rises with p; the predicted p* differs per verifier. */
+function sweep(): PlotInstance[] {
+  const instances: PlotInstance[] = [];
+  for (const verifier of verifiers) {
+    for (const p of [0.5, 0.6, 0.7]) {
+      for (const seed of [1, 2]) {
+        const matrix = { p, verifier, seed };
+        const acc = Math.round((p + (verifier === 'oracle' ? 0.2 : 0) + (seed === 1 ? -0.01 : 0.01)) * 1000) / 1000;
+        instances.push({
+          name: `evaluate[p=${p},seed=${seed},verifier=${typeof verifier === 'string' ? verifier : '{phi:0.9,psi:0.3}'}]`,
+          matrix,
+          outputs: { acc, report: '/store/objects/ab/cd', p_star_predicted: verifier === 'oracle' ? 0.55 : 0.65 + (seed - 1.5) * 0.02 },
+        });
+      }
+    }
+  }
+  return instances;
+}
+
+async function runPlot(input: PlotInput): Promise<{ t: TestContext<PlotWith>; svg: string; csv: string }> {
+  const t = await createTestContext<PlotWith>({ with: withDefaults(input) });
+  try {
+    assert.deepEqual(await plot.run(t.ctx), {});
+    const svg = await readFile(t.ctx.outputPath('figure'), 'utf8');
+    const csv = await readFile(t.ctx.outputPath('data'), 'utf8');
+    return { t, svg, csv };
+  } finally {
+    await t.cleanup();
+  }
+}
+
+describe('core/plot', () => {
+  it('draws a line chart of means with bands, a reference line and per-series markers, and writes the CSV', async () => {
+    const { svg, csv, t } = await runPlot({
+      from: sweep(),
+      kind: 'line',
+      x: 'p',
+      y: 'outputs.acc',
+      series: 'matrix.verifier',
+      aggregate: 'mean',
+      title: 'Accuracy <after> verification & "more"',
+      reference_lines: [{ y: 0.5, label: 'generator accuracy' }],
+      markers: { field: 'outputs.p_star_predicted', label: 'predicted p*' },
+    });
+    assert.ok(svg.startsWith('<svg'));
+    const elements = parseXml(svg);
+    assert.equal(elements[0]!.attrs.xmlns, 'http://www.w3.org/2000/svg');
+    assert.deepEqual(inGroup(elements, 'lines').map((e) => e.attrs.stroke), [OKABE_ITO[0], OKABE_ITO[1]]);
+    assert.equal(inGroup(elements, 'bands').length, 2);
+    const legend = inGroup(elements, 'legend').filter((e) => e.name === 'text').map((e) => unescapeXml(e.text));
+    assert.deepEqual(legend.slice(0, 3), ['verifier', '{phi:0.9,psi:0.3}', 'oracle']);
+    assert.ok(legend.some((l) => l.includes('mean over 2 runs')));
+    const markers = inGroup(elements, 'markers').filter((e) => e.name === 'text').map((e) => e.text);
+    assert.deepEqual(markers.sort(), ['predicted p* = 0.55', 'predicted p* = 0.65']);
+    const allText = elements.filter((e) => e.name === 'text').map((e) => unescapeXml(e.text));
+    for (const expected of ['Accuracy <after> verification & "more"', 'generator accuracy', 'p', 'acc']) assert.ok(allText.includes(expected), expected);
+
+    const lines = csv.trimEnd().split('\n');
+    assert.equal(lines[0], 'series,x,y,n,spread');
+    assert.equal(lines.length, 7);
+    const [series, x, y, n, spread] = parseCsvLine(lines[1]!);
+    assert.deepEqual([series, x, n], ['{phi:0.9,psi:0.3}', '0.5', '2']);
+    assert.ok(Math.abs(Number(y) - 0.5) < 1e-12);
+    assert.ok(Math.abs(Number(spread) - Math.SQRT2 * 0.01) < 1e-9, 'sample standard deviation');
+    assert.deepEqual(parseCsvLine(lines[4]!).slice(0, 2), ['oracle', '0.5']);
+    assert.ok(t.logs.some((l) => l.level === 'info' && l.message.includes('6 points in 2 series')));
+  });
+
+  it('is deterministic', async () => {
+    const options: PlotInput = { from: sweep(), x: 'p', y: 'acc', series: 'verifier', aggregate: 'mean' };
+    const a = await runPlot(options);
+    const b = await runPlot(structuredClone(options));
+    assert.equal(a.svg, b.svg);
+    assert.equal(a.csv, b.csv);
+  });
+
+  it('without aggregate plots every instance and warns about repeated x values', async () => {
+    const { csv, t } = await runPlot({ from: sweep(), x: 'p', y: 'acc', series: 'verifier' });
+    const lines = csv.trimEnd().split('\n');
+    assert.equal(lines.length, 13);
+    assert.ok(lines.slice(1).every((line) => line.endsWith(',1,')));
+    assert.ok(t.logs.some((l) => l.level === 'warn' && l.message.includes('aggregate: mean')));
+  });
+
+  it('quotes CSV fields that need it', async () => {
+    const from = [
+      { name: 'a', matrix: { v: 'x, "y"' }, outputs: { acc: 1, p: 1 } },
+      { name: 'b', matrix: { v: 'x, "y"' }, outputs: { acc: 2, p: 2 } },
+    ];
+    const { csv } = await runPlot({ from, x: 'p', y: 'acc', series: 'v' });
+    assert.equal(csv, 'series,x,y,n,spread\n"x, ""y""",1,1,1,\n"x, ""y""",2,2,1,\n');
+  });
+
+  it('skips null and NaN values, and instances lacking a field, without failing', async () => {
+    const from: PlotInstance[] = [
+      { name: 'e1', matrix: { p: 0.1 }, outputs: { acc: 0.5 } },
+      { name: 'e2', matrix: { p: 0.2 }, outputs: { acc: null } },
+      { name: 'e3', matrix: { p: 0.3 }, outputs: { acc: 'NaN' } },
+      { name: 'e4', matrix: { p: 0.4 }, outputs: {} },
+      { name: 'e5', matrix: { p: 0.5 }, outputs: { acc: 0.9 } },
+    ];
+    const { svg, csv, t } = await runPlot({ from, x: 'p', y: 'acc' });
+    assert.equal(csv, 'series,x,y,n,spread\nacc,0.1,0.5,1,\nacc,0.5,0.9,1,\n');
+    assert.doesNotThrow(() => parseXml(svg));
+    assert.ok(!svg.includes('NaN'));
+    assert.ok(t.logs.some((l) => l.level === 'warn' && l.message.includes('1 of 5 instances') && l.message.includes('e4')));
+  });
+
+  it('names a missing field and lists the fields that exist', async () => {
+    const t = await createTestContext<PlotWith>({ with: withDefaults({ from: sweep(), x: 'p', y: 'outputs.accuracy' }) });
+    try {
+      await assert.rejects(plot.run(t.ctx), (error: Error) => {
+        assert.match(error.message, /y field "outputs\.accuracy" was not found/);
+        assert.doesNotMatch(error.message, /did you mean/);
+        assert.match(error.message, /outputs\.acc, outputs\.report, outputs\.p_star_predicted, matrix\.p, matrix\.verifier, matrix\.verifier\.phi/);
+        return true;
+      });
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('suggests a field close to a misspelt one', async () => {
+    const t = await createTestContext<PlotWith>({ with: withDefaults({ from: sweep(), x: 'matrix.pp', y: 'outputs.acc' }) });
+    try {
+      await assert.rejects(plot.run(t.ctx), /x field "matrix\.pp" was not found .* \(did you mean "matrix\.p"\?\); fields that exist: /);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('rejects a y value that is not a number, naming the instance', async () => {
+    const t = await createTestContext<PlotWith>({ with: withDefaults({ from: sweep(), x: 'p', y: 'report' }) });
+    try {
+      await assert.rejects(plot.run(t.ctx), /y field "report" of evaluate\[p=0\.5,seed=1,verifier=\{phi:0\.9,psi:0\.3\}\] is not a number: "\/store\/objects\/ab\/cd"/);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('asks for the fields a chart kind needs', async () => {
+    const t = await createTestContext<PlotWith>({ with: withDefaults({ from: sweep(), kind: 'heatmap', row: 'verifier', column: 'p' }) });
+    try {
+      await assert.rejects(plot.run(t.ctx), /heatmap chart needs `value`/);
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it('reads nested matrix values with dot paths', async () => {
+    const { csv } = await runPlot({ from: sweep().filter((i) => i.matrix.verifier !== 'oracle'), x: 'p', y: 'acc', series: 'matrix.verifier.phi', aggregate: 'mean' });
+    assert.deepEqual(csv.trimEnd().split('\n').slice(1).map((l) => l.split(',').slice(0, 2).join(',')), ['0.9,0.5', '0.9,0.6', '0.9,0.7']);
+  });
+
+  it('draws a heatmap of means with per-row markers and writes the cells as CSV', async () => {
+    const { svg, csv, t } = await runPlot({
+      from: sweep(),
+      kind: 'heatmap',
+      row: 'verifier',
+      column: 'p',
+      value: 'acc',
+      aggregate: 'mean',
+      markers: { field: 'p_star_predicted' },
+      reference_lines: [{ y: 0.5, label: 'chance' }],
+    });
+    assert.ok(t.logs.some((l) => l.level === 'warn' && l.message.includes('reference_lines does not apply to a heatmap')));
+    assert.ok(svg.startsWith('<svg'));
+    const elements = parseXml(svg);
+    assert.equal(inGroup(elements, 'cells').length, 6);
+    assert.equal(inGroup(elements, 'row-markers').length, 4);
+    assert.deepEqual(inGroup(elements, 'key').filter((e) => e.name === 'text').map((e) => e.text), ['p_star_predicted']);
+    const lines = csv.trimEnd().split('\n');
+    assert.equal(lines[0], 'row,column,value,n,spread');
+    assert.deepEqual(lines.slice(1).map((l) => parseCsvLine(l).slice(0, 2).join(' ')), [
+      '{phi:0.9,psi:0.3} 0.5',
+      '{phi:0.9,psi:0.3} 0.6',
+      '{phi:0.9,psi:0.3} 0.7',
+      'oracle 0.5',
+      'oracle 0.6',
+      'oracle 0.7',
+    ]);
+  });
+
+  it('plots an empty fan-in as an empty chart', async () => {
+    const { svg, csv } = await runPlot({ from: [], x: 'p', y: 'acc' });
+    assert.doesNotThrow(() => parseXml(svg));
+    assert.equal(csv, 'series,x,y,n,spread\n');
+  });
+});
+
+/** Splits one CSV line, honouring double-quoted fields. */
+function parseCsvLine(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i]!;
+    if (quoted) {
+      if (char === '"' && line[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (char === '"') {
+        quoted = false;
+      } else {
+        field += char;
+      }
+    } else if (char === '"') {
+      quoted = true;
+    } else if (char === ',') {
+      fields.push(field);
+      field = '';
+    } else {
+      field += char;
+    }
+  }
+  fields.push(field);
+  return fields;
+}
