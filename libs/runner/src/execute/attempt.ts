@@ -5,8 +5,13 @@ const noop = (): void => undefined;
 
 /** Why an attempt was stopped from outside. */
 export class AttemptTimeoutError extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`timed out after ${formatMs(timeoutMs)}`);
+  /** `stepError` is what the step threw when it noticed the abort (e.g. a command's stderr tail). */
+  constructor(
+    readonly timeoutMs: number,
+    stepError?: unknown,
+  ) {
+    const detail = stepError instanceof Error && !(stepError instanceof AttemptTimeoutError) ? `; the step then reported: ${stepError.message}` : '';
+    super(`timed out after ${formatMs(timeoutMs)}${detail}`, stepError === undefined ? undefined : { cause: stepError });
     this.name = 'AttemptTimeoutError';
   }
 }
@@ -21,7 +26,9 @@ export class CancelledError extends Error {
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-  return `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+  // Round once, so 119.5s is 2m00s and never 1m60s.
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
 
 /**
@@ -54,7 +61,14 @@ export async function runAttempt<T>(runSignal: AbortSignal, timeoutMs: number | 
     return await Promise.race([work, stopped]);
   } catch (error) {
     // Give a cooperative step (a killed child process) a moment to wind down before a retry starts.
-    if (controller.signal.aborted) await Promise.race([work.then(noop, noop), delay(SETTLE_MS)]);
+    if (controller.signal.aborted) {
+      // Cancel the grace timer once the step is done, or it keeps the process alive for SETTLE_MS after the run.
+      const grace = new AbortController();
+      await Promise.race([work.then(noop, noop), delay(SETTLE_MS, undefined, { signal: grace.signal }).catch(noop)]);
+      grace.abort();
+    }
+    // A step that reacts to the timeout with an error of its own still timed out: say so, keep its message.
+    if (controller.signal.reason instanceof AttemptTimeoutError && !(error instanceof AttemptTimeoutError)) throw new AttemptTimeoutError(timeoutMs!, error);
     throw error;
   } finally {
     if (timer) clearTimeout(timer);

@@ -5,7 +5,9 @@ export function formatCoordinate(value: unknown): string {
   if (typeof value === 'string') return BARE.test(value) ? value : JSON.stringify(value);
   if (Array.isArray(value)) return `[${value.map(formatCoordinate).join(',')}]`;
   if (value !== null && typeof value === 'object') {
+    // Keys sorted: a name (and so a seed and a cache key) must not depend on YAML key order.
     return `{${Object.entries(value)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, item]) => `${key}:${formatCoordinate(item)}`)
       .join(',')}}`;
   }

@@ -56,16 +56,21 @@ export function expandMatrix(matrix: MatrixInput): { combinations: Combination[]
     }
   });
 
+  // Include entries extend only the combinations of the axes (as GitHub Actions does); one that extends none is
+  // a combination of its own. A matrix of include entries only has nothing to extend: each entry is one combination.
+  const original = axisNames.length === 0 && matrix.include.length > 0 ? [] : combos;
+  const added: Record<string, unknown>[] = [];
   for (const entry of matrix.include) {
     const axisKeys = Object.keys(entry).filter((key) => axisNames.includes(key));
     const extraKeys = Object.keys(entry).filter((key) => !axisNames.includes(key));
-    const targets = axisKeys.length === 0 && axisNames.length > 0 ? combos : combos.filter((combo) => matches(combo, entry, axisKeys));
+    const targets = original.filter((combo) => matches(combo, entry, axisKeys));
     if (targets.length > 0 && extraKeys.length > 0) {
       for (const combo of targets) for (const key of extraKeys) combo[key] = entry[key];
     } else if (targets.length === 0) {
-      combos.push({ ...entry });
+      added.push({ ...entry });
     }
   }
+  combos = [...original, ...added];
 
   if (combos.length === 0) {
     problems.push({ code: 'EMPTY_MATRIX', path: [], message: 'the matrix has no combination left', hint: 'Every combination was excluded; remove an exclude entry or add values.' });

@@ -44,7 +44,7 @@ export function applyOverrides(spec: WorkflowSpec, assignments: readonly string[
     let holder: Record<string, unknown> = params;
     for (const [index, segment] of path.entries()) {
       const known = Object.keys(holder);
-      if (!(segment in holder)) {
+      if (!Object.hasOwn(holder, segment)) {
         const where = index === 0 ? 'params' : `params.${path.slice(0, index).join('.')}`;
         problems.push(overrideDiagnostic(argument, `"${segment}" is not in ${where}`, `${expectedOneOf(segment, known)}`));
         break;

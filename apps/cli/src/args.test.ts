@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseCommandArgs } from './args.js';
+import { UsageError } from './usage-error.js';
+
+const parse = (...argv: string[]) => parseCommandArgs(argv);
+const usageError = (argv: string[], message: string | RegExp): void => {
+  assert.throws(() => parseCommandArgs(argv), (error: unknown) => {
+    assert.ok(error instanceof UsageError, `expected a UsageError, got ${String(error)}`);
+    if (typeof message === 'string') assert.equal(error.message, message);
+    else assert.match(error.message, message);
+    return true;
+  });
+};
+
+describe('parseCommandArgs', () => {
+  it('has defaults for everything but the file', () => {
+    const args = parse('wf.yaml');
+    assert.deepEqual(args, {
+      help: false,
+      file: 'wf.yaml',
+      sets: [],
+      workspace: process.cwd(),
+      json: false,
+      jobs: undefined,
+      cpus: undefined,
+      gpus: undefined,
+      keepGoing: false,
+      force: undefined,
+      only: undefined,
+      dryRun: false,
+      verbose: false,
+      format: 'text',
+    });
+    assert.equal(parse().file, '');
+  });
+
+  it('reads long and short options', () => {
+    const args = parse('-s', 'n=1', '--set', 'lr=0.1', '-w', '/tmp/ws', '-j', '3', '--cpus', '8', '--gpus', '0', '-k', '-n', '-v', '--json', '-f', 'dot', 'wf.yaml');
+    assert.deepEqual(args.sets, ['n=1', 'lr=0.1']);
+    assert.equal(args.workspace, '/tmp/ws');
+    assert.equal(args.jobs, 3);
+    assert.equal(args.cpus, 8);
+    assert.equal(args.gpus, 0);
+    assert.equal(args.keepGoing, true);
+    assert.equal(args.dryRun, true);
+    assert.equal(args.verbose, true);
+    assert.equal(args.json, true);
+    assert.equal(args.format, 'dot');
+    assert.equal(args.file, 'wf.yaml');
+    assert.equal(parse('-h').help, true);
+  });
+
+  describe('--force', () => {
+    it('alone means every step', () => {
+      assert.equal(parse('wf.yaml', '--force').force, 'all');
+      assert.equal(parse('--force', '-k', 'wf.yaml').force, 'all');
+    });
+
+    it('followed by a word names a step', () => {
+      const args = parse('--force', 'train', 'wf.yaml');
+      assert.deepEqual(args.force, new Set(['train']));
+      assert.equal(args.file, 'wf.yaml');
+    });
+
+    it('followed by the workflow file is not a step', () => {
+      for (const file of ['wf.yaml', 'dir/other.yml']) {
+        const args = parse('--force', file);
+        assert.equal(args.force, 'all');
+        assert.equal(args.file, file);
+      }
+    });
+
+    it('collects repeated and comma-separated steps', () => {
+      assert.deepEqual(parse('--force', 'a,b', '--force', 'c', '--force=d', 'wf.yaml').force, new Set(['a', 'b', 'c', 'd']));
+    });
+
+    it('a bare --force anywhere wins over named steps', () => {
+      assert.equal(parse('--force', 'train', '--force', 'wf.yaml').force, 'all');
+    });
+  });
+
+  it('--only collects repeated and comma-separated steps, dropping empty names', () => {
+    assert.deepEqual(parse('--only', 'a,b', '--only', 'c', 'wf.yaml').only, ['a', 'b', 'c']);
+    assert.deepEqual(parse('--only', 'a,,b,', 'wf.yaml').only, ['a', 'b']);
+  });
+
+  it('refuses counts that are not whole numbers in range', () => {
+    usageError(['--jobs', '0', 'wf.yaml'], '--jobs needs a whole number of at least 1, got "0"');
+    usageError(['--jobs', '1.5', 'wf.yaml'], '--jobs needs a whole number of at least 1, got "1.5"');
+    usageError(['--jobs', 'many', 'wf.yaml'], '--jobs needs a whole number of at least 1, got "many"');
+    usageError(['--cpus', '0', 'wf.yaml'], '--cpus needs a whole number of at least 1, got "0"');
+    usageError(['--gpus=-1', 'wf.yaml'], '--gpus needs a whole number, got "-1"');
+  });
+
+  it('refuses a second positional and unknown options', () => {
+    usageError(['a.yaml', 'b.yaml'], 'expected one workflow file, got "a.yaml", "b.yaml"');
+    usageError(['--frobnicate', 'wf.yaml'], /frobnicate/);
+    usageError(['wf.yaml', '--jobs'], /--jobs/);
+  });
+});

@@ -1,0 +1,272 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { setTimeout as delay } from 'node:timers/promises';
+import { defineStep, deriveSeed, StepRegistry } from '@veriflow/step-api';
+import { compileWorkflow, loadWorkflow } from '@veriflow/workflow';
+import type { WorkflowGraph } from '@veriflow/workflow';
+import { catalogOf, runWorkflow, Workspace } from '../index.js';
+import type { Capacity, RunObserver, RunResult } from '../index.js';
+
+// Tiny step kinds. Side effects go into these maps, keyed by a `tag` each test picks, so tests stay independent.
+const calls = new Map<string, number>();
+const seeds = new Map<string, number>();
+const count = (tag: string): number => calls.get(tag) ?? 0;
+const bump = (tag: string): number => {
+  calls.set(tag, count(tag) + 1);
+  return count(tag);
+};
+
+const add = defineStep({
+  name: 'toy/add',
+  version: '1',
+  description: 'a + b',
+  with: { type: 'object', properties: { tag: { type: 'string' }, a: { type: 'number' }, b: { type: 'number', default: 0 } }, required: ['tag', 'a'], additionalProperties: false },
+  outputs: { total: { kind: 'number' } },
+}).run(async (ctx) => {
+  bump(ctx.with.tag);
+  seeds.set(`${ctx.with.tag}/${ctx.instance.name}`, ctx.seed);
+  ctx.metrics.log('total', ctx.with.a + (ctx.with.b ?? 0));
+  return { total: ctx.with.a + (ctx.with.b ?? 0) };
+});
+
+const report = defineStep({
+  name: 'toy/report',
+  version: '1',
+  description: 'writes its input as a JSON artifact',
+  with: { type: 'object', properties: { tag: { type: 'string' }, total: { type: 'number' } }, required: ['tag', 'total'], additionalProperties: false },
+  outputs: { report: { kind: 'artifact' } },
+}).run(async (ctx) => {
+  bump(ctx.with.tag);
+  await ctx.writeJson('report', { total: ctx.with.total });
+  return {};
+});
+
+const flaky = defineStep({
+  name: 'toy/flaky',
+  version: '1',
+  description: 'fails the first `failures` times it runs',
+  with: { type: 'object', properties: { tag: { type: 'string' }, failures: { type: 'integer' } }, required: ['tag', 'failures'], additionalProperties: false },
+  outputs: { ok: { kind: 'boolean' } },
+}).run(async (ctx) => {
+  const attempt = bump(ctx.with.tag);
+  if (attempt <= ctx.with.failures) throw new Error(`flaky failure ${attempt}`);
+  return { ok: true };
+});
+
+const slow = defineStep({
+  name: 'toy/slow',
+  version: '1',
+  description: 'waits, stopping when its signal aborts',
+  with: { type: 'object', properties: { tag: { type: 'string' }, ms: { type: 'integer' } }, required: ['tag', 'ms'], additionalProperties: false },
+  outputs: { done: { kind: 'boolean' } },
+}).run(async (ctx) => {
+  bump(ctx.with.tag);
+  await delay(ctx.with.ms, undefined, { signal: ctx.signal }).catch(() => ctx.signal.throwIfAborted());
+  return { done: true };
+});
+
+const registry = new StepRegistry();
+registry.register([add, report, flaky, slow], 'run-workflow.test');
+
+const dirs: string[] = [];
+after(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+const newWorkspace = async (): Promise<Workspace> => {
+  const dir = await mkdtemp(join(tmpdir(), 'veriflow-run-'));
+  dirs.push(dir);
+  return new Workspace(dir);
+};
+
+const compile = (text: string): WorkflowGraph => compileWorkflow(loadWorkflow(text, 'wf.yaml'), catalogOf(registry), { workflowDir: '/w', env: {} });
+
+let runs = 0;
+interface RunOptions {
+  readonly capacity?: Partial<Capacity>;
+  readonly keepGoing?: boolean;
+  readonly force?: 'all' | ReadonlySet<string>;
+  readonly signal?: AbortSignal;
+  readonly observers?: RunObserver[];
+}
+function run(workspace: Workspace, graph: WorkflowGraph, options: RunOptions = {}): Promise<RunResult> {
+  return runWorkflow({
+    workspace,
+    graph,
+    workflowDir: '/w',
+    registry,
+    runId: `run-${++runs}`,
+    capacity: { jobs: 4, cpus: 8, gpus: 0, ...options.capacity },
+    keepGoing: options.keepGoing ?? false,
+    selection: options.force ? { force: options.force } : {},
+    env: {},
+    previous: new Map(),
+    signal: options.signal ?? new AbortController().signal,
+    observers: options.observers ?? [],
+  });
+}
+const statuses = (result: RunResult): Record<string, string> => Object.fromEntries(result.outcomes.map((outcome) => [outcome.name, outcome.status]));
+const outcome = (result: RunResult, name: string) => {
+  const found = result.outcomes.find((item) => item.name === name);
+  assert.ok(found, `no outcome for ${name}`);
+  return found;
+};
+
+const PIPELINE = (tag: string): string =>
+  [
+    'name: pipeline',
+    'steps:',
+    '  sum:',
+    '    uses: toy/add',
+    '    matrix: { a: [1, 2] }',
+    `    with: { tag: ${tag}, a: "\${{ matrix.a }}", b: 10 }`,
+    '  report:',
+    '    uses: toy/report',
+    `    with: { tag: ${tag}-report, total: "\${{ steps.sum.outputs.total }}" }`,
+    '',
+  ].join('\n');
+
+describe('runWorkflow', () => {
+  it('runs every instance in dependency order and records its outputs', async () => {
+    const workspace = await newWorkspace();
+    const events: string[] = [];
+    const result = await run(workspace, compile(PIPELINE('rec')), {
+      capacity: { jobs: 1 },
+      observers: [{ runStarted: (start) => events.push(`start ${start.total}`), instanceStarted: (name) => events.push(`+${name}`), instanceFinished: (done) => events.push(`-${done.name}`), runFinished: (end) => void events.push(`end ${end.status}`) }],
+    });
+    assert.equal(result.status, 'succeeded');
+    assert.deepEqual(statuses(result), { 'sum[a=1]': 'succeeded', 'sum[a=2]': 'succeeded', 'report[a=1]': 'succeeded', 'report[a=2]': 'succeeded' });
+    assert.deepEqual(events, ['start 4', '+sum[a=1]', '-sum[a=1]', '+sum[a=2]', '-sum[a=2]', '+report[a=1]', '-report[a=1]', '+report[a=2]', '-report[a=2]', 'end succeeded']);
+
+    const sum = outcome(result, 'sum[a=2]');
+    assert.deepEqual(sum.values, { total: 12 });
+    assert.deepEqual(sum.metrics, { total: 12 });
+    assert.equal(sum.attempts, 1);
+    assert.deepEqual(sum.reason, { kind: 'new' });
+    const record = await workspace.records.read(sum.key!);
+    assert.equal(record?.name, 'sum[a=2]');
+    assert.deepEqual(record?.outputs, { total: { kind: 'value', value: 12 } });
+    assert.deepEqual(record?.with, { tag: 'rec', a: 2, b: 10 });
+
+    const reportRecord = await workspace.records.read(outcome(result, 'report[a=1]').key!);
+    const artifact = reportRecord?.outputs.report;
+    assert.equal(artifact?.kind, 'artifact');
+    assert.ok(artifact?.kind === 'artifact');
+    assert.deepEqual(JSON.parse(await readFile(workspace.objects.pathOf(artifact.digest), 'utf8')), { total: 11 });
+    assert.deepEqual(Object.keys(reportRecord?.inputs ?? {}), []);
+    assert.deepEqual([...result.lockEntries.keys()].sort(), ['report[a=1]', 'report[a=2]', 'sum[a=1]', 'sum[a=2]']);
+    assert.equal(await workspace.markers.readIncomplete(sum.key!), undefined);
+  });
+
+  it('a second run is all cached and runs nothing', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(PIPELINE('again'));
+    const first = await run(workspace, graph);
+    assert.equal(count('again'), 2);
+    const second = await run(workspace, graph);
+    assert.equal(second.status, 'succeeded');
+    assert.ok(second.outcomes.every((item) => item.status === 'cached' && item.reason.kind === 'cached'));
+    assert.equal(count('again'), 2);
+    assert.equal(count('again-report'), 2);
+    assert.deepEqual(outcome(second, 'sum[a=1]').values, { total: 11 });
+    assert.equal(outcome(second, 'report[a=2]').key, outcome(first, 'report[a=2]').key);
+    assert.equal(second.lockEntries.size, 4);
+  });
+
+  it('retries a failing step and counts its attempts', async () => {
+    const workspace = await newWorkspace();
+    const result = await run(workspace, compile(['name: r', 'steps:', '  ok: { uses: toy/flaky, retries: 2, with: { tag: retry-ok, failures: 2 } }', '  no: { uses: toy/flaky, retries: 1, with: { tag: retry-no, failures: 5 } }', ''].join('\n')), { keepGoing: true });
+    assert.equal(outcome(result, 'ok').status, 'succeeded');
+    assert.equal(outcome(result, 'ok').attempts, 3);
+    assert.equal(outcome(result, 'no').status, 'failed');
+    assert.equal(outcome(result, 'no').attempts, 2);
+    assert.equal(outcome(result, 'no').error, 'failed after 2 attempts: flaky failure 2');
+    assert.equal(count('retry-no'), 2);
+    assert.equal(result.status, 'failed');
+    assert.equal((await workspace.records.read(outcome(result, 'ok').key!))?.attempts, 3);
+  });
+
+  it('continue-on-error: the failure is tolerated, its dependents are skipped, the run succeeds', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(['name: c', 'steps:', '  bad: { uses: toy/flaky, continue-on-error: true, with: { tag: coe, failures: 9 } }', '  after: { uses: toy/add, needs: bad, with: { tag: coe-after, a: 1 } }', ''].join('\n'));
+    const result = await run(workspace, graph);
+    assert.equal(result.status, 'succeeded');
+    assert.equal(outcome(result, 'bad').status, 'failed');
+    assert.equal(outcome(result, 'bad').tolerated, true);
+    assert.equal(outcome(result, 'after').status, 'skipped');
+    assert.deepEqual(outcome(result, 'after').reason, { kind: 'upstream-not-run', upstream: ['bad'] });
+    assert.equal(count('coe-after'), 0);
+  });
+
+  it('fail-fast: after a failure nothing new starts; not-started instances are stopped', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(
+      ['name: ff', 'steps:', '  bad: { uses: toy/flaky, with: { tag: ff-bad, failures: 1 } }', '  next: { uses: toy/add, with: { tag: ff-next, a: 1 } }', '  last: { uses: toy/add, with: { tag: ff-last, a: 2 } }', ''].join('\n'),
+    );
+    const result = await run(workspace, graph, { capacity: { jobs: 1 } });
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(statuses(result), { bad: 'failed', next: 'skipped', last: 'skipped' });
+    assert.deepEqual(outcome(result, 'next').reason, { kind: 'stopped' });
+    assert.equal(count('ff-next') + count('ff-last'), 0);
+  });
+
+  it('--keep-going: independent instances still run, dependents of the failure are skipped', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(
+      ['name: kg', 'steps:', '  bad: { uses: toy/flaky, with: { tag: kg-bad, failures: 1 } }', '  child: { uses: toy/add, needs: bad, with: { tag: kg-child, a: 1 } }', '  other: { uses: toy/add, with: { tag: kg-other, a: 2 } }', ''].join('\n'),
+    );
+    const result = await run(workspace, graph, { capacity: { jobs: 1 }, keepGoing: true });
+    assert.equal(result.status, 'failed');
+    assert.deepEqual(statuses(result), { bad: 'failed', child: 'skipped', other: 'succeeded' });
+    assert.deepEqual(outcome(result, 'child').reason, { kind: 'upstream-not-run', upstream: ['bad'] });
+  });
+
+  it('if: false skips the instance (condition-false) and its dependents', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(
+      ['name: cond', 'params: { enabled: false }', 'steps:', '  gated: { uses: toy/add, if: "${{ params.enabled }}", with: { tag: cond, a: 1 } }', '  child: { uses: toy/report, with: { tag: cond-child, total: "${{ steps.gated.outputs.total }}" } }', ''].join('\n'),
+    );
+    const result = await run(workspace, graph);
+    assert.equal(result.status, 'succeeded');
+    assert.deepEqual(outcome(result, 'gated').reason, { kind: 'condition-false' });
+    assert.equal(outcome(result, 'gated').status, 'skipped');
+    assert.equal(outcome(result, 'child').status, 'skipped');
+    assert.deepEqual(outcome(result, 'child').reason, { kind: 'upstream-not-run', upstream: ['gated'] });
+    assert.equal(count('cond'), 0);
+  });
+
+  it('an instance needing a GPU on a machine without one fails at once, naming --gpus', async () => {
+    const workspace = await newWorkspace();
+    const result = await run(workspace, compile(['name: g', 'steps:', '  fit: { uses: toy/add, resources: { gpu: 1 }, with: { tag: gpu, a: 1 } }', ''].join('\n')));
+    assert.equal(result.status, 'failed');
+    assert.equal(outcome(result, 'fit').status, 'failed');
+    assert.match(outcome(result, 'fit').error ?? '', /^fit needs 1 GPU\(s\) but 0 are available \(pass --gpus N/);
+    assert.equal(count('gpu'), 0);
+  });
+
+  it('seeds: an instance keeps its seed across runs; instances get different seeds', async () => {
+    const graph = compile(PIPELINE('seed').replace('name: pipeline', 'name: pipeline\nseed: 7'));
+    await run(await newWorkspace(), graph);
+    const first = new Map([...seeds].filter(([key]) => key.startsWith('seed/')));
+    seeds.clear();
+    await run(await newWorkspace(), graph, { force: 'all' });
+    const second = new Map([...seeds].filter(([key]) => key.startsWith('seed/')));
+    assert.deepEqual(second, first);
+    assert.equal(first.get('seed/sum[a=1]'), deriveSeed(7, 'sum[a=1]'));
+    assert.notEqual(first.get('seed/sum[a=1]'), first.get('seed/sum[a=2]'));
+  });
+
+  it('cancelling the run stops the running instance and cancels the rest', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(['name: cancel', 'steps:', '  wait: { uses: toy/slow, with: { tag: cancel, ms: 10000 } }', '  child: { uses: toy/add, needs: wait, with: { tag: cancel-child, a: 1 } }', ''].join('\n'));
+    const controller = new AbortController();
+    const started = Date.now();
+    const running = run(workspace, graph, { signal: controller.signal, observers: [{ instanceStarted: () => controller.abort() }] });
+    const result = await running;
+    assert.ok(Date.now() - started < 5_000);
+    assert.equal(result.status, 'cancelled');
+    assert.deepEqual(statuses(result), { wait: 'cancelled', child: 'cancelled' });
+    assert.equal(outcome(result, 'wait').tolerated, false);
+    assert.equal(count('cancel-child'), 0);
+  });
+});
