@@ -75,11 +75,26 @@ export function expandMatrix(matrix: MatrixInput): { combinations: Combination[]
   if (combos.length === 0) {
     problems.push({ code: 'EMPTY_MATRIX', path: [], message: 'the matrix has no combination left', hint: 'Every combination was excluded; remove an exclude entry or add values.' });
   }
-  combos.forEach((combo, index) => {
-    const twin = combos.findIndex((other) => isDeepStrictEqual(other, combo));
-    if (twin < index) {
+  // Linear in the number of combinations: sweeps of thousands must not cost a quadratic deep-equal scan.
+  const seen = new Set<string>();
+  for (const combo of combos) {
+    const identity = sortedJson(combo);
+    if (seen.has(identity)) {
       problems.push({ code: 'MATRIX_CONFLICT', path: [], message: `the matrix yields the combination ${JSON.stringify(combo)} twice`, hint: 'Remove the duplicate value or include entry.' });
     }
-  });
+    seen.add(identity);
+  }
   return { combinations: combos, problems };
+}
+
+/** JSON with object keys sorted, so equal values (in any key order) have equal text. */
+function sortedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${sortedJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
