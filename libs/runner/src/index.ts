@@ -19,4 +19,6 @@ export type { Provenance } from './provenance/environment.js';
 export { readLockFile, updateLockFile } from './provenance/lock-file.js';
 export type { LockEntry, LockFile } from './provenance/lock-file.js';
 export { writeResultsFile } from './provenance/results-file.js';
+export { exportFigures } from './provenance/figures.js';
+export type { ExportedFigure } from './provenance/figures.js';
 export type { ResultsFile } from './provenance/results-file.js';

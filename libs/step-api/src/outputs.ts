@@ -4,6 +4,11 @@ export type OutputKind = 'artifact' | 'number' | 'string' | 'boolean' | 'json';
 export interface OutputSpec {
   readonly kind: OutputKind;
   readonly description?: string;
+  /**
+   * Media type of an artifact (e.g. `image/svg+xml`, `image/png`, `text/csv`). Images are figures: the
+   * runner copies them next to the run's results, and trackers show them as images.
+   */
+  readonly media?: string;
 }
 
 export type OutputSpecs = Readonly<Record<string, OutputSpec>>;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
-import { collectProvenance, runWorkflow, updateLockFile, writeResultsFile, Workspace } from '@veriflow/runner';
+import { collectProvenance, exportFigures, runWorkflow, updateLockFile, writeResultsFile, Workspace } from '@veriflow/runner';
 import type { RunArgs } from '../args.js';
 import { openWorkflow } from '../load/open-workflow.js';
 import { progressObserver } from '../render/progress.js';
@@ -9,7 +9,7 @@ import { capacityFrom } from './capacity.js';
 import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
 import { selectionFrom } from './selection.js';
 
-const PACKAGE_MANIFESTS = ['@veriflow/cli', '@veriflow/runner', '@veriflow/workflow', '@veriflow/step-api', '@veriflow/steps-core'].map((name) => new URL(`../../../../node_modules/${name}/package.json`, import.meta.url));
+const PACKAGE_MANIFESTS = ['@veriflow/cli', '@veriflow/runner', '@veriflow/workflow', '@veriflow/step-api', '@veriflow/steps-core', '@veriflow/ml', '@veriflow/gaussian'].map((name) => new URL(`../../../../node_modules/${name}/package.json`, import.meta.url));
 
 function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -62,10 +62,12 @@ export async function runCommand(args: RunArgs): Promise<number> {
     });
     await updateLockFile(workspace.layout, workflow, opened.loaded.spec.file, provenance, result.lockEntries, new Set(opened.graph.instances.map((instance) => instance.name)));
     const resultsPath = workspace.layout.workflowResultsFile(workflow);
-    await writeResultsFile(resultsPath, workflow, result, args.sets, provenance);
+    const figures = await exportFigures(workspace, workflow, result.outcomes, opened.registry);
+    await writeResultsFile(resultsPath, workflow, result, args.sets, provenance, figures);
     process.stdout.write(`\n${renderSummary(result.outcomes)}\n`);
     const problems = renderProblems(result.outcomes);
     if (problems) process.stdout.write(`\n${problems}\n`);
+    if (figures.length > 0) process.stdout.write(`\nfigures:\n${figures.map((figure) => `  ${relative(process.cwd(), figure.path)}`).join('\n')}\n`);
     process.stdout.write(`\n${result.status}: results in ${relative(process.cwd(), resultsPath)}, logs in ${relative(process.cwd(), workspace.layout.runLogsDir(result.runId))}\n`);
     return result.status === 'succeeded' ? 0 : result.status === 'cancelled' ? 130 : 1;
   } finally {

@@ -1,8 +1,12 @@
 import { StepRegistry } from '@veriflow/step-api';
+import { gaussianSteps } from '@veriflow/gaussian';
 import { coreSteps } from '@veriflow/steps-core';
 
 /** Step libraries that ship with veriflow. A new task library adds one line here. */
-const BUILTIN_LIBRARIES = [{ name: '@veriflow/steps-core', steps: coreSteps }] as const;
+const BUILTIN_LIBRARIES = [
+  { name: '@veriflow/steps-core', steps: coreSteps },
+  { name: '@veriflow/gaussian', steps: gaussianSteps },
+] as const;
 
 export function builtinRegistry(): StepRegistry {
   const registry = new StepRegistry();

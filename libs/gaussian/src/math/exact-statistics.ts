@@ -74,11 +74,13 @@ export function exactStatistics(cell: CellConfig, rng: Rng): KeptStatistics {
     const g2i = g2[i] as number;
     const mui = mu[i] as number;
     const zyi = zy[i] as number;
-    const row = i * d;
-    for (let j = 0; j < d; j++) {
+    // Upper triangle, mirrored, so the result is exactly symmetric.
+    for (let j = i; j < d; j++) {
       const muj = mu[j] as number;
-      xtx[row + j] =
-        (xtx[row + j] as number) + g1i * (g1[j] as number) + g2i * (g2[j] as number) + m * mui * muj + mui * (zy[j] as number) + zyi * muj;
+      const v =
+        (xtx[i * d + j] as number) + g1i * (g1[j] as number) + g2i * (g2[j] as number) + m * mui * muj + mui * (zy[j] as number) + zyi * muj;
+      xtx[i * d + j] = v;
+      xtx[j * d + i] = v;
     }
   }
   return stats;

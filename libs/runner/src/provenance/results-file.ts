@@ -14,10 +14,19 @@ export interface ResultsFile {
   readonly durationMs: number;
   readonly overrides: readonly string[];
   readonly provenance: Provenance;
+  /** Image outputs of the run, copied next to this file. */
+  readonly figures: readonly { readonly instance: string; readonly output: string; readonly path: string }[];
   readonly instances: readonly (Omit<InstanceOutcome, 'reason'> & { readonly reason: string })[];
 }
 
-export async function writeResultsFile(path: string, workflow: string, end: RunEnd, overrides: readonly string[], provenance: Provenance): Promise<ResultsFile> {
+export async function writeResultsFile(
+  path: string,
+  workflow: string,
+  end: RunEnd,
+  overrides: readonly string[],
+  provenance: Provenance,
+  figures: ResultsFile['figures'] = [],
+): Promise<ResultsFile> {
   const results: ResultsFile = {
     format: RESULTS_FORMAT,
     workflow,
@@ -26,6 +35,7 @@ export async function writeResultsFile(path: string, workflow: string, end: RunE
     durationMs: end.durationMs,
     overrides,
     provenance,
+    figures,
     instances: end.outcomes.map((outcome) => ({ ...outcome, reason: describeReason(outcome.reason) })),
   };
   await writeJsonAtomic(path, results);

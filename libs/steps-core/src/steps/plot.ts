@@ -76,8 +76,8 @@ export const plot = defineStep({
     additionalProperties: false,
   },
   outputs: {
-    figure: { kind: 'artifact', description: 'The chart, a standalone SVG document.' },
-    data: { kind: 'artifact', description: 'CSV of the plotted points: series,x,y,n,spread (heatmap: row,column,value,n,spread).' },
+    figure: { kind: 'artifact', media: 'image/svg+xml', description: 'The chart, a standalone SVG document.' },
+    data: { kind: 'artifact', media: 'text/csv', description: 'CSV of the plotted points: series,x,y,n,spread (heatmap: row,column,value,n,spread).' },
   },
 }).run(async (ctx) => {
   const w = ctx.with;
@@ -383,7 +383,7 @@ function lineFigure(lookup: FieldLookup, options: LineOptions): Figure {
     yLabel: options.yLabel ?? shortName(options.y),
     legendTitle: options.series ? shortName(options.series) : undefined,
     legend: options.series !== undefined || (options.aggregate && counts.length > 0),
-    note: options.aggregate && counts.length > 0 ? `Lines: mean over ${nNote(counts)} runs per point; bands: ± 1 sd` : undefined,
+    note: options.aggregate && counts.some((count) => count > 1) ? `Lines: mean over ${nNote(counts)} runs per point; bands: ± 1 sd` : undefined,
     logX: options.logX,
     logY: options.logY,
     xCategories: categorical ? xOrder.map((k) => k.label) : undefined,

@@ -1,0 +1,72 @@
+import { orthogonalUnit, unitAtAngle } from '../math/index.js';
+import type { Generator, Verifier } from '../math/index.js';
+import { readModel } from '../artifacts/model-file.js';
+import type { GeneratorFile } from '../artifacts/synthesized-file.js';
+import type { GeneratorInput, VerifierInput } from './labelling-schemas.js';
+
+const radians = (degrees: number): number => (degrees * Math.PI) / 180;
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(what);
+  return value;
+}
+
+/**
+ * Generator and pruner directions live in one plane (μ and a fixed unit vector orthogonal to it), so
+ * "angle to μ" and "same or opposite side" fully determine the geometry the theory talks about.
+ */
+export function planePerpendicular(mu: Float64Array): Float64Array {
+  return orthogonalUnit(mu);
+}
+
+export async function resolveGenerator(input: GeneratorInput, mu: Float64Array): Promise<GeneratorFile> {
+  if (input.kind === 'flip') return { kind: 'flip', p: need(input.p, 'generator kind flip needs p, its error rate (e.g. p: 0.3)') };
+  if (input.model !== undefined) return { kind: 'linear', a: (await readModel(input.model)).w };
+  const angle = need(input.angle_deg, 'generator kind linear needs angle_deg (its angle to μ) or model (a gaussian/train output)');
+  return { kind: 'linear', a: Array.from(unitAtAngle(mu, radians(angle), planePerpendicular(mu))), angle_deg: angle };
+}
+
+export function generatorOf(file: GeneratorFile): Generator {
+  return file.kind === 'flip' ? { kind: 'flip', p: file.p } : { kind: 'linear', a: Float64Array.from(file.a) };
+}
+
+/** The verifier as the simulation takes it; `generator` decides which side "same" means for linear pruners. */
+export async function resolveVerifier(input: VerifierInput, mu: Float64Array, generator: GeneratorFile): Promise<Verifier> {
+  switch (input.kind) {
+    case 'oracle':
+      return { kind: 'oracle' };
+    case 'random':
+      return { kind: 'random', r: need(input.keep, 'verifier kind random needs keep, the keep rate (e.g. keep: 0.5)') };
+    case 'rates':
+      return {
+        kind: 'rates',
+        phi: need(input.phi, 'verifier kind rates needs phi = P(keep | correct)'),
+        psi: need(input.psi, 'verifier kind rates needs psi = P(keep | wrong)'),
+      };
+    case 'linear': {
+      const angle = radians(need(input.angle_deg, 'verifier kind linear needs angle_deg, the angle of the pruner direction to μ'));
+      const generatorSide = generator.kind === 'linear' && generator.angle_deg !== undefined && generator.angle_deg < 0 ? -1 : 1;
+      const sign = (input.side ?? 'same') === 'same' ? generatorSide : -generatorSide;
+      return { kind: 'linear', b: unitAtAngle(mu, sign * angle, planePerpendicular(mu)), margin: input.margin ?? 0 };
+    }
+    case 'model': {
+      const model = await readModel(need(input.model, 'verifier kind model needs model, the model output of gaussian/train'));
+      return { kind: 'model', w: Float64Array.from(model.w), margin: input.margin ?? 0 };
+    }
+  }
+}
+
+/** A short label for tables and plots: the given name, else the kind and its parameters. */
+export function verifierLabel(input: VerifierInput): string {
+  if (input.name) return input.name;
+  switch (input.kind) {
+    case 'random':
+      return `random(${input.keep})`;
+    case 'rates':
+      return `rates(${input.phi},${input.psi})`;
+    case 'linear':
+      return `linear(${input.angle_deg}°)`;
+    default:
+      return input.kind;
+  }
+}

@@ -1,0 +1,49 @@
+import { defineStep } from '@veriflow/step-api';
+import { predictedLimitAccuracy, predictedRates } from '../math/index.js';
+import { readProblem } from '../artifacts/problem-file.js';
+import { generatorSchema, verifierSchema } from '../schema/labelling-schemas.js';
+import { generatorOf, resolveGenerator, resolveVerifier, verifierLabel } from '../schema/resolve-labelling.js';
+
+export const theory = defineStep({
+  name: 'gaussian/theory',
+  version: '1',
+  description: 'What the theory predicts for a generator and verifier: φ, ψ, the breakdown point p* = φ/(φ+ψ) and the limiting accuracy.',
+  with: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['problem', 'generator', 'verifier'],
+    properties: {
+      problem: { type: 'string', description: 'The problem output of gaussian/sample.' },
+      generator: generatorSchema,
+      verifier: verifierSchema,
+    },
+  },
+  outputs: {
+    phi: { kind: 'number' },
+    psi: { kind: 'number' },
+    p_star: { kind: 'number', description: 'Predicted breakdown point.' },
+    generator_error: { kind: 'number' },
+    limit_accuracy: { kind: 'number', description: 'Accuracy as data grows: Bayes below p*, 1 − Bayes above.' },
+    beats_generator: { kind: 'boolean', description: 'Whether training on verified data ends above the generator.' },
+    verifier: { kind: 'string' },
+  },
+}).run(async (ctx) => {
+  const problem = await readProblem(ctx.with.problem);
+  const mu = Float64Array.from(problem.mu);
+  const generator = await resolveGenerator(ctx.with.generator, mu);
+  const verifier = await resolveVerifier(ctx.with.verifier, mu, generator);
+  const rates = predictedRates({ mu, n: 1, generator: generatorOf(generator), verifier });
+  const limit = predictedLimitAccuracy(rates.p, rates.pStar, problem.mu_norm);
+  // Rates of 0/0 (a verifier that keeps nothing) have no breakdown point; say so rather than emit NaN.
+  if (!Number.isFinite(rates.pStar)) throw new Error(`the verifier ${verifierLabel(ctx.with.verifier)} keeps nothing, so it has no breakdown point`);
+  ctx.metrics.log('p_star', rates.pStar);
+  return {
+    phi: rates.phi,
+    psi: rates.psi,
+    p_star: rates.pStar,
+    generator_error: rates.p,
+    limit_accuracy: limit,
+    beats_generator: limit > 1 - rates.p,
+    verifier: verifierLabel(ctx.with.verifier),
+  };
+});
