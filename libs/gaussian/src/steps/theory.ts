@@ -1,5 +1,5 @@
 import { defineStep } from '@veriflow/step-api';
-import { predictedLimitAccuracy, predictedRates } from '../math/index.js';
+import { predictedLimitAccuracy, predictedRates, verifierIgnoresX } from '../math/index.js';
 import { readProblem } from '../artifacts/problem-file.js';
 import { generatorSchema, verifierSchema } from '../schema/labelling-schemas.js';
 import { generatorOf, resolveGenerator, resolveVerifier, verifierLabel } from '../schema/resolve-labelling.js';
@@ -23,8 +23,11 @@ export const theory = defineStep({
     psi: { kind: 'number' },
     p_star: { kind: 'number', description: 'Predicted breakdown point.' },
     generator_error: { kind: 'number' },
-    limit_accuracy: { kind: 'number', description: 'Accuracy as data grows: Bayes below p*, 1 − Bayes above.' },
-    beats_generator: { kind: 'boolean', description: 'Whether training on verified data ends above the generator.' },
+    limit_accuracy: {
+      kind: 'json',
+      description: 'Accuracy as data grows: Bayes below p*, 1 − Bayes above. Null where the theorem does not apply (a generator or verifier that looks at x biases the kept set).',
+    },
+    beats_generator: { kind: 'json', description: 'Whether training on verified data ends above the generator (null where limit_accuracy is).' },
     verifier: { kind: 'string' },
   },
 }).run(async (ctx) => {
@@ -33,7 +36,9 @@ export const theory = defineStep({
   const generator = await resolveGenerator(ctx.with.generator, mu);
   const verifier = await resolveVerifier(ctx.with.verifier, mu, generator);
   const rates = predictedRates({ mu, n: 1, generator: generatorOf(generator), verifier });
-  const limit = predictedLimitAccuracy(rates.p, rates.pStar, problem.mu_norm);
+  // The phase-transition theorem covers label noise independent of x; elsewhere we predict p* only.
+  const theoremApplies = generator.kind === 'flip' && verifierIgnoresX(verifier);
+  const limit = theoremApplies ? predictedLimitAccuracy(rates.p, rates.pStar, problem.mu_norm) : null;
   // Rates of 0/0 (a verifier that keeps nothing) have no breakdown point; say so rather than emit NaN.
   if (!Number.isFinite(rates.pStar)) throw new Error(`the verifier ${verifierLabel(ctx.with.verifier)} keeps nothing, so it has no breakdown point`);
   ctx.metrics.log('p_star', rates.pStar);
@@ -43,7 +48,7 @@ export const theory = defineStep({
     p_star: rates.pStar,
     generator_error: rates.p,
     limit_accuracy: limit,
-    beats_generator: limit > 1 - rates.p,
+    beats_generator: limit === null ? null : limit > 1 - rates.p,
     verifier: verifierLabel(ctx.with.verifier),
   };
 });
