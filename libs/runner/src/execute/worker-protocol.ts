@@ -7,6 +7,8 @@ export interface WorkerRequest {
   readonly parts: Omit<ContextParts, 'signal' | 'metrics' | 'sinks'>;
 }
 
+export type ParentMessage = { readonly type: 'run'; readonly request: WorkerRequest } | { readonly type: 'abort'; readonly reason: string };
+
 export type WorkerMessage =
   | { readonly type: 'log'; readonly level: 'info' | 'warn' | 'debug'; readonly line: string }
   | { readonly type: 'metric'; readonly key: string; readonly value: number; readonly step: number }
