@@ -21,10 +21,11 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: 'scope:step-api', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:workflow', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'scope:tracking', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'scope:ml', onlyDependOnLibsWithTags: ['scope:step-api'] },
             { sourceTag: 'scope:task', onlyDependOnLibsWithTags: ['scope:step-api', 'scope:ml', 'scope:task'] },
             { sourceTag: 'scope:runner', onlyDependOnLibsWithTags: ['scope:step-api', 'scope:workflow'] },
-            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:runner', 'scope:workflow', 'scope:step-api', 'scope:ml', 'scope:task'] },
+            { sourceTag: 'scope:app', onlyDependOnLibsWithTags: ['scope:runner', 'scope:workflow', 'scope:step-api', 'scope:ml', 'scope:task', 'scope:tracking'] },
           ],
         },
       ],

@@ -6,6 +6,7 @@ import { renderProblems, renderSummary } from './summary.js';
 const outcome = (name: string, status: InstanceOutcome['status'], extra: Partial<InstanceOutcome> = {}): InstanceOutcome => ({
   name,
   step: name.replace(/\[.*$/, ''),
+  kind: 'core/sum',
   matrix: {},
   status,
   reason: { kind: 'new' },

@@ -87,7 +87,8 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       durationMs: 0,
       values: record ? Object.fromEntries(Object.entries(record.outputs).flatMap(([name, output]) => (output.kind === 'value' ? [[name, output.value]] : []))) : {},
       metrics: record ? Object.fromEntries(Object.entries(record.metrics).flatMap(([key, points]) => (points.length ? [[key, points[points.length - 1]!.value]] : []))) : {},
-      ...(record ? { key: record.key } : {}),
+      ...(record ? { key: record.key, record } : {}),
+      kind: instance.step.spec.uses,
       ...extra,
     };
     outcomes.set(instance.name, outcome);

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { composeObservers } from './run-observer.js';
 import type { InstanceOutcome, RunEnd, RunObserver } from './run-observer.js';
 
-const outcome: InstanceOutcome = { name: 'a', step: 'a', matrix: {}, status: 'succeeded', reason: { kind: 'new' }, attempts: 1, durationMs: 5, values: {}, metrics: {} };
+const outcome: InstanceOutcome = { name: 'a', step: 'a', matrix: {}, status: 'succeeded', reason: { kind: 'new' }, attempts: 1, durationMs: 5, values: {}, metrics: {}, kind: 'core/echo' };
 const end: RunEnd = { runId: 'r1', status: 'succeeded', outcomes: [outcome], durationMs: 9 };
 
 /** Collects process warnings emitted while `body` runs. */

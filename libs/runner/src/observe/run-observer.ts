@@ -1,4 +1,5 @@
 import type { PlanReason } from '../plan/reasons.js';
+import type { InstanceRecord } from '../store/index.js';
 
 /** Closed set of final instance states; `cached` is a success that did no work. */
 export type InstanceStatus = 'succeeded' | 'cached' | 'failed' | 'skipped' | 'cancelled';
@@ -19,6 +20,10 @@ export interface InstanceOutcome {
   readonly error?: string;
   /** Failure that does not fail the run (`continue-on-error`). */
   readonly tolerated?: boolean;
+  /** The step kind (`uses`). */
+  readonly kind: string;
+  /** What produced the outputs (for `cached`, an earlier run): inputs, resolved `with`, outputs, metric histories. */
+  readonly record?: InstanceRecord;
 }
 
 export interface RunStart {
