@@ -31,6 +31,13 @@ describe('parseCommandArgs', () => {
       dryRun: false,
       verbose: false,
       format: 'text',
+      positionals: ['wf.yaml'],
+      csv: undefined,
+      figure: undefined,
+      metric: undefined,
+      x: undefined,
+      trackingUri: undefined,
+      experiment: undefined,
     });
     assert.equal(parse().file, '');
   });
@@ -91,6 +98,12 @@ describe('parseCommandArgs', () => {
     usageError(['--jobs', 'many', 'wf.yaml'], '--jobs needs a whole number of at least 1, got "many"');
     usageError(['--cpus', '0', 'wf.yaml'], '--cpus needs a whole number of at least 1, got "0"');
     usageError(['--gpus=-1', 'wf.yaml'], '--gpus needs a whole number, got "-1"');
+  });
+
+  it('takes several positionals and the compare options when the command asks for them', () => {
+    const args = parseCommandArgs(['show', '2026', '--csv', 'out.csv', '--figure', 'f.svg', '--metric', 'loss', '--x', 'p'], { manyPositionals: true });
+    assert.deepEqual(args.positionals, ['show', '2026']);
+    assert.deepEqual([args.csv, args.figure, args.metric, args.x], ['out.csv', 'f.svg', 'loss', 'p']);
   });
 
   it('refuses a second positional and unknown options', () => {

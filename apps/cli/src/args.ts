@@ -18,6 +18,16 @@ export interface RunArgs extends CommonArgs {
   readonly dryRun: boolean;
   readonly verbose: boolean;
   readonly format: string;
+  /** MLflow tracking server for this invocation (else MLFLOW_TRACKING_URI, else the workflow's tracking.uri). */
+  readonly trackingUri: string | undefined;
+  /** MLflow experiment (else the workflow's tracking.experiment, else its name). */
+  readonly experiment: string | undefined;
+  /** Every positional argument: subcommands and run selections for `runs` and `compare`. */
+  readonly positionals: string[];
+  readonly csv: string | undefined;
+  readonly figure: string | undefined;
+  readonly metric: string | undefined;
+  readonly x: string | undefined;
 }
 
 const OPTIONS = {
@@ -32,7 +42,13 @@ const OPTIONS = {
   'dry-run': { type: 'boolean', short: 'n' },
   verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
+  'tracking-uri': { type: 'string' },
+  experiment: { type: 'string' },
   format: { type: 'string', short: 'f' },
+  csv: { type: 'string' },
+  figure: { type: 'string' },
+  metric: { type: 'string' },
+  x: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -59,7 +75,8 @@ function positiveInteger(name: string, value: string | undefined): number | unde
   return number;
 }
 
-export function parseCommandArgs(argv: readonly string[]): RunArgs & { help: boolean } {
+/** `manyPositionals`: for commands that take several words (`runs show ID`, `compare A B`) instead of one workflow file. */
+export function parseCommandArgs(argv: readonly string[], options: { manyPositionals?: boolean } = {}): RunArgs & { help: boolean } {
   let parsed;
   try {
     parsed = parseArgs({ args: normaliseForce(argv), options: OPTIONS, allowPositionals: true, strict: true });
@@ -67,7 +84,7 @@ export function parseCommandArgs(argv: readonly string[]): RunArgs & { help: boo
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (positionals.length > 1) throw new UsageError(`expected one workflow file, got ${positionals.map((p) => `"${p}"`).join(', ')}`);
+  if (positionals.length > 1 && !options.manyPositionals) throw new UsageError(`expected one workflow file, got ${positionals.map((p) => `"${p}"`).join(', ')}`);
   const forces = values.force ?? [];
   const split = (list: readonly string[] | undefined): string[] | undefined => list?.flatMap((item) => item.split(',')).filter(Boolean);
   return {
@@ -84,6 +101,13 @@ export function parseCommandArgs(argv: readonly string[]): RunArgs & { help: boo
     only: split(values.only),
     dryRun: values['dry-run'] ?? false,
     verbose: values.verbose ?? false,
+    trackingUri: values['tracking-uri'],
+    experiment: values.experiment,
     format: values.format ?? 'text',
+    positionals,
+    csv: values.csv,
+    figure: values.figure,
+    metric: values.metric,
+    x: values.x,
   };
 }

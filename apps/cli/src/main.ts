@@ -2,9 +2,11 @@
 import { formatDiagnosticPretty, WorkflowError } from '@veriflow/workflow';
 import { parseCommandArgs } from './args.js';
 import type { RunArgs } from './args.js';
+import { compareCommand } from './commands/compare.js';
 import { graphCommand } from './commands/graph.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
+import { runsCommand } from './commands/runs.js';
 import { stepsCommand } from './commands/steps.js';
 import { validateCommand } from './commands/validate.js';
 import { sourceTexts } from './load/open-workflow.js';
@@ -19,18 +21,25 @@ Usage:
   veriflow graph <workflow.yaml> [--format text|mermaid|dot]
   veriflow validate <workflow.yaml> [--set ...]
   veriflow steps [--json]
+  veriflow runs [--json]                      list tracked runs, newest first
+  veriflow runs show <run> [--json]           one run and its instances
+  veriflow compare <run>[:<instance>|:<step>]... [--csv FILE] [--json]
+               [--figure FILE.svg --metric KEY [--x PARAM]]
 
 Options:
   --workspace DIR   where the .veriflow cache and results live (default: current directory)
+  <run>             a run id or any unique prefix of one, e.g. 20261126
 
 Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments, 130 cancelled.`;
 
-const COMMANDS: Record<string, { needsFile: boolean; run: (args: RunArgs) => Promise<number> }> = {
+const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; run: (args: RunArgs) => Promise<number> }> = {
   run: { needsFile: true, run: runCommand },
   plan: { needsFile: true, run: planCommand },
   graph: { needsFile: true, run: graphCommand },
   validate: { needsFile: true, run: validateCommand },
   steps: { needsFile: false, run: stepsCommand },
+  runs: { needsFile: false, manyPositionals: true, run: runsCommand },
+  compare: { needsFile: false, manyPositionals: true, run: compareCommand },
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -41,7 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) throw new UsageError(`unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(', ')}`);
-  const args = parseCommandArgs(rest);
+  const args = parseCommandArgs(rest, { manyPositionals: command.manyPositionals ?? false });
   if (args.help) {
     process.stdout.write(`${HELP}\n`);
     return 0;
@@ -49,6 +58,12 @@ async function main(argv: readonly string[]): Promise<number> {
   if (command.needsFile && !args.file) throw new UsageError(`veriflow ${name} needs a workflow file, e.g. veriflow ${name} workflows/examples/hello-sweep.yaml`);
   return command.run(args);
 }
+
+// `veriflow runs | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -4,6 +4,7 @@ import { collectProvenance, exportFigures, runWorkflow, updateLockFile, writeRes
 import type { RunArgs } from '../args.js';
 import { openWorkflow } from '../load/open-workflow.js';
 import { progressObserver } from '../render/progress.js';
+import { storeObserver } from '../tracking/store-observer.js';
 import { renderProblems, renderSummary } from '../render/summary.js';
 import { capacityFrom } from './capacity.js';
 import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
@@ -58,7 +59,19 @@ export async function runCommand(args: RunArgs): Promise<number> {
       env: processEnv(),
       previous: await previousEntries(workspace, workflow),
       signal: interrupt.signal,
-      observers: [progressObserver({ stream: process.stderr, verbose: args.verbose })],
+      observers: [
+        progressObserver({ stream: process.stderr, verbose: args.verbose }),
+        storeObserver({
+          workspace,
+          graph: opened.graph,
+          registry: opened.registry,
+          file: opened.loaded.spec.file,
+          text: opened.text,
+          overrides: args.sets,
+          provenance,
+          experiment: args.experiment ?? opened.loaded.spec.tracking.experiment ?? workflow,
+        }),
+      ],
     });
     await updateLockFile(workspace.layout, workflow, opened.loaded.spec.file, provenance, result.lockEntries, new Set(opened.graph.instances.map((instance) => instance.name)));
     const resultsPath = workspace.layout.workflowResultsFile(workflow);

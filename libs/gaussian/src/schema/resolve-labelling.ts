@@ -1,3 +1,4 @@
+import { dot } from '@veriflow/ml';
 import { orthogonalUnit, unitAtAngle } from '../math/index.js';
 import type { Generator, Verifier } from '../math/index.js';
 import { readModel } from '../artifacts/model-file.js';
@@ -45,9 +46,14 @@ export async function resolveVerifier(input: VerifierInput, mu: Float64Array, ge
       };
     case 'linear': {
       const angle = radians(need(input.angle_deg, 'verifier kind linear needs angle_deg, the angle of the pruner direction to μ'));
-      const generatorSide = generator.kind === 'linear' && generator.angle_deg !== undefined && generator.angle_deg < 0 ? -1 : 1;
+      const perp = planePerpendicular(mu);
+      // The generator's side of μ in the plane: the sign of its component along e⊥ (a trained model's a
+      // can have either sign; an angle_deg generator is on the positive side). A flip generator, or one
+      // along ±μ (up to rounding), has no side: "same" is then the positive one.
+      const along = generator.kind === 'linear' ? dot(generator.a, perp) : 0;
+      const generatorSide = generator.kind === 'linear' && along < -1e-12 * Math.sqrt(dot(generator.a, generator.a)) ? -1 : 1;
       const sign = (input.side ?? 'same') === 'same' ? generatorSide : -generatorSide;
-      return { kind: 'linear', b: unitAtAngle(mu, sign * angle, planePerpendicular(mu)), margin: input.margin ?? 0 };
+      return { kind: 'linear', b: unitAtAngle(mu, sign * angle, perp), margin: input.margin ?? 0 };
     }
     case 'model': {
       const model = await readModel(need(input.model, 'verifier kind model needs model, the model output of gaussian/train'));

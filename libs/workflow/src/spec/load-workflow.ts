@@ -32,6 +32,10 @@ function toSpec(raw: Raw, file: string): WorkflowSpec {
     params: (raw.params as Raw | undefined) ?? {},
     env: (raw.env as Record<string, string> | undefined) ?? {},
     plugins: (raw.plugins as string[] | undefined) ?? [],
+    tracking: {
+      experiment: (raw.tracking as Raw | undefined)?.experiment as string | undefined,
+      uri: (raw.tracking as Raw | undefined)?.uri as string | undefined,
+    },
     steps,
   };
 }

@@ -74,6 +74,15 @@ export const workflowSchema = {
     seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Every instance derives its seed from this and its name (default 0).' },
     params: { type: 'object', description: 'Workflow parameters, referenced as params.NAME and overridable with --set NAME=VALUE.' },
     env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Environment for every step (visible as env.NAME).' },
+    tracking: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Where runs are logged besides the local run store.',
+      properties: {
+        experiment: { type: 'string', minLength: 1, description: 'MLflow experiment (default: the workflow name).' },
+        uri: { type: 'string', minLength: 1, description: 'MLflow tracking server, e.g. http://127.0.0.1:5000 (MLFLOW_TRACKING_URI and --tracking-uri take precedence).' },
+      },
+    },
     plugins: {
       type: 'array',
       items: { type: 'string', minLength: 1 },

@@ -7,6 +7,7 @@ export interface WorkflowSpec {
   readonly params: Readonly<Record<string, unknown>>;
   readonly env: Readonly<Record<string, string>>;
   readonly plugins: readonly string[];
+  readonly tracking: { readonly experiment: string | undefined; readonly uri: string | undefined };
   /** In file order. */
   readonly steps: readonly StepSpec[];
 }
