@@ -25,6 +25,17 @@ const projects =
     ? [resolve(process.cwd(), args[dirFlag + 1] ?? '.')]
     : ['libs', 'apps'].flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name))).concat(unitOnly ? [] : [join(root, 'test')]);
 
+// The tracking tests talk to a real MLflow server; install it once up front (a no-op when present) so the
+// first test file does not pay for it. A failed install is reported, and those suites say why they skip.
+if (!unitOnly && dirFlag < 0) {
+  const { ensureMlflow } = await import('./mlflow-server.js');
+  try {
+    ensureMlflow({ quiet: false });
+  } catch (error) {
+    console.error(`warning: ${error.message.split('\n')[0]}; the MLflow integration tests will be skipped`);
+  }
+}
+
 const files = projects.flatMap((project) => testFiles(join(project, 'dist'))).sort();
 if (files.length === 0) {
   console.error('no compiled test files found; run `npm run build` first');

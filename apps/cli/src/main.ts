@@ -7,6 +7,7 @@ import { graphCommand } from './commands/graph.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
+import { syncCommand } from './commands/sync.js';
 import { stepsCommand } from './commands/steps.js';
 import { validateCommand } from './commands/validate.js';
 import { sourceTexts } from './load/open-workflow.js';
@@ -17,6 +18,7 @@ const HELP = `veriflow: declare ML experiments as YAML graphs of steps, run them
 Usage:
   veriflow run <workflow.yaml> [--set NAME=VALUE]... [--jobs N] [--cpus N] [--gpus N]
                [--keep-going] [--force [STEP]] [--only STEP[,STEP]]... [--dry-run] [--verbose]
+               [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI)
   veriflow plan <workflow.yaml> [--set ...] [--force [STEP]] [--only STEP] [--json]
   veriflow graph <workflow.yaml> [--format text|mermaid|dot]
   veriflow validate <workflow.yaml> [--set ...]
@@ -25,6 +27,7 @@ Usage:
   veriflow runs show <run> [--json]           one run and its instances
   veriflow compare <run>[:<instance>|:<step>]... [--csv FILE] [--json]
                [--figure FILE.svg --metric KEY [--x PARAM]]
+  veriflow sync [<run>...] [--tracking-uri URI]  push local runs to MLflow (all not yet synced by default)
 
 Options:
   --workspace DIR   where the .veriflow cache and results live (default: current directory)
@@ -40,6 +43,7 @@ const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; 
   steps: { needsFile: false, run: stepsCommand },
   runs: { needsFile: false, manyPositionals: true, run: runsCommand },
   compare: { needsFile: false, manyPositionals: true, run: compareCommand },
+  sync: { needsFile: false, manyPositionals: true, run: syncCommand },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -4,7 +4,9 @@ import { collectProvenance, exportFigures, runWorkflow, updateLockFile, writeRes
 import type { RunArgs } from '../args.js';
 import { openWorkflow } from '../load/open-workflow.js';
 import { progressObserver } from '../render/progress.js';
+import { liveSyncObserver } from '../tracking/live-sync-observer.js';
 import { storeObserver } from '../tracking/store-observer.js';
+import { trackingUriFrom } from '../tracking/tracking-uri.js';
 import { renderProblems, renderSummary } from '../render/summary.js';
 import { capacityFrom } from './capacity.js';
 import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
@@ -46,6 +48,8 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const workflow = opened.graph.spec.name;
   const provenance = collectProvenance(opened.directory, PACKAGE_MANIFESTS);
   const interrupt = cancelOnInterrupt();
+  const trackingUri = trackingUriFrom(args, opened.loaded.spec.tracking.uri);
+  const live = trackingUri ? liveSyncObserver(trackingUri, workspace.layout.workspaceDir, (line) => process.stderr.write(`${line}\n`)) : undefined;
   try {
     const result = await runWorkflow({
       workspace,
@@ -71,6 +75,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
           provenance,
           experiment: args.experiment ?? opened.loaded.spec.tracking.experiment ?? workflow,
         }),
+        ...(live ? [live] : []),
       ],
     });
     await updateLockFile(workspace.layout, workflow, opened.loaded.spec.file, provenance, result.lockEntries, new Set(opened.graph.instances.map((instance) => instance.name)));

@@ -1,0 +1,71 @@
+import type { RunObserver } from '@veriflow/runner';
+import { MlflowClient, RunStore, syncRun } from '@veriflow/tracking';
+import type { SyncReport } from '@veriflow/tracking';
+
+/** Quiet period that coalesces bursts of events into one sync. */
+const COALESCE_MS = 1000;
+
+export interface LiveSync extends RunObserver {
+  /** The final sync's report, or the error that kept MLflow from getting the run. */
+  readonly result: Promise<SyncReport | Error> | undefined;
+}
+
+/**
+ * Live MLflow logging: after events, the run's new and unfinished instances are synced in the background,
+ * one sync at a time, from the local run store (which every event reaches first). Steps never wait for
+ * the server; if it is down, the run goes on, and the final sync (or `veriflow sync` later) catches up.
+ */
+export function liveSyncObserver(trackingUri: string, workspaceDir: string, say: (line: string) => void): LiveSync {
+  // Live logging is best effort: give up quickly on a dead server, the final sync and `veriflow sync` catch up.
+  const client = new MlflowClient({ trackingUri, retry: { maxAttempts: 3, maxElapsedMs: 5_000 } });
+  const store = new RunStore(workspaceDir);
+  let runId: string | undefined;
+  let inFlight: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let warned = false;
+  let result: Promise<SyncReport | Error> | undefined;
+
+  const syncNow = async (): Promise<SyncReport | Error> => {
+    try {
+      return await syncRun(client, store, runId!);
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  };
+  const schedule = (): void => {
+    if (!runId || timer || result) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (inFlight) return schedule();
+      inFlight = syncNow().then((outcome) => {
+        inFlight = undefined;
+        if (outcome instanceof Error && !warned) {
+          warned = true;
+          say(`veriflow: MLflow at ${trackingUri} is not reachable (${outcome.message.split('\n')[0]}); the run goes on and is kept locally`);
+        }
+      });
+    }, COALESCE_MS);
+    timer.unref();
+  };
+
+  return {
+    get result() {
+      return result;
+    },
+    runStarted(start) {
+      runId = start.runId;
+      schedule();
+    },
+    instanceFinished: schedule,
+    instanceMetric: schedule,
+    async runFinished() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await inFlight;
+      result = syncNow();
+      const outcome = await result;
+      if (outcome instanceof Error) say(`veriflow: could not sync run ${runId} to MLflow at ${trackingUri}: ${outcome.message.split('\n')[0]}\n  it is kept locally; push it later with: veriflow sync ${runId} --tracking-uri ${trackingUri}`);
+      else say(`veriflow: synced run ${runId} to MLflow at ${trackingUri} (experiment ${outcome.experimentId}, parent run ${outcome.parentRunId}, ${outcome.instances} instances)`);
+    },
+  };
+}
