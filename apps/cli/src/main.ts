@@ -63,10 +63,10 @@ async function main(argv: readonly string[]): Promise<number> {
   return command.run(args);
 }
 
-// `veriflow runs | head` closes our stdout early: that is the reader's choice, not an error.
+// `veriflow runs | head` closes our stdout early: that is the reader's choice, not an error, and the
+// command still finishes its work (files it was asked to write).
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
+  if (error.code !== 'EPIPE') throw error;
 });
 
 main(process.argv.slice(2)).then(
