@@ -18,3 +18,4 @@ export type { CommandFailureDetails } from './steps/command-error.js';
 export { createTestContext } from './testing/test-context.js';
 export type { TestContext, TestContextOptions, LoggedLine, LoggedMetric } from './testing/test-context.js';
 export { LineSplitter, TailLines } from './util/tail-lines.js';
+export * from './verification/index.js';

@@ -12,7 +12,7 @@ import { capacityFrom } from './capacity.js';
 import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
 import { selectionFrom } from './selection.js';
 
-const PACKAGE_MANIFESTS = ['@veriflow/cli', '@veriflow/runner', '@veriflow/workflow', '@veriflow/step-api', '@veriflow/steps-core', '@veriflow/ml', '@veriflow/gaussian'].map((name) => new URL(`../../../../node_modules/${name}/package.json`, import.meta.url));
+const PACKAGE_MANIFESTS = ['@veriflow/cli', '@veriflow/runner', '@veriflow/workflow', '@veriflow/step-api', '@veriflow/steps-core', '@veriflow/ml', '@veriflow/gaussian', '@veriflow/eigen', '@veriflow/tracking'].map((name) => new URL(`../../../../node_modules/${name}/package.json`, import.meta.url));
 
 function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);

@@ -1,4 +1,5 @@
 import { StepRegistry } from '@veriflow/step-api';
+import { eigenSteps } from '@veriflow/eigen';
 import { gaussianSteps } from '@veriflow/gaussian';
 import { coreSteps } from '@veriflow/steps-core';
 
@@ -6,6 +7,7 @@ import { coreSteps } from '@veriflow/steps-core';
 const BUILTIN_LIBRARIES = [
   { name: '@veriflow/steps-core', steps: coreSteps },
   { name: '@veriflow/gaussian', steps: gaussianSteps },
+  { name: '@veriflow/eigen', steps: eigenSteps },
 ] as const;
 
 export function builtinRegistry(): StepRegistry {

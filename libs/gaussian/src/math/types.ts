@@ -2,6 +2,7 @@
  * The vocabulary shared by the Gaussian task's simulation paths (row streaming, exact statistics,
  * projected statistics): who labels, who keeps, and what a simulation returns.
  */
+import { measureRates } from '@veriflow/steps-core';
 
 /**
  * How synthesized labels y' are produced from (x, y).
@@ -92,16 +93,19 @@ export function emptyStatistics(dim: number, synthesized = 0): KeptStatistics {
   };
 }
 
-/** The paper's proxy quantities (section 3 of the notes); NaN where a denominator is zero. */
+/**
+ * The paper's proxy quantities (section 3 of the notes), measured by the one implementation every task
+ * shares; NaN where a denominator is zero, as the simulation code expects (steps turn it into null).
+ */
 export function rateEstimates(s: KeptStatistics): RateEstimates {
-  const phiHat = s.correct > 0 ? s.keptCorrect / s.correct : NaN;
-  const psiHat = s.wrong > 0 ? s.keptWrong / s.wrong : NaN;
+  const rates = measureRates(s);
+  const nanIfNull = (value: number | null): number => value ?? NaN;
   return {
-    phiHat,
-    psiHat,
-    pStarHat: phiHat / (phiHat + psiHat),
-    pHat: s.synthesized > 0 ? s.wrong / s.synthesized : NaN,
-    keepRate: s.synthesized > 0 ? s.kept / s.synthesized : NaN,
+    phiHat: nanIfNull(rates.phi),
+    psiHat: nanIfNull(rates.psi),
+    pStarHat: nanIfNull(rates.pStar),
+    pHat: nanIfNull(rates.generatorError),
+    keepRate: nanIfNull(rates.keepRate),
   };
 }
 
