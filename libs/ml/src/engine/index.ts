@@ -1,0 +1,97 @@
+// The tensor engine for training code: tfjs-core on the best backend this host has (see backend.ts), with our
+// wasm kernels for what tfjs-backend-wasm 4.22 lacks or runs slowly (see kernels/), and tfjs's gradients and
+// chained ops, which tfjs-core's Node bundle leaves out (see gradients.ts). Call `initEngine` before `tf.grad`.
+//
+//   const engine = await initEngine({ device: 'auto' });   // record `engine` in the run's provenance
+//   const loss = tf.tidy(() => ...);
+import * as tf from '@tensorflow/tfjs-core';
+import { UnsortedSegmentSum, getKernel, registerKernel } from '@tensorflow/tfjs-core';
+import type { BackendDecision, SelectBackendOptions } from './backend.js';
+import { selectBackend } from './backend.js';
+import type { GradientRegistration } from './gradients.js';
+import { ensureGradients } from './gradients.js';
+import { registerFastGather } from './kernels/gather.js';
+import { registerFastMatMul } from './kernels/matmul-transposed.js';
+import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum.js';
+
+export { tf };
+export { selectBackend, wasmBinaryDir, BackendUnavailableError } from './backend.js';
+export type { BackendAttempt, BackendCandidate, BackendDecision, BackendName, DeviceRequest, SelectBackendOptions } from './backend.js';
+export { ensureGradients } from './gradients.js';
+export type { GradientRegistration } from './gradients.js';
+export { setGemmAccelerator, setMatMulFastPath, matMulStats } from './kernels/matmul-transposed.js';
+export type { GemmAccelerator, GemmProblem, MatMulStats } from './kernels/matmul-transposed.js';
+
+export interface EngineDecision extends BackendDecision {
+  /** What our kernel registration did, one line per kernel (registration is for the wasm backend only). */
+  kernels: string[];
+  /** Where the gradients and chained ops came from (tfjs-core's Node bundle has neither; see gradients.ts). */
+  gradients: GradientRegistration;
+}
+
+let kernelReport: string[] | null = null;
+
+/** Registers our wasm kernels once per process; returns what was done. */
+export function registerEngineKernels(): string[] {
+  if (kernelReport != null) return kernelReport;
+  const report: string[] = [];
+  if (getKernel(UnsortedSegmentSum, 'wasm') == null) {
+    registerKernel(unsortedSegmentSumWasmConfig);
+    report.push('UnsortedSegmentSum (wasm): registered (JS scatter-add on the wasm heap)');
+  } else {
+    report.push('UnsortedSegmentSum (wasm): already provided, kept');
+  }
+  const gather = registerFastGather();
+  report.push(`GatherV2 (wasm): ${gather.ok ? 'slice copies (stock kernel is per-element)' : `stock kernel kept: ${gather.detail}`}`);
+  const mm = registerFastMatMul();
+  report.push(`BatchMatMul (wasm): ${mm.ok ? 'XNNPACK for transposed and batched products' : `stock kernel kept: ${mm.detail}`}`);
+  kernelReport = report;
+  return report;
+}
+
+/**
+ * Selects the backend (see `selectBackend`), registers our kernels and tfjs's gradients once, and returns the
+ * decision (record it with the run).
+ */
+export async function initEngine(options: SelectBackendOptions = { device: 'auto' }): Promise<EngineDecision> {
+  const kernels = registerEngineKernels();
+  const gradients = await ensureGradients();
+  const decision = await selectBackend(options);
+  return { ...decision, kernels, gradients };
+}
+
+export interface LeakCheckOptions {
+  /** Tensors `fn` may leave behind on purpose (e.g. the ones it returns). Default 0. */
+  allowed?: number;
+  label?: string;
+}
+
+function checkLeak(before: number, options: LeakCheckOptions): void {
+  const after = tf.memory().numTensors;
+  const allowed = options.allowed ?? 0;
+  if (after - before !== allowed) {
+    const what = options.label ? ` in ${options.label}` : '';
+    throw new Error(
+      `tensor leak${what}: tf.memory().numTensors went ${before} → ${after} (${after - before >= 0 ? '+' : ''}${after - before}, allowed ${allowed})`,
+    );
+  }
+}
+
+/**
+ * Runs `fn` and throws if it changed `tf.memory().numTensors` (by other than `allowed`). Async functions are
+ * awaited before the check. An exception from `fn` propagates unchecked.
+ */
+export function assertNoTensorLeak<T>(fn: () => Promise<T>, options?: LeakCheckOptions): Promise<T>;
+export function assertNoTensorLeak<T>(fn: () => T, options?: LeakCheckOptions): T;
+export function assertNoTensorLeak<T>(fn: () => T | Promise<T>, options: LeakCheckOptions = {}): T | Promise<T> {
+  const before = tf.memory().numTensors;
+  const result = fn();
+  if (result instanceof Promise) {
+    return result.then((value) => {
+      checkLeak(before, options);
+      return value;
+    });
+  }
+  checkLeak(before, options);
+  return result;
+}
