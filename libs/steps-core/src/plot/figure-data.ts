@@ -1,0 +1,250 @@
+import { formatValue, labelOf } from './format.js';
+import { columnPosition, renderHeatmap } from './heatmap.js';
+import { renderLineChart } from './line-chart.js';
+import type { LineSeries, VerticalMarker } from './line-chart.js';
+import type { FieldLookup} from './instance-fields.js';
+import { shortName } from './instance-fields.js';
+
+/** A coordinate that may be numeric or categorical; keys are its label text. */
+interface Key {
+  readonly label: string;
+  readonly number: number | undefined;
+}
+
+function keyOf(value: unknown): Key | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? { label: String(value), number: value } : undefined;
+  return { label: labelOf(value), number: undefined };
+}
+
+/** Distinct keys: ascending when all are numbers, else in order of first appearance. */
+function orderKeys(keys: readonly (Key | undefined)[]): Key[] {
+  const distinct = new Map<string, Key>();
+  for (const key of keys) if (key && !distinct.has(key.label)) distinct.set(key.label, key);
+  const list = [...distinct.values()];
+  return list.every((k) => k.number !== undefined) ? list.sort((a, b) => a.number! - b.number!) : list;
+}
+
+interface Summary {
+  readonly y: number;
+  readonly n: number;
+  readonly spread: number | undefined;
+}
+
+/** Mean and sample standard deviation of the finite values; y is NaN when there are none. */
+function summarize(values: readonly number[]): Summary {
+  const finite = values.filter(Number.isFinite);
+  const n = finite.length;
+  if (n === 0) return { y: Number.NaN, n: 0, spread: undefined };
+  const mean = finite.reduce((a, b) => a + b, 0) / n;
+  const variance = n > 1 ? finite.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
+  return { y: mean, n, spread: Math.sqrt(variance) };
+}
+
+function csvField(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csv(header: readonly string[], rows: readonly (readonly (string | number | undefined)[])[]): string {
+  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n') + '\n';
+}
+
+function nNote(counts: readonly number[]): string {
+  const min = Math.min(...counts);
+  const max = Math.max(...counts);
+  return min === max ? `${min}` : `${min}–${max}`;
+}
+
+interface Figure {
+  readonly svg: string;
+  readonly csv: string;
+  readonly summary: string;
+}
+
+interface MarkerOption {
+  readonly field: string;
+  readonly label?: string;
+}
+
+interface LineOptions {
+  readonly x: string;
+  readonly y: string;
+  readonly series: string | undefined;
+  readonly title: string | undefined;
+  readonly xLabel: string | undefined;
+  readonly yLabel: string | undefined;
+  readonly logX: boolean;
+  readonly logY: boolean;
+  readonly referenceLines: readonly { readonly y: number; readonly label: string }[];
+  readonly markers: MarkerOption | undefined;
+  readonly aggregate: boolean;
+}
+
+export function lineFigure(lookup: FieldLookup, options: LineOptions): Figure {
+  const count = lookup.instances.length;
+  const xKeys = lookup.values(options.x, 'x').map(keyOf);
+  const ys = lookup.numbers(options.y, 'y');
+  const seriesKeys = options.series ? lookup.values(options.series, 'series').map(keyOf) : Array.from({ length: count }, () => ({ label: shortName(options.y), number: undefined }));
+  const markerValues = options.markers ? lookup.numbers(options.markers.field, 'markers') : undefined;
+
+  const seriesOrder = orderKeys(seriesKeys);
+  const xOrder = orderKeys(xKeys);
+  const categorical = xOrder.some((k) => k.number === undefined);
+  const xIndex = new Map(xOrder.map((k, i) => [k.label, i]));
+  const xValue = (key: Key): number => (categorical ? xIndex.get(key.label)! : key.number!);
+
+  const rows: (string | number | undefined)[][] = [];
+  const lineSeries: LineSeries[] = [];
+  const markers: VerticalMarker[] = [];
+  const counts: number[] = [];
+  let duplicates = 0;
+  let dropped = 0;
+  seriesOrder.forEach((seriesKey, seriesIndex) => {
+    const members = lookup.instances.map((_, i) => i).filter((i) => seriesKeys[i]?.label === seriesKey.label && xKeys[i] !== undefined);
+    const byX = new Map<string, number[]>();
+    for (const i of members) {
+      const label = xKeys[i]!.label;
+      byX.set(label, [...(byX.get(label) ?? []), i]);
+    }
+    const points = [];
+    for (const xKey of xOrder) {
+      const group = byX.get(xKey.label);
+      if (!group) continue;
+      const x = xValue(xKey);
+      if (options.aggregate) {
+        const s = summarize(group.map((i) => ys[i]!));
+        points.push({ x, y: s.y, spread: s.spread });
+        if (s.n > 0) {
+          rows.push([seriesKey.label, xKey.label, s.y, s.n, s.spread]);
+          counts.push(s.n);
+        }
+      } else {
+        if (group.length > 1) duplicates++;
+        for (const i of group) {
+          points.push({ x, y: ys[i]! });
+          if (Number.isFinite(ys[i]!)) rows.push([seriesKey.label, xKey.label, ys[i]!, 1, undefined]);
+        }
+      }
+    }
+    for (const p of points) {
+      if (Number.isFinite(p.y) && ((options.logX && !categorical && p.x <= 0) || (options.logY && p.y <= 0))) dropped++;
+    }
+    lineSeries.push({ label: seriesKey.label, points });
+    if (markerValues && options.markers) {
+      const mean = summarize(members.map((i) => markerValues[i]!)).y;
+      if (Number.isFinite(mean)) {
+        const label = options.markers.label ?? shortName(options.markers.field).split('.').pop()!;
+        markers.push({ x: mean, label: `${label} = ${formatValue(mean, 3)}`, series: seriesIndex });
+      }
+    }
+  });
+  if (duplicates > 0) {
+    lookup.log.warn(`core/plot: ${duplicates} (series, x) pairs have several points; set \`aggregate: mean\` to average them (e.g. over seeds)`);
+  }
+  if (dropped > 0) lookup.log.warn(`core/plot: ${dropped} points are not positive and cannot be shown on a log axis`);
+  if (categorical && markers.length > 0) {
+    lookup.log.warn('core/plot: markers need a numeric x axis; they are left out');
+    markers.length = 0;
+  }
+
+  const svg = renderLineChart({
+    series: lineSeries,
+    title: options.title,
+    xLabel: options.xLabel ?? shortName(options.x),
+    yLabel: options.yLabel ?? shortName(options.y),
+    legendTitle: options.series ? shortName(options.series) : undefined,
+    legend: options.series !== undefined || (options.aggregate && counts.length > 0),
+    note: options.aggregate && counts.some((count) => count > 1) ? `Lines: mean over ${nNote(counts)} runs per point; bands: ± 1 sd` : undefined,
+    logX: options.logX,
+    logY: options.logY,
+    xCategories: categorical ? xOrder.map((k) => k.label) : undefined,
+    referenceLines: options.referenceLines,
+    markers,
+  });
+  return {
+    svg,
+    csv: csv(['series', 'x', 'y', 'n', 'spread'], rows),
+    summary: `core/plot: line chart of ${rows.length} points in ${lineSeries.length} series from ${count} instances`,
+  };
+}
+
+interface HeatmapOptions {
+  readonly row: string;
+  readonly column: string;
+  readonly value: string;
+  readonly title: string | undefined;
+  readonly xLabel: string | undefined;
+  readonly yLabel: string | undefined;
+  readonly markers: MarkerOption | undefined;
+  readonly aggregate: boolean;
+  readonly annotate: boolean;
+}
+
+export function heatmapFigure(lookup: FieldLookup, options: HeatmapOptions): Figure {
+  const rowKeys = lookup.values(options.row, 'row').map(keyOf);
+  const columnKeys = lookup.values(options.column, 'column').map(keyOf);
+  const values = lookup.numbers(options.value, 'value');
+  const markerValues = options.markers ? lookup.numbers(options.markers.field, 'markers') : undefined;
+  const rowOrder = orderKeys(rowKeys);
+  const columnOrder = orderKeys(columnKeys);
+  const numericColumns = columnOrder.every((k) => k.number !== undefined);
+
+  const cells = new Map<string, number[]>();
+  lookup.instances.forEach((_, i) => {
+    const r = rowKeys[i];
+    const c = columnKeys[i];
+    if (!r || !c) return;
+    const key = JSON.stringify([r.label, c.label]);
+    cells.set(key, [...(cells.get(key) ?? []), i]);
+  });
+
+  const csvRows: (string | number | undefined)[][] = [];
+  let duplicates = 0;
+  const grid = rowOrder.map((r) =>
+    columnOrder.map((c) => {
+      const group = cells.get(JSON.stringify([r.label, c.label]));
+      if (!group) return null;
+      if (group.length > 1) duplicates++;
+      const s = summarize(group.map((i) => values[i]!));
+      if (s.n === 0) return null;
+      csvRows.push([r.label, c.label, s.y, s.n, options.aggregate || group.length > 1 ? s.spread : undefined]);
+      return s.y;
+    }),
+  );
+  if (duplicates > 0 && !options.aggregate) {
+    lookup.log.warn(`core/plot: ${duplicates} cells have several values and show their mean; set \`aggregate: mean\` to say so`);
+  }
+
+  let rowMarkers: number[] | undefined;
+  if (markerValues && options.markers) {
+    if (!numericColumns) {
+      lookup.log.warn('core/plot: markers need numeric columns; they are left out');
+    } else {
+      const columnNumbers = columnOrder.map((k) => k.number!);
+      rowMarkers = rowOrder.map((r) => {
+        const mean = summarize(lookup.instances.map((_, i) => i).filter((i) => rowKeys[i]?.label === r.label).map((i) => markerValues[i]!)).y;
+        return columnPosition(columnNumbers, mean);
+      });
+    }
+  }
+
+  const svg = renderHeatmap({
+    rows: rowOrder.map((k) => k.label),
+    columns: columnOrder.map((k) => k.label),
+    values: grid,
+    title: options.title,
+    xLabel: options.xLabel ?? shortName(options.column),
+    yLabel: options.yLabel ?? shortName(options.row),
+    valueLabel: options.aggregate ? `${shortName(options.value)} (mean)` : shortName(options.value),
+    annotate: options.annotate,
+    rowMarkers,
+    markerLabel: options.markers ? (options.markers.label ?? shortName(options.markers.field).split('.').pop()!) : undefined,
+  });
+  return {
+    svg,
+    csv: csv(['row', 'column', 'value', 'n', 'spread'], csvRows),
+    summary: `core/plot: heatmap of ${rowOrder.length} × ${columnOrder.length} cells (${csvRows.length} with values) from ${lookup.instances.length} instances`,
+  };
+}
