@@ -18,20 +18,24 @@
  * vectors). When K_c = 0 or K_w = 0, y' = ±y: only q₁ exists, c = 0 and W ~ Wishart(m − 1, I_d).
  * m = 0 gives all-zero statistics; m = 1 falls in the parallel case with W = 0.
  * The labels' class balance (how many y = +1) never enters, so it is not drawn.
+ * A covariance Σ is whitened first (covariance.ts); the halfspace variant is not covered (y depends on x).
  */
 import type { Rng } from '@veriflow/step-api';
 import { RandomStream, binomial, wishartIdentity } from '@veriflow/ml';
+import { hasCovariance, unwhitenStatistics, whitenCell } from './covariance.js';
 import { emptyStatistics, fixedRates, validateCell, verifierIgnoresX } from './types.js';
 import type { CellConfig, KeptStatistics } from './types.js';
 
 /** True when `exactStatistics` applies to the cell. */
 export function supportsExactStatistics(cell: CellConfig): boolean {
-  return cell.generator.kind === 'flip' && verifierIgnoresX(cell.verifier);
+  return cell.generator.kind === 'flip' && verifierIgnoresX(cell.verifier) && (cell.distribution ?? 'mixture') === 'mixture';
 }
 
 /** Exact draw of the kept set's statistics for a flip generator and an x-blind verifier. */
 export function exactStatistics(cell: CellConfig, rng: Rng): KeptStatistics {
   validateCell(cell);
+  if ((cell.distribution ?? 'mixture') !== 'mixture') throw new Error('exactStatistics needs the mixture: halfspace labels depend on x (use projected or stream)');
+  if (hasCovariance(cell)) return unwhitenStatistics(cell.covariance, exactStatistics(whitenCell(cell), rng));
   const { generator, verifier, mu, n } = cell;
   if (generator.kind !== 'flip' || !verifierIgnoresX(verifier)) {
     throw new Error(`exactStatistics needs a flip generator and an oracle/random/rates verifier (got ${generator.kind}/${verifier.kind})`);

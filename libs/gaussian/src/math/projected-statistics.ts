@@ -14,9 +14,14 @@
  * independent of G. (Any factor with RᵀR = MᵀM works: two differ by an orthogonal map that leaves
  * G's law unchanged.) Assemble XᵀX and Xᵀy' in the rotated basis, then rotate back with the
  * Householder reflectors that define Q, O(k·d²).
+ *
+ * The same argument covers the halfspace variant (x ~ N(0, I), y = sign(w*ᵀx), w* in the mu field, so
+ * w* ∈ S and y is a function of x_S), and top-k selection (its direction b joins S; the low stream
+ * runs its two passes in dimension k). A covariance Σ is whitened first (covariance.ts).
  */
 import type { Rng } from '@veriflow/step-api';
 import { RandomStream, dot, householder, reflectSymmetric, reflectVector, wishartIdentity } from '@veriflow/ml';
+import { hasCovariance, unwhitenStatistics, whitenCell } from './covariance.js';
 import { streamStatistics } from './stream.js';
 import type { StreamOptions } from './stream.js';
 import { emptyStatistics, validateCell } from './types.js';
@@ -28,6 +33,7 @@ function subspaceBasis(cell: CellConfig): Float64Array[] {
   if (cell.generator.kind === 'linear') dirs.push(cell.generator.a);
   if (cell.verifier.kind === 'linear') dirs.push(cell.verifier.b);
   if (cell.verifier.kind === 'model') dirs.push(cell.verifier.w);
+  if (cell.verifier.kind === 'top-k') dirs.push(cell.verifier.b);
   const basis: Float64Array[] = [];
   for (const dir of dirs) {
     const v = Float64Array.from(dir);
@@ -77,8 +83,17 @@ function lowCell(cell: CellConfig, refl: Array<{ v: Float64Array; tau: number }>
   const generator: Generator = cell.generator.kind === 'linear' ? { kind: 'linear', a: rot(cell.generator.a) } : cell.generator;
   const v = cell.verifier;
   const verifier: Verifier =
-    v.kind === 'linear' ? { ...v, b: rot(v.b) } : v.kind === 'model' ? { ...v, w: rot(v.w) } : v;
-  return { mu: rot(cell.mu), n: cell.n, generator, verifier };
+    v.kind === 'linear' || v.kind === 'top-k' ? { ...v, b: rot(v.b) } : v.kind === 'model' ? { ...v, w: rot(v.w) } : v;
+  return { mu: rot(cell.mu), n: cell.n, generator, verifier, distribution: cell.distribution };
+}
+
+/**
+ * The cell seen in the k ≤ 3 coordinates that matter (identity covariance): labels, keep decisions and
+ * so the counts behind φ̂, ψ̂ have the same law as in the full cell. Used for Monte Carlo predictions.
+ */
+export function projectedCell(cell: CellConfig): CellConfig {
+  const basis = subspaceBasis(cell);
+  return lowCell(cell, reflectorsFor(basis, cell.mu.length), basis.length);
 }
 
 /** Lower-triangular L with L Lᵀ = A for a positive semidefinite A (n×n); dependent columns get a zero pivot column. */
@@ -102,6 +117,7 @@ function semidefiniteCholesky(A: Float64Array, n: number): { L: Float64Array; pi
 /** Exact draw of the kept set's statistics by simulating only the k ≤ 3 coordinates that matter. */
 export function projectedStatistics(cell: CellConfig, rng: Rng, options: StreamOptions = {}): KeptStatistics {
   validateCell(cell);
+  if (hasCovariance(cell)) return unwhitenStatistics(cell.covariance, projectedStatistics(whitenCell(cell), rng, options));
   const d = cell.mu.length;
   const basis = subspaceBasis(cell);
   const k = basis.length;

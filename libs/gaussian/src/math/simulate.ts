@@ -4,6 +4,8 @@
  * - 'projected': anything depending on x through ≤ 3 fixed directions, O(n·k + d³) (projected-statistics.ts);
  * - 'stream': every row generated, O(n·d²) (stream.ts), the reference the others are tested against.
  * All three return draws from the same distribution; for a given seed the draws differ.
+ * All three handle a covariance Σ exactly by whitening (covariance.ts). The halfspace variant
+ * (y = sign(w*ᵀx)) is served exactly by 'projected' and 'stream'; 'auto' picks 'projected' for it.
  */
 import type { Rng } from '@veriflow/step-api';
 import { exactStatistics, supportsExactStatistics } from './exact-statistics.js';

@@ -24,14 +24,44 @@ export type Verifier =
   | { kind: 'random'; r: number }
   | { kind: 'rates'; phi: number; psi: number }
   | { kind: 'linear'; b: Float64Array; margin?: number }
-  | { kind: 'model'; w: Float64Array; margin?: number };
+  | { kind: 'model'; w: Float64Array; margin?: number }
+  | { kind: 'top-k'; b: Float64Array; k: number };
 
-/** One simulated cell: n synthesized pairs from the mixture with mean ±mu. */
+/**
+ * - top-k (selection budget): keep exactly the k pairs with the largest score s = y'·bᵀx/‖b‖ (the
+ *   agreement margin with the direction b; a trained model's w is used the same way). The same as a
+ *   linear verifier whose (signed) margin threshold is the k-th largest score; ties at the threshold
+ *   are broken by row order (earlier rows first), so exactly k pairs are kept. Simulated in two passes
+ *   over the same random streams (stream.ts); a verifier that looks at x, so never on the exact path.
+ */
+export type TopKVerifier = Extract<Verifier, { kind: 'top-k' }>;
+
+/**
+ * Covariance of the noise, Σ (undefined: I_d). Both kinds have a cheap symmetric square root L
+ * (Σ = L², covariance.ts):
+ * - diagonal: Σ = diag(values), values > 0;
+ * - spiked: Σ = I + strength·vvᵀ with ‖v‖ = 1 and strength > −1.
+ */
+export type Covariance = { kind: 'diagonal'; values: Float64Array } | { kind: 'spiked'; strength: number; v: Float64Array };
+
+/**
+ * Where the real pairs come from.
+ * - mixture (default): y uniform in ±1, x | y ~ N(y·μ, Σ): the paper's model, the one its phase-transition theory is about;
+ * - halfspace: x ~ N(0, I_d), y = sign(w*ᵀx) (sign(0) = +1) with w* = `mu` (the cell's mu field holds w*,
+ *   unit norm): noiseless labels, Bayes accuracy 1. Identity covariance only.
+ */
+export type Distribution = 'mixture' | 'halfspace';
+
+/** One simulated cell: n synthesized pairs from the mixture with mean ±mu (or the halfspace with normal mu). */
 export interface CellConfig {
   mu: Float64Array;
   n: number;
   generator: Generator;
   verifier: Verifier;
+  /** Σ; undefined means I_d. Mixture only. */
+  covariance?: Covariance | undefined;
+  /** undefined means 'mixture'. */
+  distribution?: Distribution | undefined;
 }
 
 /**
@@ -148,5 +178,25 @@ export function validateCell(c: CellConfig): void {
   if (v.kind === 'linear' || v.kind === 'model') {
     dim(v.kind === 'linear' ? 'verifier direction b' : 'model weights w', v.kind === 'linear' ? v.b : v.w);
     if ((v.margin ?? 0) < 0) throw new RangeError(`cell: margin ${v.margin} is negative`);
+  }
+  if (v.kind === 'top-k') {
+    dim('verifier direction b', v.b);
+    if (!Number.isSafeInteger(v.k) || v.k < 0 || v.k > c.n) throw new RangeError(`cell: top-k keeps k = ${v.k} pairs, which must be an integer in [0, n = ${c.n}]`);
+  }
+  const distribution = c.distribution ?? 'mixture';
+  if (distribution !== 'mixture' && distribution !== 'halfspace') throw new RangeError(`cell: unknown distribution ${String(distribution)}`);
+  const cov = c.covariance;
+  if (cov !== undefined) {
+    if (distribution === 'halfspace') throw new RangeError('cell: the halfspace variant has identity covariance; covariance is for the mixture only');
+    if (cov.kind === 'diagonal') {
+      dim('covariance values', cov.values);
+      for (const value of cov.values) if (!(value > 0 && Number.isFinite(value))) throw new RangeError(`cell: covariance value ${value} must be positive`);
+    } else {
+      dim('covariance direction v', cov.v);
+      if (!(cov.strength > -1 && Number.isFinite(cov.strength))) throw new RangeError(`cell: spike strength ${cov.strength} must be > −1`);
+      let norm = 0;
+      for (const value of cov.v) norm += value * value;
+      if (Math.abs(norm - 1) > 1e-9) throw new RangeError(`cell: spike direction has norm ${Math.sqrt(norm)}, not 1`);
+    }
   }
 }

@@ -19,17 +19,20 @@ export const verifierSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['kind'],
-  description: 'oracle, random (keep), rates (phi, psi), linear (angle_deg, side, margin) or model (model, margin).',
+  description:
+    'oracle, random (keep), rates (phi, psi), linear (angle_deg, side, margin), model (model, margin), or top-k (k or fraction; angle_deg and side, or model): keep exactly the k pairs with the largest agreement score y\'·bᵀx/‖b‖.',
   properties: {
-    kind: { enum: ['oracle', 'random', 'rates', 'linear', 'model'] },
+    kind: { enum: ['oracle', 'random', 'rates', 'linear', 'model', 'top-k'] },
     name: { type: 'string', description: 'A label for tables and plots.' },
     keep: { type: 'number', minimum: 0, maximum: 1, description: 'random: the keep rate.' },
     phi: { type: 'number', minimum: 0, maximum: 1, description: 'rates: P(keep | label correct).' },
     psi: { type: 'number', minimum: 0, maximum: 1, description: 'rates: P(keep | label wrong).' },
-    angle_deg: { type: 'number', minimum: 0, maximum: 180, description: 'linear: angle between the pruner direction b and μ, in degrees.' },
-    side: { enum: ['same', 'opposite'], description: 'linear: b on the same side of μ as a linear generator, or the other (default same).' },
+    angle_deg: { type: 'number', minimum: 0, maximum: 180, description: 'linear, top-k: angle between the pruner direction b and μ, in degrees.' },
+    side: { enum: ['same', 'opposite'], description: 'linear, top-k: b on the same side of μ as a linear generator, or the other (default same).' },
     margin: { type: 'number', minimum: 0, description: 'linear/model: also require |bᵀx|/‖b‖ ≥ margin.' },
-    model: { type: 'string', description: 'model: the model output of gaussian/train used as verifier.' },
+    model: { type: 'string', description: 'model: the model output of gaussian/train used as verifier; top-k: score with its weights w instead of a direction at angle_deg.' },
+    k: { type: 'integer', minimum: 0, description: 'top-k: keep exactly this many pairs (at most n); ties at the threshold go to earlier rows.' },
+    fraction: { type: 'number', minimum: 0, maximum: 1, description: 'top-k: keep round(fraction·n) pairs instead of a fixed k.' },
   },
 } as const;
 
@@ -41,7 +44,7 @@ export interface GeneratorInput {
 }
 
 export interface VerifierInput {
-  readonly kind: 'oracle' | 'random' | 'rates' | 'linear' | 'model';
+  readonly kind: 'oracle' | 'random' | 'rates' | 'linear' | 'model' | 'top-k';
   readonly name?: string;
   readonly keep?: number;
   readonly phi?: number;
@@ -50,4 +53,6 @@ export interface VerifierInput {
   readonly side?: 'same' | 'opposite';
   readonly margin?: number;
   readonly model?: string;
+  readonly k?: number;
+  readonly fraction?: number;
 }

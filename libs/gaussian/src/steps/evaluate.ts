@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { defineStep } from '@veriflow/step-api';
 import { decodeTensor } from '@veriflow/ml';
-import { exactAccuracy, relativeError } from '../math/index.js';
+import { distributionAccuracy, relativeError } from '../math/index.js';
 import { readModel } from '../artifacts/model-file.js';
-import { readProblem } from '../artifacts/problem-file.js';
+import { problemGeometry, readProblem } from '../artifacts/problem-file.js';
 
 /** Share of real test pairs whose label sign(wᵀx) gets right (a zero score counts as +1). */
 async function testAccuracy(path: string, w: Float64Array): Promise<number> {
@@ -24,7 +24,8 @@ async function testAccuracy(path: string, w: Float64Array): Promise<number> {
 export const evaluate = defineStep({
   name: 'gaussian/evaluate',
   version: '1',
-  description: 'Accuracy of a linear model on the real distribution (exactly, Φ(wᵀμ/‖w‖), and on the real test set), against Bayes and the generator.',
+  description:
+    'Accuracy of a linear model on the real distribution (exactly: Φ(wᵀμ/√(wᵀΣw)) on the mixture, Φ(wᵀμ/‖w‖) when Σ = I; 1 − θ/π on the halfspace variant, θ the angle between w and w*; and on the real test set), against Bayes and the generator.',
   with: {
     type: 'object',
     additionalProperties: false,
@@ -51,7 +52,7 @@ export const evaluate = defineStep({
   const problem = await readProblem(ctx.with.problem);
   const w = Float64Array.from(model.w);
   if (w.length !== problem.dim) throw new Error(`the model has ${w.length} weights but the problem has d = ${problem.dim}`);
-  const accuracy = exactAccuracy(w, Float64Array.from(problem.mu));
+  const accuracy = distributionAccuracy(w, problemGeometry(problem));
   const test = ctx.with.test === undefined ? undefined : await testAccuracy(ctx.with.test, w);
   const generatorAccuracy = ctx.with.generator_error === undefined ? undefined : 1 - ctx.with.generator_error;
   const results = {

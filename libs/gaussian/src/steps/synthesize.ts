@@ -1,6 +1,6 @@
 import { defineStep } from '@veriflow/step-api';
-import { dot, normalCdf } from '@veriflow/ml';
-import { readProblem } from '../artifacts/problem-file.js';
+import { distributionAccuracy } from '../math/index.js';
+import { problemGeometry, readProblem } from '../artifacts/problem-file.js';
 import { SYNTHESIZED_FORMAT } from '../artifacts/synthesized-file.js';
 import type { SynthesizedFile } from '../artifacts/synthesized-file.js';
 import { generatorSchema } from '../schema/labelling-schemas.js';
@@ -26,15 +26,16 @@ export const synthesize = defineStep({
   },
 }).run(async (ctx) => {
   const problem = await readProblem(ctx.with.problem);
-  const mu = Float64Array.from(problem.mu);
+  const geometry = problemGeometry(problem);
+  const mu = geometry.mu;
   const generator = await resolveGenerator(ctx.with.generator, mu);
   let generatorError: number;
   if (generator.kind === 'flip') generatorError = generator.p;
   else {
     const a = Float64Array.from(generator.a);
     if (a.length !== problem.dim) throw new Error(`the generator model has ${a.length} weights but the problem has d = ${problem.dim}`);
-    const norm = Math.sqrt(dot(a, a));
-    generatorError = norm === 0 ? 0.5 : normalCdf(-dot(a, mu) / norm);
+    // Mixture: Φ(−aᵀμ/√(aᵀΣa)); halfspace: θ/π, θ the angle between a and w*.
+    generatorError = 1 - distributionAccuracy(a, geometry);
   }
   const file: SynthesizedFile = { format: SYNTHESIZED_FORMAT, problem, n: ctx.with.n, generator, generator_error: generatorError, seed: ctx.seed };
   await ctx.writeJson('data', file);

@@ -1,6 +1,6 @@
 import { defineStep } from '@veriflow/step-api';
-import { predictedLimitAccuracy, predictedRates, verifierIgnoresX } from '../math/index.js';
-import { readProblem } from '../artifacts/problem-file.js';
+import { mahalanobisNorm, predictedLimitAccuracy, predictedRates, verifierIgnoresX } from '../math/index.js';
+import { problemGeometry, readProblem } from '../artifacts/problem-file.js';
 import { generatorSchema, verifierSchema } from '../schema/labelling-schemas.js';
 import { generatorOf, resolveGenerator, resolveVerifier, verifierLabel } from '../schema/resolve-labelling.js';
 
@@ -32,13 +32,17 @@ export const theory = defineStep({
   },
 }).run(async (ctx) => {
   const problem = await readProblem(ctx.with.problem);
-  const mu = Float64Array.from(problem.mu);
+  const { mu, covariance, distribution } = problemGeometry(problem);
   const generator = await resolveGenerator(ctx.with.generator, mu);
-  const verifier = await resolveVerifier(ctx.with.verifier, mu, generator);
-  const rates = predictedRates({ mu, n: 1, generator: generatorOf(generator), verifier });
-  // The phase-transition theorem covers label noise independent of x; elsewhere we predict p* only.
-  const theoremApplies = generator.kind === 'flip' && verifierIgnoresX(verifier);
-  const limit = theoremApplies ? predictedLimitAccuracy(rates.p, rates.pStar, problem.mu_norm) : null;
+  // top-k enters the prediction through its share k/n: here only a fraction means something.
+  if (ctx.with.verifier.kind === 'top-k' && ctx.with.verifier.fraction === undefined) throw new Error('gaussian/theory: give a top-k verifier a fraction (k alone depends on n)');
+  const n = 1_000_000;
+  const verifier = await resolveVerifier(ctx.with.verifier, mu, generator, n);
+  const rates = predictedRates({ mu, n, generator: generatorOf(generator), verifier, covariance, distribution });
+  // The phase-transition theorem covers label noise independent of x, on the mixture; elsewhere we predict p* only.
+  // With Σ, ridge/logistic tend to ±Σ⁻¹μ, hence Φ(±√(μᵀΣ⁻¹μ)).
+  const theoremApplies = generator.kind === 'flip' && verifierIgnoresX(verifier) && distribution === 'mixture';
+  const limit = theoremApplies ? predictedLimitAccuracy(rates.p, rates.pStar, covariance ? mahalanobisNorm(covariance, mu) : problem.mu_norm) : null;
   // Rates of 0/0 (a verifier that keeps nothing) have no breakdown point; say so rather than emit NaN.
   if (!Number.isFinite(rates.pStar)) throw new Error(`the verifier ${verifierLabel(ctx.with.verifier)} keeps nothing, so it has no breakdown point`);
   ctx.metrics.log('p_star', rates.pStar);

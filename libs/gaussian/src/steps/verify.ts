@@ -2,6 +2,7 @@ import { defineStep } from '@veriflow/step-api';
 import { predictedRates, rateEstimates, simulateCell, simulationMethodFor, streamKeptRows, validateCell } from '../math/index.js';
 import type { CellConfig } from '../math/index.js';
 import { encodeKept } from '../artifacts/kept-file.js';
+import { problemGeometry } from '../artifacts/problem-file.js';
 import { readSynthesized } from '../artifacts/synthesized-file.js';
 import { verifierSchema } from '../schema/labelling-schemas.js';
 import { generatorOf, resolveVerifier, verifierLabel } from '../schema/resolve-labelling.js';
@@ -12,7 +13,8 @@ const finiteOrNull = (value: number): number | null => (Number.isFinite(value) ?
 export const verify = defineStep({
   name: 'gaussian/verify',
   version: '1',
-  description: 'Keeps or drops each synthesized pair with a verifier, and measures φ, ψ, p* = φ/(φ+ψ) and the generator error on them.',
+  description:
+    'Keeps or drops each synthesized pair with a verifier (or, with top-k, keeps exactly the k best-scored pairs: a selection budget), and measures φ, ψ, p* = φ/(φ+ψ) and the generator error on them. Works for the mixture (any covariance) and the halfspace variant; the phase-transition theorem is about the mixture.',
   execution: 'worker',
   with: {
     type: 'object',
@@ -24,7 +26,8 @@ export const verify = defineStep({
       method: {
         enum: ['auto', 'exact', 'projected', 'stream'],
         default: 'auto',
-        description: 'How the kept set is drawn; all are exact in distribution. auto: sufficient statistics directly when the verifier ignores x (O(d³)), else the rows projected on the few directions that matter; stream: every row.',
+        description:
+          'How the kept set is drawn; all are exact in distribution. auto: sufficient statistics directly when the verifier ignores x (O(d³)), else the rows projected on the few directions that matter (also for the halfspace variant and top-k); stream: every row (top-k: two passes). exact does not apply to the halfspace variant or to verifiers that look at x. A covariance is whitened on every path.',
       },
       keep_rows: { type: 'boolean', default: false, description: 'Also keep the rows themselves (logistic regression needs them; memory grows with n).' },
     },
@@ -41,16 +44,22 @@ export const verify = defineStep({
   },
 }).run(async (ctx) => {
   const data = await readSynthesized(ctx.with.data);
-  const mu = Float64Array.from(data.problem.mu);
-  const cell: CellConfig = { mu, n: data.n, generator: generatorOf(data.generator), verifier: await resolveVerifier(ctx.with.verifier, mu, data.generator) };
+  const { mu, covariance, distribution } = problemGeometry(data.problem);
+  const verifier = await resolveVerifier(ctx.with.verifier, mu, data.generator, data.n);
+  const cell: CellConfig = { mu, n: data.n, generator: generatorOf(data.generator), verifier, covariance, distribution };
   validateCell(cell);
+  // A verifier that keeps nothing has no breakdown point and leaves nothing to train on: say so up front.
+  const predicted = predictedRates(cell);
+  if (!Number.isFinite(predicted.pStar)) {
+    throw new Error(`verifier ${verifierLabel(ctx.with.verifier)} keeps no pairs, so it has no breakdown point and leaves nothing to train on; give it a positive budget or keep rate`);
+  }
   const rng = ctx.rng;
   const method = ctx.with.keep_rows ? 'stream' : simulationMethodFor(cell, ctx.with.method);
+  if (method === 'exact' && distribution === 'halfspace') throw new Error('method exact does not apply to the halfspace variant (its labels depend on x): use auto, projected or stream');
   ctx.log.info(`verifying ${data.n} pairs in d = ${data.problem.dim} with ${verifierLabel(ctx.with.verifier)} (${method})`);
   const { stats, rows } = ctx.with.keep_rows ? streamKeptRows(cell, rng) : { stats: simulateCell(cell, rng, method), rows: undefined };
   ctx.signal.throwIfAborted();
   const rates = rateEstimates(stats);
-  const predicted = predictedRates(cell);
   await ctx.writeBytes('kept', encodeKept(stats, rows));
   const metrics: Record<string, number> = { phi: rates.phiHat, psi: rates.psiHat, p_star: rates.pStarHat, generator_error: rates.pHat, kept: stats.kept, p_star_predicted: predicted.pStar };
   for (const [key, value] of Object.entries(metrics)) if (Number.isFinite(value)) ctx.metrics.log(key, value);
