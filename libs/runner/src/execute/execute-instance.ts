@@ -95,6 +95,9 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
   const problems = runtimeWithProblems(definition.with, resolved.runWith);
   if (problems.length > 0) throw new InstanceFailedError(`invalid input for ${spec.uses}: ${problems.join('; ')}`, 0, false);
 
+  if (definition.execution === 'worker' && !request.module) {
+    request.sinks.log('warn', `${definition.name} asks for a worker thread, but its module is unknown (export the kinds as \`steps\` from the plugin); running it inline`);
+  }
   await mkdir(request.stagingRoot, { recursive: true });
   const staging = await mkdtemp(join(request.stagingRoot, 'instance-'));
   const startedAt = new Date();
