@@ -1,17 +1,21 @@
 import type { AnyStepDefinition } from '@veriflow/step-api';
 import { evaluate } from './steps/evaluate.js';
+import { generate } from './steps/generate.js';
 import { sample } from './steps/sample.js';
+import { train } from './steps/train.js';
 import { verify } from './steps/verify.js';
 
 /**
  * The eigenvalue task of the paper (after Charton's LAWT): sample matrices → a generator writes
  * candidates (the neural engine) → verify → train on the selection → evaluate.
  */
-export const eigenSteps: AnyStepDefinition[] = [sample, verify, evaluate];
+export const eigenSteps: AnyStepDefinition[] = [sample, generate, verify, train, evaluate];
 /** Every library exports its kinds as `steps`: worker threads load them from there. */
 export const steps = eigenSteps;
 
-export { sample, verify, evaluate };
+export { sample, generate, verify, train, evaluate };
+export { greedyAccuracy } from './steps/train.js';
+export * from './model/index.js';
 export { sampleMatrixSet } from './steps/sample.js';
 export * from './math/index.js';
 export * from './encoding/index.js';

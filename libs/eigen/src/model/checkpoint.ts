@@ -1,0 +1,111 @@
+/**
+ * The `model` artifact: a checkpoint of a Transformer (and optionally its Adam state) in one VFT1 file.
+ *
+ *   dtype float32, shape [total]: every parameter in the model's order, then (when saved) every first
+ *   moment, then every second moment, each flattened row-major
+ *   meta: { kind: "veriflow.eigen.model/1", config, seed, step, parameters: [{name, shape, offset}],
+ *           optimizer: { moments: "m,v", offset } | null, training: {...anything} }
+ *
+ * Loading builds a model of the same config and fills it; names and shapes must match.
+ */
+import { readFile } from 'node:fs/promises';
+import { decodeTensor, encodeTensor } from '@veriflow/ml';
+import { tf } from '@veriflow/ml/engine';
+import { Transformer } from './transformer.js';
+import type { TransformerConfig } from './transformer.js';
+import type { OptimizerState, Trainer } from './train-loop.js';
+
+export const MODEL_KIND = 'veriflow.eigen.model/1';
+
+export interface CheckpointMeta {
+  readonly kind: typeof MODEL_KIND;
+  readonly config: TransformerConfig;
+  readonly seed: number;
+  /** Optimisation steps taken. */
+  readonly step: number;
+  readonly parameters: { name: string; shape: number[]; offset: number }[];
+  readonly optimizer: { offset: number } | null;
+  /** Whatever the trainer wants to keep: options, data description, the engine… */
+  readonly training?: Record<string, unknown>;
+}
+
+export interface LoadedCheckpoint {
+  readonly model: Transformer;
+  readonly meta: CheckpointMeta;
+  /** Present when the checkpoint holds the optimizer's state. */
+  readonly optimizer?: OptimizerState;
+}
+
+export function encodeCheckpoint(model: Transformer, options: { seed: number; trainer?: Trainer; step?: number; training?: Record<string, unknown> }): Uint8Array {
+  const state = options.trainer?.state();
+  const parameters: CheckpointMeta['parameters'] = [];
+  let total = 0;
+  for (const p of model.parameters) {
+    parameters.push({ name: p.name, shape: [...p.variable.shape], offset: total });
+    total += p.variable.size;
+  }
+  const paramTotal = total;
+  if (state) total *= 3;
+  const data = new Float32Array(total);
+  model.parameters.forEach((p, i) => {
+    const offset = parameters[i]!.offset;
+    data.set(p.variable.dataSync() as Float32Array, offset);
+    if (state) {
+      data.set(state.m[i]!, paramTotal + offset);
+      data.set(state.v[i]!, 2 * paramTotal + offset);
+    }
+  });
+  const meta: CheckpointMeta = {
+    kind: MODEL_KIND,
+    config: model.config,
+    seed: options.seed,
+    step: state?.step ?? options.step ?? 0,
+    parameters,
+    optimizer: state ? { offset: paramTotal } : null,
+    ...(options.training ? { training: options.training } : {}),
+  };
+  return encodeTensor(data, [total], meta as unknown as Record<string, unknown>);
+}
+
+export function decodeCheckpoint(bytes: Uint8Array, source = 'model'): LoadedCheckpoint {
+  const tensor = decodeTensor(bytes);
+  const meta = tensor.meta as CheckpointMeta | undefined;
+  if (meta?.kind !== MODEL_KIND || !(tensor.data instanceof Float32Array)) {
+    throw new Error(`model: ${source} is not a model checkpoint (kind ${JSON.stringify(meta?.kind ?? null)}, expected "${MODEL_KIND}"); pass the model output of eigen/train`);
+  }
+  const data = tensor.data;
+  const model = new Transformer(meta.config, meta.seed);
+  try {
+    if (meta.parameters.length !== model.parameters.length) throw new Error(`model: ${source} has ${meta.parameters.length} parameters, its config builds ${model.parameters.length}`);
+    const paramTotal = model.parameterCount;
+    const m: Float32Array[] = [];
+    const v: Float32Array[] = [];
+    model.parameters.forEach((p, i) => {
+      const saved = meta.parameters[i]!;
+      if (saved.name !== p.name || saved.shape.join(',') !== p.variable.shape.join(',')) {
+        throw new Error(`model: ${source}: parameter ${i} is ${saved.name} [${saved.shape.join(', ')}], expected ${p.name} [${p.variable.shape.join(', ')}]`);
+      }
+      const size = p.variable.size;
+      const values = data.subarray(saved.offset, saved.offset + size);
+      tf.tidy(() => p.variable.assign(tf.tensor(values, p.variable.shape, 'float32')));
+      if (meta.optimizer) {
+        m.push(data.slice(paramTotal + saved.offset, paramTotal + saved.offset + size));
+        v.push(data.slice(2 * paramTotal + saved.offset, 2 * paramTotal + saved.offset + size));
+      }
+    });
+    return { model, meta, ...(meta.optimizer ? { optimizer: { step: meta.step, m, v } } : {}) };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new Error(`model: cannot read ${path} (${(error as Error).message})`);
+  }
+  return decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+}
