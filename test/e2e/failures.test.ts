@@ -86,3 +86,39 @@ describe('failures', () => {
     assert.match(hung.error ?? '', /timed out after 1\.0s/);
   });
 });
+
+const PARTIAL = `
+name: partial
+steps:
+  work:
+    uses: command
+    matrix: { i: [1, 2, 3] }
+    continue-on-error: true
+    with:
+      run: [node, -e, "if (process.argv[1] === '2') process.exit(4)", "\${{ matrix.i }}"]
+  after:
+    uses: core/sum
+    with: { values: [1] }
+    needs: work
+  collect:
+    uses: core/echo
+    with: { message: "\${{ len(steps.work.instances) }} of 3 succeeded", value: "\${{ steps.work.instances }}" }
+`;
+
+describe('continue-on-error with fan-in', () => {
+  it('a fan-in collects the instances that succeeded and the run succeeds', async () => {
+    const { dir, dispose } = await workspace({ 'partial.yaml': PARTIAL });
+    try {
+      const run = await runCli(['run', 'partial.yaml'], dir);
+      assert.equal(run.code, 0, run.stdout + run.stderr);
+      const results = await readResults(dir, 'partial');
+      const statuses = statusesOf(results);
+      assert.equal(statuses['work[i=2]'], 'failed');
+      assert.equal(statuses.collect, 'succeeded');
+      assert.equal(statuses.after, 'succeeded');
+      assert.equal(results.instances.find((i) => i.name === 'collect')!.values.message, '2 of 3 succeeded');
+    } finally {
+      await dispose();
+    }
+  });
+});

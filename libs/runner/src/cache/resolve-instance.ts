@@ -9,6 +9,7 @@ import { applyWithDefaults } from './with-validator.js';
 /** Upstream outputs from their records; reading an artifact records it as an input. */
 function recordSource(records: ReadonlyMap<string, InstanceRecord>, artifactValue: (digest: string) => string, inputs?: Record<string, string>): OutputSource {
   return {
+    has: (name) => records.has(name),
     outputs(name) {
       const record = records.get(name);
       if (!record) throw new Error(`internal: no record for upstream instance ${name}`);

@@ -172,7 +172,14 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   };
 
   const settle = async (instance: InstanceNode): Promise<InstanceOutcome> => {
-    const blocked = instance.upstream.filter((name) => selected.has(name) && outcomes.get(name)?.status !== 'succeeded' && outcomes.get(name)?.status !== 'cached');
+    const consumedOneByOne = new Set(Object.values(instance.each));
+    const blocked = instance.upstream.filter((name) => {
+      const upstream = outcomes.get(name);
+      if (!selected.has(name) || upstream?.status === 'succeeded' || upstream?.status === 'cached') return false;
+      // A fan-in (or `needs`) goes on without instances that were skipped or failed under continue-on-error,
+      // collecting what exists; an instance that reads one upstream output cannot.
+      return consumedOneByOne.has(name) || !(upstream?.status === 'skipped' || (upstream?.status === 'failed' && upstream.tolerated));
+    });
     if (blocked.length > 0) {
       const cancelled = blocked.some((name) => outcomes.get(name)?.status === 'cancelled');
       return finish(instance, cancelled ? 'cancelled' : 'skipped', { kind: 'upstream-not-run', upstream: blocked });

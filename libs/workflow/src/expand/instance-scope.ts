@@ -4,6 +4,8 @@ import type { Lookup } from './evaluate-template.js';
 /** Where upstream outputs come from: placeholders while planning, real records while running. */
 export interface OutputSource {
   outputs(instanceName: string): Readonly<Record<string, unknown>>;
+  /** Whether the instance has outputs; fan-ins collect only those that do (default: all do). */
+  has?(instanceName: string): boolean;
 }
 
 function walk(value: unknown, path: readonly (string | number)[], shown: string): unknown {
@@ -36,7 +38,7 @@ export function instanceLookup(graph: WorkflowGraph, instance: InstanceNode, env
         const [stepId, section, ...deeper] = rest;
         const id = String(stepId);
         if (section === 'instances') {
-          const names = instance.all[id] ?? (instance.each[id] ? [instance.each[id]] : []);
+          const names = (instance.all[id] ?? (instance.each[id] ? [instance.each[id]] : [])).filter((name) => source.has?.(name) ?? true);
           const collected = names.map((name) => ({
             name,
             matrix: graph.byName.get(name)?.coordinates ?? {},
