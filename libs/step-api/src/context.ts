@@ -35,6 +35,11 @@ export interface StepContext<W> {
   readonly env: Readonly<Record<string, string>>;
   /** The directory holding the workflow file; relative paths a user writes are relative to it. */
   readonly workflowDir: string;
+  /**
+   * A directory that survives failed attempts, timeouts, Ctrl-C and crashes of this instance (same cache
+   * key) and is removed once it succeeds: long steps keep checkpoints here and resume from them.
+   */
+  readonly checkpointDir: string;
   /** A scratch directory that is deleted after the instance ends. */
   readonly workdir: string;
   /** Where to write the artifact output `name`; the file must exist when `run` resolves. */

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { copyFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { OutputSpecs, StepDefinition } from '@veriflow/step-api';
 import { createTestContext } from '@veriflow/steps-core';
@@ -45,6 +47,17 @@ describe('eigen/train → eigen/generate → eigen/evaluate (3×3, tiny model)',
     assert.equal(checkpoint.meta.step, 10);
     assert.ok(checkpoint.optimizer);
     checkpoint.model.dispose();
+
+    // A periodic checkpoint (step 5) lands in the instance's checkpoint directory, where a later attempt
+    // of the same instance resumes from it on its own.
+    const ownCheckpoint = join(trained.t.ctx.checkpointDir, 'model.vft');
+    assert.equal((await readCheckpoint(ownCheckpoint)).meta.step, 5);
+    const retry = await createTestContext({ with: { ...small, data, steps: 10, seed: 3 }, seed: 1 });
+    cleanups.push(retry.cleanup);
+    await copyFile(ownCheckpoint, join(retry.ctx.checkpointDir, 'model.vft'));
+    await train.run(retry.ctx);
+    assert.ok(retry.logs.some((l) => /resuming from step 5 of this instance's last checkpoint/.test(l.message)));
+    assert.deepEqual(retry.metrics.filter((m) => m.key === 'loss').map((m) => m.step), [10]);
 
     // Resuming a 10-step checkpoint to 12 steps runs 2 more.
     const resumed = await run(train, { ...small, data, steps: 12, seed: 3, resume: trained.path('model') });

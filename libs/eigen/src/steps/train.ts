@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createRng, defineStep } from '@veriflow/step-api';
 import { initEngine } from '@veriflow/ml/engine';
 import { readMatrices } from '../artifacts/matrices-file.js';
@@ -60,7 +63,7 @@ export const train = defineStep({
       seed: { type: 'integer', minimum: 0, description: 'Initialisation and shuffling seed; default: the instance\'s seed.' },
       device: { enum: ['auto', 'cpu', 'gpu'], default: 'auto', description: 'Tensor engine: auto (native GPU/CPU bindings if installed, else wasm), cpu, gpu (fails without one).' },
       log_every: { type: 'integer', minimum: 1, default: 10, description: 'Steps per logged loss point (the mean over them).' },
-      checkpoint_every: { type: 'integer', minimum: 1, default: 500, description: 'Steps between checkpoints written to the model output (also at the end).' },
+      checkpoint_every: { type: 'integer', minimum: 1, default: 500, description: 'Steps between checkpoints; an interrupted run of the same instance resumes from the last one. The model output is written at the end.' },
       resume: { type: 'string', description: 'A model output of an interrupted eigen/train with the same settings: continue from its step and optimizer state.' },
     },
   },
@@ -97,11 +100,15 @@ export const train = defineStep({
   const maxLen = Math.max(encodedLength(data.dim, data.dim), encodedLength(data.dim, 1) + 1);
   let model: Transformer;
   let resume: OptimizerState | undefined;
-  if (w.resume !== undefined) {
-    const loaded = await readCheckpoint(w.resume);
+  // An earlier attempt or run of this very instance (same inputs and settings) that was interrupted left
+  // its last checkpoint here; an explicit `resume` input wins.
+  const ownCheckpoint = join(ctx.checkpointDir, 'model.vft');
+  const resumeFrom = w.resume ?? (existsSync(ownCheckpoint) ? ownCheckpoint : undefined);
+  if (resumeFrom !== undefined) {
+    const loaded = await readCheckpoint(resumeFrom);
     model = loaded.model;
     resume = loaded.optimizer;
-    ctx.log.info(`resuming from step ${loaded.meta.step} of ${w.resume}`);
+    ctx.log.info(`resuming from step ${loaded.meta.step} of ${resumeFrom === ownCheckpoint ? 'this instance\'s last checkpoint' : resumeFrom}`);
   } else {
     const config: TransformerConfig = { dim: w.dim, heads: w.heads, encoderLayers: w.encoder_layers, decoderLayers: w.decoder_layers, maxLen, vocab: VOCABULARY_SIZE, norm: w.norm };
     model = new Transformer(config, seed);
@@ -125,6 +132,12 @@ export const train = defineStep({
   let valAccuracy: number | null = null;
   const save = async (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => {
     await ctx.writeBytes('model', encodeCheckpoint(model, { seed, ...(trainer ? { trainer } : {}), training }));
+  };
+  // Periodic checkpoints go where a later attempt finds them; temp + rename so a kill never leaves half a file.
+  const checkpoint = async (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => {
+    const temp = `${ownCheckpoint}.${process.pid}.tmp`;
+    await writeFile(temp, encodeCheckpoint(model, { seed, ...(trainer ? { trainer } : {}), training }));
+    await rename(temp, ownCheckpoint);
   };
   const validate = (step: number) => {
     if (!validation) return;
@@ -154,7 +167,7 @@ export const train = defineStep({
           ctx.metrics.log('lr', lr, done);
         }
         if (done % w.eval_every === 0 && done !== totalSteps) validate(done);
-        if (done % w.checkpoint_every === 0 && done !== totalSteps) await save(trainer);
+        if (done % w.checkpoint_every === 0 && done !== totalSteps) await checkpoint(trainer);
         ctx.progress(done / totalSteps);
       },
     });

@@ -20,6 +20,8 @@ export interface ExecuteRequest {
   readonly resolved: ResolvedInstance;
   readonly objects: ObjectStore;
   readonly stagingRoot: string;
+  /** Kept across attempts and runs of this key until it succeeds (see StepContext.checkpointDir). */
+  readonly checkpointDir: string;
   readonly workflowDir: string;
   /** Module exporting the step kind in `steps`; needed to run `execution: 'worker'` kinds in a thread. */
   readonly module: string | undefined;
@@ -99,6 +101,7 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
     request.sinks.log('warn', `${definition.name} asks for a worker thread, but its module is unknown (export the kinds as \`steps\` from the plugin); running it inline`);
   }
   await mkdir(request.stagingRoot, { recursive: true });
+  await mkdir(request.checkpointDir, { recursive: true });
   const staging = await mkdtemp(join(request.stagingRoot, 'instance-'));
   const startedAt = new Date();
   const attempts = spec.retries + 1;
@@ -120,6 +123,7 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
             gpu: spec.resources.gpu,
             env: resolved.env,
             workflowDir: request.workflowDir,
+            checkpointDir: request.checkpointDir,
             workdir,
             outputsDir,
           };

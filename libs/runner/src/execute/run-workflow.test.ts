@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -68,8 +69,25 @@ const slow = defineStep({
   return { done: true };
 });
 
+/** Fails until it finds its own progress in the checkpoint directory, as a resumed long step would. */
+const resumable = defineStep({
+  name: 'toy/resumable',
+  version: '1',
+  description: 'saves progress to ctx.checkpointDir, fails once, finishes from the saved progress',
+  with: { type: 'object', properties: { tag: { type: 'string' } }, required: ['tag'], additionalProperties: false },
+  outputs: { resumedFrom: { kind: 'number' }, dir: { kind: 'string' } },
+}).run(async (ctx) => {
+  bump(ctx.with.tag);
+  const file = join(ctx.checkpointDir, 'progress');
+  if (!existsSync(file)) {
+    await writeFile(file, '7');
+    throw new Error('interrupted after saving progress');
+  }
+  return { resumedFrom: Number(await readFile(file, 'utf8')), dir: ctx.checkpointDir };
+});
+
 const registry = new StepRegistry();
-registry.register([add, report, flaky, slow], 'run-workflow.test');
+registry.register([add, report, flaky, slow, resumable], 'run-workflow.test');
 
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -184,6 +202,16 @@ describe('runWorkflow', () => {
     assert.equal(count('retry-no'), 2);
     assert.equal(result.status, 'failed');
     assert.equal((await workspace.records.read(outcome(result, 'ok').key!))?.attempts, 3);
+  });
+
+  it('keeps a checkpoint directory across attempts and removes it once the instance succeeds', async () => {
+    const workspace = await newWorkspace();
+    const result = await run(workspace, compile(['name: ck', 'steps:', '  long: { uses: toy/resumable, retries: 1, with: { tag: ck } }', ''].join('\n')));
+    const long = outcome(result, 'long');
+    assert.equal(long.status, 'succeeded');
+    assert.equal(long.attempts, 2);
+    assert.equal(long.values.resumedFrom, 7);
+    assert.equal(existsSync(String(long.values.dir)), false, 'removed after success');
   });
 
   it('continue-on-error: the failure is tolerated, a step that only needs it still runs (as in GitHub Actions), the run succeeds', async () => {

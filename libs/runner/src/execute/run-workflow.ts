@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { StepRegistry } from '@veriflow/step-api';
@@ -127,6 +127,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
         resolved: decision.resolved,
         objects: workspace.objects,
         stagingRoot: join(workspace.layout.tmp, request.runId),
+        checkpointDir: join(workspace.layout.stateDir, 'checkpoints', key),
         workflowDir: request.workflowDir,
         module: request.registry.moduleOf(spec.uses),
         runId: request.runId,
@@ -150,6 +151,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       });
       await workspace.records.write(record);
       await workspace.markers.clearIncomplete(key);
+      await rm(join(workspace.layout.stateDir, 'checkpoints', key), { recursive: true, force: true });
       records.set(instance.name, record);
       entries.set(instance.name, decision.resolved.entry);
       return finish(instance, 'succeeded', decision.reason, { attempts, durationMs: Date.now() - began, key });

@@ -21,6 +21,7 @@ export interface ContextParts {
   readonly gpu: number;
   readonly env: Readonly<Record<string, string>>;
   readonly workflowDir: string;
+  readonly checkpointDir: string;
   readonly workdir: string;
   readonly outputsDir: string;
   readonly metrics: Map<string, MetricPoint[]>;
@@ -42,6 +43,7 @@ export function createStepContext(parts: ContextParts): StepContext<unknown> {
     resources: { cpus: parts.cpus, gpu: parts.gpu },
     env: parts.env,
     workflowDir: parts.workflowDir,
+    checkpointDir: parts.checkpointDir,
     workdir: parts.workdir,
     log: {
       info: (message) => parts.sinks.log('info', message),

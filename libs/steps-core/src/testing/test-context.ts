@@ -46,6 +46,7 @@ export async function createTestContext<W>(options: TestContextOptions<W>): Prom
   const workdir = join(root, 'work');
   const outputsDir = join(root, 'outputs');
   await mkdir(workdir);
+  await mkdir(join(root, 'checkpoints'));
   await mkdir(outputsDir);
 
   const logs: LoggedLine[] = [];
@@ -78,6 +79,7 @@ export async function createTestContext<W>(options: TestContextOptions<W>): Prom
     resources: { cpus: 1, gpu: 0 },
     env: options.env ?? Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
     workflowDir: options.workflowDir ?? workdir,
+    checkpointDir: join(root, 'checkpoints'),
     workdir,
     outputPath,
     writeJson: (name, value) => writeOutput(name, `${JSON.stringify(value, null, 2)}\n`),
