@@ -6,6 +6,7 @@
 import type { Rng } from '@veriflow/step-api';
 import { tf } from '@veriflow/ml/engine';
 import { BOS_ID, EOS_ID } from '../encoding/vocabulary.js';
+import { maskedCrossEntropy } from './fused-ops.js';
 import { padIds } from './transformer.js';
 import type { Transformer } from './transformer.js';
 
@@ -80,9 +81,7 @@ export function batchLoss(model: Transformer, src: tf.Tensor2D, tgtIn: tf.Tensor
   return tf.tidy(() => {
     const [batch, length] = tgtIn.shape;
     const logits = tf.reshape(model.forward(src, tgtIn), [batch * length, model.config.vocab]) as tf.Tensor2D;
-    const lse = tf.logSumExp(logits, -1);
-    const picked = tf.sum(tf.mul(logits, tf.oneHot(tgtOut, model.config.vocab)), -1);
-    return tf.div(tf.sum(tf.mul(tf.sub(lse, picked), weights)), tf.sum(weights)) as tf.Scalar;
+    return maskedCrossEntropy(logits, tgtOut, weights);
   });
 }
 

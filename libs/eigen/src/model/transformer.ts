@@ -16,6 +16,7 @@
  */
 import { createRng } from '@veriflow/step-api';
 import { tf } from '@veriflow/ml/engine';
+import { layerNorm as fusedLayerNorm, linear } from './fused-ops.js';
 
 export type NormPlacement = 'post' | 'pre';
 
@@ -196,7 +197,7 @@ export class Transformer {
 
   /** Output projection with the shared decoder embedding: [n, dim] → logits [n, vocab]. */
   project(hidden: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => tf.add(tf.matMul(hidden, this.decEmbed, false, true), this.outBias) as tf.Tensor2D);
+    return tf.tidy(() => linear(hidden, this.decEmbed as tf.Tensor2D, this.outBias as tf.Tensor1D, true));
   }
 
   /** Logits [batch, tgtLen, vocab] under teacher forcing. */
@@ -266,7 +267,7 @@ export class Transformer {
 }
 
 function dense(x: tf.Tensor2D, p: Linear): tf.Tensor2D {
-  return tf.add(tf.matMul(x, p.w as tf.Tensor2D), p.b);
+  return linear(x, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
 }
 
 function feedForward(x: tf.Tensor2D, ff1: Linear, ff2: Linear): tf.Tensor2D {
@@ -274,10 +275,7 @@ function feedForward(x: tf.Tensor2D, ff1: Linear, ff2: Linear): tf.Tensor2D {
 }
 
 function layerNorm(x: tf.Tensor2D, p: Norm): tf.Tensor2D {
-  const mean = tf.mean(x, -1, true);
-  const centred = tf.sub(x, mean);
-  const variance = tf.mean(tf.square(centred), -1, true);
-  return tf.add(tf.mul(tf.mul(centred, tf.rsqrt(tf.add(variance, LN_EPS))), p.g), p.b);
+  return fusedLayerNorm(x, p.g as tf.Tensor1D, p.b as tf.Tensor1D, LN_EPS);
 }
 
 /** Right-pads id sequences with PAD into an int32 matrix [n, width]. */
