@@ -19,3 +19,4 @@ export { createTestContext } from './testing/test-context.js';
 export type { TestContext, TestContextOptions, LoggedLine, LoggedMetric } from './testing/test-context.js';
 export { LineSplitter, TailLines } from './util/tail-lines.js';
 export * from './verification/index.js';
+export { carrySchema, withCarried } from './outputs/carry.js';

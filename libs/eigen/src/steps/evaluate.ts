@@ -1,4 +1,5 @@
 import { defineStep } from '@veriflow/step-api';
+import { carrySchema, withCarried } from '@veriflow/steps-core';
 import { readCandidates } from '../artifacts/candidates-file.js';
 import { readMatrices } from '../artifacts/matrices-file.js';
 import { rankCandidates } from '../verification/ranked-candidates.js';
@@ -16,7 +17,7 @@ export const evaluate = defineStep({
     properties: {
       candidates: { type: 'string', description: 'The model\'s candidates for the test matrices ("veriflow.eigen.candidates/1").' },
       data: { type: 'string', description: 'The test matrices (data output of eigen/sample); every matrix in it is scored.' },
-      carry: { type: 'object', description: 'Values copied into the outputs (e.g. the verifier and its measured p_star), so tables and plots have them in one place.' },
+      carry: carrySchema,
     },
   },
   outputs: {
@@ -35,9 +36,6 @@ export const evaluate = defineStep({
   const [at1, at2, at5] = result.accuracy;
   const values = { accuracy: at1!, accuracy_2pct: at2!, accuracy_5pct: at5!, beam_accuracy: result.beamAccuracy, malformed_rate: result.malformedRate, missing: result.missing, count: result.count };
   for (const [key, value] of Object.entries(values)) if (key !== 'count') ctx.metrics.log(key, value);
-  const carried = (ctx.with.carry ?? {}) as Record<string, unknown>;
-  const clash = Object.keys(carried).find((key) => key in values);
-  if (clash) throw new Error(`carry.${clash} would overwrite the evaluation's own output "${clash}"; rename it`);
   ctx.log.info(`accuracy ${(100 * at1!).toFixed(2)}% / ${(100 * at2!).toFixed(2)}% / ${(100 * at5!).toFixed(2)}% at 1/2/5% over ${result.count} matrices (${result.missing} missing, ${(100 * result.malformedRate).toFixed(2)}% malformed)`);
-  return { ...carried, ...values };
+  return withCarried(values, ctx.with.carry);
 });

@@ -105,7 +105,7 @@ describe('gaussian/evaluate', () => {
     assert.equal(outputs['verifier' as keyof typeof outputs], 'oracle');
     assert.equal(outputs['p_star' as keyof typeof outputs], 1);
     assert.ok(Math.abs(outputs.accuracy - problem.bayes_accuracy) < 1e-12);
-    await assert.rejects(run(evaluate, { model, problem: problemPath, carry: { p: 0.3, accuracy: 1 } }), /carry\.accuracy would overwrite the evaluation's own output "accuracy"/);
+    await assert.rejects(run(evaluate, { model, problem: problemPath, carry: { p: 0.3, accuracy: 1 } }), /carry\.accuracy would overwrite the step's own output "accuracy"/);
   });
 
   it('checks that the model, the problem and the test set have the same dimension', async () => {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { defineStep } from '@veriflow/step-api';
+import { carrySchema, withCarried } from '@veriflow/steps-core';
 import { decodeTensor } from '@veriflow/ml';
 import { distributionAccuracy, relativeError } from '../math/index.js';
 import { readModel } from '../artifacts/model-file.js';
@@ -35,7 +36,7 @@ export const evaluate = defineStep({
       problem: { type: 'string', description: 'The problem output of gaussian/sample.' },
       test: { type: 'string', description: 'The test output of gaussian/sample (adds test_accuracy).' },
       generator_error: { type: 'number', minimum: 0, maximum: 1, description: 'The generator\'s error rate, to say whether the model beats it.' },
-      carry: { type: 'object', description: 'Values copied into the outputs (e.g. p, p_star, verifier), so tables and plots have them in one place.' },
+      carry: carrySchema,
     },
   },
   outputs: {
@@ -68,8 +69,5 @@ export const evaluate = defineStep({
     const value = results[key];
     if (typeof value === 'number') ctx.metrics.log(key, value);
   }
-  const carried = (ctx.with.carry ?? {}) as Record<string, unknown>;
-  const clash = Object.keys(carried).find((key) => key in results);
-  if (clash) throw new Error(`carry.${clash} would overwrite the evaluation's own output "${clash}"; rename it`);
-  return { ...carried, ...results };
+  return withCarried(results, ctx.with.carry);
 });
