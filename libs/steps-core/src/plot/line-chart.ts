@@ -329,7 +329,9 @@ export function renderLineChart(spec: LineChartSpec): string {
   }
 
   svg.open('g', { class: 'lines', fill: 'none', 'stroke-width': 2, 'stroke-linejoin': 'round', 'stroke-linecap': 'round' });
+  // Categories have no order between them, so their points stand alone: a line would suggest a trend.
   series.forEach((s, index) => {
+    if (categories) return;
     for (const run of runs(s.points, placeable)) {
       if (run.length < 2) continue;
       svg.element('path', { d: pathData(run.map(place)), stroke: seriesColor(index), 'stroke-dasharray': seriesDash(index) });

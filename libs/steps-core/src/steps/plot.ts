@@ -9,7 +9,7 @@ const field = (description: string) => ({ type: 'string', minLength: 1, descript
 
 export const plot = defineStep({
   name: 'core/plot',
-  version: '1',
+  version: '2',
   description:
     'Draws a line chart or heatmap (SVG) from the instances of a swept step, plus a CSV of the plotted points. ' +
     'Field paths are looked up in each instance\'s outputs, then its matrix; `outputs.` or `matrix.` picks one, dots reach inside objects.',
