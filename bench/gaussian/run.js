@@ -14,13 +14,13 @@
 // and prints a table of medians and ratios. Target (issue): (b) at least 2× faster than (a).
 // A missed target is printed, not an error; the exit code is non-zero only if something fails to run.
 // See bench/README.md.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BenchError, formatTable, median, positiveInteger, spawnTimed } from '../lib/measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'apps/cli/dist/main.js');
@@ -38,46 +38,16 @@ const SIGMAS = 4;
 const BLAS_VARIABLES = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS', 'OMP_NUM_THREADS', 'GOTO_NUM_THREADS', 'OPENBLAS_VERBOSE'];
 const VERIFIERS = { oracle: 1, random: 0.5, 'rates-0.75': 0.75, 'rates-0.6': 0.6 }; // name → predicted p* = φ/(φ+ψ)
 
-class BenchError extends Error {}
 
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 const seconds = (ms) => (ms === undefined || Number.isNaN(ms) ? '-' : `${(ms / 1000).toFixed(2)} s`);
 const mib = (kib) => (kib === undefined ? '-' : `${(kib / 1024).toFixed(0)} MiB`);
 
-function formatTable(header, rows) {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => String(row[column]).length)));
-  const line = (cells) => cells.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
-function positiveInteger(name, value, fallback) {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new BenchError(`${name} needs a whole number of at least 1, got "${value}"`);
-  return number;
-}
 
-/** Spawns a command and resolves when it has exited and its output is drained. */
-function spawnTimed(command, args, options = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const stdout = [];
-    const stderr = [];
-    const start = performance.now();
-    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.setEncoding('utf8').on('data', (chunk) => stdout.push(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => stderr.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolvePromise({ ms: performance.now() - start, code, signal, stdout: stdout.join(''), stderr: stderr.join('') }));
-  });
-}
 
 function describeFailure(label, result) {
   const tail = (text) => text.trim().split('\n').slice(-15).join('\n');
@@ -90,7 +60,7 @@ function describeFailure(label, result) {
  */
 async function measured(label, command, args, options = {}) {
   const useTime = existsSync(TIME_BIN);
-  const result = useTime ? await spawnTimed(TIME_BIN, ['-v', command, ...args], options) : await spawnTimed(command, args, options);
+  const result = useTime ? await spawnTimed(TIME_BIN, ['-v', command, ...args], { cwd: ROOT, ...options }) : await spawnTimed(command, args, { cwd: ROOT, ...options });
   if (result.code !== 0) throw new BenchError(describeFailure(label, result));
   let rssKiB;
   if (useTime) {
@@ -350,7 +320,7 @@ async function main() {
   try {
     // Environment and NumPy configuration.
     const removed = BLAS_VARIABLES.filter((name) => process.env[name] !== undefined).map((name) => `${name}=${process.env[name]}`);
-    const info = await spawnTimed(python, [NUMPY_SCRIPT, '--info'], { env: numpyEnv() });
+    const info = await spawnTimed(python, [NUMPY_SCRIPT, '--info'], { cwd: ROOT, env: numpyEnv() });
     if (info.code !== 0) throw new BenchError(describeFailure('numpy_grid.py --info', info));
     const numpyInfo = JSON.parse(info.stdout);
     const cpu = cpus()[0]?.model ?? 'unknown CPU';

@@ -11,13 +11,13 @@
 // loadWorkflow + compileWorkflow alone. Targets (issue): plan < 1 s, cached re-run < 2 s on 2 cores.
 // A missed target is reported, not an error; the exit code is non-zero only if a measurement fails.
 // See bench/README.md.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BenchError, formatTable, median, positiveInteger, spawnTimed } from '../lib/measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'apps/cli/dist/main.js');
@@ -25,16 +25,10 @@ const WORKFLOW_NAME = 'bench-sweep';
 const TARGETS = { plan: 1000, cachedRun: 2000 };
 const TIME_BIN = '/usr/bin/time';
 
-class BenchError extends Error {}
 
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 function stats(samples) {
   return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples };
@@ -47,35 +41,8 @@ function formatMs(ms) {
   return `${ms.toFixed(1)} ms`;
 }
 
-function formatTable(header, rows) {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => String(row[column]).length)));
-  const line = (cells) => cells.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
-function positiveInteger(name, value, fallback) {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new BenchError(`${name} needs a whole number of at least 1, got "${value}"`);
-  return number;
-}
 
-/** Spawns `node ...args` and resolves when it has exited and its output is drained. */
-function spawnTimed(command, args, options = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const stdout = [];
-    const stderr = [];
-    const start = performance.now();
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.setEncoding('utf8').on('data', (chunk) => stdout.push(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => stderr.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      const ms = performance.now() - start;
-      resolvePromise({ ms, code, signal, stdout: stdout.join(''), stderr: stderr.join('') });
-    });
-  });
-}
 
 function describeFailure(label, result) {
   const tail = (text) => text.trim().split('\n').slice(-15).join('\n');

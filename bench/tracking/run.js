@@ -18,7 +18,7 @@
 // Target (issue): veriflow's throughput at least that of the Python client (ratio ≥ 1). A missed
 // target is printed, not an error; the exit code is non-zero only if something fails to run or a
 // check fails. See bench/README.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -26,6 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { BenchError, formatTable, median, positiveInteger, spawnTimed } from '../lib/measure.js';
 
 const SCRIPT_STARTED_AT = performance.timeOrigin + performance.now(); // epoch ms (probe start-up ends here)
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -37,54 +38,20 @@ const BASE_TS = 1_700_000_000_000;
 const PYTHON_CHUNK = 1000;
 const CLIENTS = ['veriflow', 'python'];
 
-class BenchError extends Error {}
 
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
 
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 const ms = (value) => (value === undefined || Number.isNaN(value) ? '-' : value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`);
 const rate = (value) => (value === undefined || Number.isNaN(value) ? '-' : `${Math.round(value).toLocaleString('en-US')}/s`);
 const pct = (part, whole) => `${((100 * part) / whole).toFixed(0)}%`;
-const epochMs = () => performance.timeOrigin + performance.now();
 
-function formatTable(header, rows) {
-  const widths = header.map((cell, column) => Math.max(cell.length, ...rows.map((row) => String(row[column]).length)));
-  const line = (cells) => cells.map((cell, column) => (column === 0 ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
-}
 
-function positiveInteger(name, value, fallback) {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new BenchError(`${name} needs a whole number of at least 1, got "${value}"`);
-  return number;
-}
 
 /** The value both clients log for (child, key, step): exact in binary64 in JS and Python alike. */
 const pointValue = (child, key, step) => (child * 1000 + key * 100 + step) / 7;
 
-/** Runs a command to completion; resolves with its output and the wall time from spawn to exit. */
-function spawnTimed(command, args, options = {}) {
-  return new Promise((resolvePromise, reject) => {
-    const stdout = [];
-    const stderr = [];
-    const spawnedAt = epochMs();
-    const start = performance.now();
-    const child = spawn(command, args, { cwd: ROOT, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.setEncoding('utf8').on('data', (chunk) => stdout.push(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => stderr.push(chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => {
-      resolvePromise({ ms: performance.now() - start, spawnedAt, code, signal, stdout: stdout.join(''), stderr: stderr.join('') });
-    });
-  });
-}
 
 /** The last line of stdout parsed as JSON, or a BenchError naming the command and its output tail. */
 function jsonResult(label, result) {
@@ -257,7 +224,7 @@ async function runClient(client, { uri, experiment, runs, keys, steps, serverPgi
   if (client === 'python' && !pythonPrintsUrls) env.MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT = 'true';
   const load = loadavg()[0];
   const serverCpu0 = groupCpuMs(serverPgid);
-  const result = await spawnTimed(...args, { env });
+  const result = await spawnTimed(...args, { cwd: ROOT, env });
   const serverCpu1 = groupCpuMs(serverPgid);
   const out = jsonResult(`${client} client (${experiment})`, result);
   return {
@@ -280,7 +247,7 @@ function sampleChildren(runs, count) {
 /** Throws unless the server holds exactly this client's workload (counted in SQLite, sampled over REST). */
 async function verify(sample, { dbPath, tracking, runs, keys, steps, sampleRuns }) {
   const label = `${sample.client} (experiment ${sample.experiment_id})`;
-  const counted = jsonResult(`counting ${label} in the store`, await spawnTimed(PYTHON, [PYTHON_SCRIPT, 'count', '--db', dbPath, '--experiment-id', String(sample.experiment_id)]));
+  const counted = jsonResult(`counting ${label} in the store`, await spawnTimed(PYTHON, [PYTHON_SCRIPT, 'count', '--db', dbPath, '--experiment-id', String(sample.experiment_id)], { cwd: ROOT }));
   const expectedPoints = runs * keys * steps;
   const problems = [];
   if (counted.runs !== runs + 1) problems.push(`${counted.runs} runs, expected ${runs + 1}`);

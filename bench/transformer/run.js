@@ -22,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from '../lib/measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TORCH_SCRIPT = join(ROOT, 'bench/transformer/torch_model.py');
@@ -116,10 +117,6 @@ function torchRun(threads = opt.threads) {
   return { parameters: r.parameters, firstLoss: r.first_loss, lastLoss: r.last_loss, seconds: r.seconds, samplesPerSecond: r.samples_per_second, medianStepMs: r.median_step_ms, maxStepMs: r.max_step_ms, torch: r.torch, threads: r.threads, interop: r.interop_threads };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 console.log(`host: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}`);
 console.log(`engine: ${engine.name} (${engine.detail}); kernels: ${engine.kernels.join('; ')}`);
