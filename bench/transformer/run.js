@@ -119,7 +119,7 @@ function torchRun(threads = opt.threads) {
 
 
 console.log(`host: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}`);
-console.log(`engine: ${engine.name} (${engine.detail}); kernels: ${engine.kernels.join('; ')}`);
+console.log(`engine: ${engine.label} (${engine.detail}); kernels: ${engine.kernels.join('; ')}`);
 console.log(`config: dim ${config.dim}, ${config.heads} heads, ${config.encoderLayers}+${config.decoderLayers} layers, post-LN, vocab ${config.vocab}, src ${srcLen}, tgt ${tgtLen + 1}, batch ${batchSize}; ${warmup} warm-up + ${steps} timed steps, ${rounds} rounds`);
 
 const results = { veriflow: [], torch: [], torch1: [] };
@@ -136,7 +136,7 @@ for (let r = 0; r < rounds; r++) {
 const v = median(results.veriflow.map((x) => x.samplesPerSecond));
 console.log('\n| | samples/s (median) | step ms (median) | parameters | threads |');
 console.log('| --- | ---: | ---: | ---: | --- |');
-console.log(`| veriflow (${engine.name}) | ${v.toFixed(1)} | ${median(results.veriflow.map((x) => x.medianStepMs)).toFixed(1)} | ${results.veriflow[0].parameters} | ${engine.wasm ? engine.wasm.threads : '?'} (wasm) |`);
+console.log(`| veriflow (${engine.label}) | ${v.toFixed(1)} | ${median(results.veriflow.map((x) => x.medianStepMs)).toFixed(1)} | ${results.veriflow[0].parameters} | ${engine.wasm ? engine.wasm.threads : '?'} (wasm) |`);
 if (withTorch) {
   const t = median(results.torch.map((x) => x.samplesPerSecond));
   const t0 = results.torch[0];

@@ -4,7 +4,7 @@
  * the Adam moments are variables made up front, so `tf.memory().numTensors` is flat from the first step.
  */
 import type { Rng } from '@veriflow/step-api';
-import { tf } from '@veriflow/ml/engine';
+import { adamUpdate, tf } from '@veriflow/ml/engine';
 import { BOS_ID, EOS_ID } from '../encoding/vocabulary.js';
 import { maskedCrossEntropy } from './fused-ops.js';
 import { padIds } from './transformer.js';
@@ -119,33 +119,33 @@ export class Trainer {
     const t = step + 1;
     const stepSize = (lr * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
     const params = this.model.variables;
-    const out = tf.tidy(() => {
+    // Forward and backward in one tidy that returns only the loss and the gradients: everything else (saved
+    // activations included) is freed before the update, which on wasm writes the parameters in place.
+    const { loss, gradients } = tf.tidy(() => {
       const src = tf.tensor2d(batch.src, [batch.size, batch.srcLen], 'int32');
       const tgtIn = tf.tensor2d(batch.tgtIn, [batch.size, batch.tgtLen], 'int32');
       const tgtOut = tf.tensor1d(batch.tgtOut, 'int32');
       const weights = tf.cast(tf.notEqual(tgtOut, 0), 'float32') as tf.Tensor1D;
       const { value, grads } = tf.variableGrads(() => batchLoss(this.model, src, tgtIn, tgtOut, weights), params);
-      const gradients = params.map((p) => {
-        const g = grads[p.name];
-        if (g === undefined) throw new Error(`no gradient for parameter ${p.name}`);
-        return g;
-      });
-      const norm = tf.sqrt(tf.addN(gradients.map((g) => tf.sum(tf.square(g)))));
-      const scale = clip > 0 ? tf.div(clip, tf.maximum(norm, clip)) : tf.scalar(1);
-      params.forEach((p, i) => {
-        const g = tf.mul(gradients[i]!, scale);
-        const m = this.m[i]!;
-        const v = this.v[i]!;
-        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-        p.assign(tf.sub(p, tf.mul(tf.div(m, tf.add(tf.sqrt(v), epsilon)), stepSize)));
-      });
-      return tf.stack([value, norm]);
+      return {
+        loss: value,
+        gradients: params.map((p) => {
+          const g = grads[p.name];
+          if (g === undefined) throw new Error(`no gradient for parameter ${p.name}`);
+          return g;
+        }),
+      };
     });
-    const [loss, gradNorm] = out.dataSync() as Float32Array;
-    out.dispose();
+    let gradNorm: number;
+    try {
+      gradNorm = adamUpdate({ params, grads: gradients, m: this.m, v: this.v }, { beta1, beta2, epsilon, stepSize, clip });
+    } finally {
+      tf.dispose(gradients);
+    }
+    const value = (loss.dataSync() as Float32Array)[0]!;
+    loss.dispose();
     this.stepCount++;
-    return { step, loss: loss!, gradNorm: gradNorm!, lr };
+    return { step, loss: value, gradNorm, lr };
   }
 
   state(): OptimizerState {

@@ -5,13 +5,13 @@
 import { DEFAULT_TOLERANCE } from '../math/tolerance.js';
 import type { Verifier } from '../verification/verifiers.js';
 
-export const VERIFIER_KINDS = ['oracle', 'noisy-oracle', 'self', 'consistency', 'random'] as const;
+export const VERIFIER_KINDS = ['oracle', 'noisy-oracle', 'self', 'consistency', 'random', 'none'] as const;
 
 export const verifierSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['kind'],
-  description: 'oracle (tolerance), noisy-oracle (flip, tolerance), self (fraction or threshold), consistency (tolerance, sorted) or random (keep).',
+  description: 'oracle (tolerance), noisy-oracle (flip, tolerance), self (fraction or threshold), consistency (tolerance, sorted), random (keep) or none (no verification: keeps every top-1 label).',
   properties: {
     kind: { enum: VERIFIER_KINDS },
     name: { type: 'string', description: 'A label for tables and plots (default: derived from the kind and its fields).' },
@@ -41,6 +41,7 @@ const FIELDS: Record<VerifierInput['kind'], readonly string[]> = {
   self: ['fraction', 'threshold'],
   consistency: ['tolerance', 'sorted'],
   random: ['keep'],
+  none: [],
 };
 
 /** The typed verifier; throws a sentence naming the field when one is missing or belongs to another kind. */
@@ -67,5 +68,7 @@ export function resolveVerifier(input: VerifierInput): Verifier {
     case 'random':
       if (input.keep === undefined) throw new Error('verifier: random needs "keep", the keep rate (e.g. keep: 0.5)');
       return { kind: 'random', keep: input.keep };
+    case 'none':
+      return { kind: 'none' };
   }
 }

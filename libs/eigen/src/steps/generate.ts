@@ -52,12 +52,12 @@ export const generate = defineStep({
     const sets: CandidateSet[] = out.map((hyps, index) => ({ index, candidates: hyps.map((h) => ({ tokens: h.tokens, score: h.score })) }));
     const total = out.reduce((n, hyps) => n + hyps.length, 0);
     const finished = out.reduce((n, hyps) => n + hyps.filter((h) => h.finished).length, 0);
-    const generator = { model: 'eigen/transformer', config: meta.config, step: meta.step, seed: meta.seed, beam, engine: engine.name };
+    const generator = { model: 'eigen/transformer', config: meta.config, step: meta.step, seed: meta.seed, beam, engine: engine.label };
     await ctx.writeBytes('candidates', encodeCandidates({ header: candidatesHeader(data.dim, beam, sets.length, generator), inputs: sets }));
     const finishedRate = total > 0 ? finished / total : 0;
     ctx.metrics.log('finished_rate', finishedRate);
     ctx.log.info(`${data.count} inputs, beam ${beam}: ${total} candidates in ${seconds.toFixed(1)} s (${(data.count / Math.max(seconds, 1e-9)).toFixed(1)} inputs/s)`);
-    return { count: data.count, finished_rate: finishedRate, engine: engine.name };
+    return { count: data.count, finished_rate: finishedRate, engine: engine.label };
   } finally {
     model.dispose();
   }

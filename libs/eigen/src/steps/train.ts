@@ -18,17 +18,21 @@ import type { OptimizerState, SequencePair } from '../model/train-loop.js';
 import { Transformer } from '../model/transformer.js';
 import type { TransformerConfig } from '../model/transformer.js';
 
-/** Top-1 (greedy) accuracy at `tolerance` on the first `limit` matrices of `set`. */
-export function greedyAccuracy(model: Transformer, set: MatrixSet, limit: number, tolerance = 0.01, signal?: AbortSignal): number {
+/** The tolerances validation reports, with their metric names (those of eigen/evaluate). */
+const VALIDATION_TOLERANCES = [
+  { tolerance: 0.01, metric: 'val_accuracy' },
+  { tolerance: 0.02, metric: 'val_accuracy_2pct' },
+  { tolerance: 0.05, metric: 'val_accuracy_5pct' },
+] as const;
+
+/** Top-1 (greedy) accuracy at each of `tolerances` on the first `limit` matrices of `set`. */
+export function greedyAccuracy(model: Transformer, set: MatrixSet, limit: number, tolerances: readonly number[] = [0.01], signal?: AbortSignal): number[] {
   const n = Math.min(limit, set.count);
-  if (n === 0) return 0;
+  if (n === 0) return tolerances.map(() => 0);
   const inputs = Array.from({ length: n }, (_, i) => matrixIds(set, i));
   const out = greedyDecode(model, inputs, { maxLength: encodedLength(set.dim, 1) + 1, ...(signal ? { signal } : {}) });
-  let hits = 0;
-  out.forEach((h, i) => {
-    if (relativeL1Error(decodeVector(h.tokens, set.dim), eigenvaluesAt(set, i)) < tolerance) hits++;
-  });
-  return hits / n;
+  const errors = out.map((h, i) => relativeL1Error(decodeVector(h.tokens, set.dim), eigenvaluesAt(set, i)));
+  return tolerances.map((tolerance) => errors.filter((e) => e < tolerance).length / n);
 }
 
 export const train = defineStep({
@@ -123,7 +127,7 @@ export const train = defineStep({
     lr: w.lr,
     warmup: w.warmup,
     clip: w.clip,
-    engine: { name: engine.name, gpu: engine.gpu, detail: engine.detail },
+    engine: { name: engine.label, gpu: engine.gpu, detail: engine.detail },
   };
   ctx.log.info(`${pairs.length} pairs (${training.labels} labels), ${model.parameterCount} parameters, ${totalSteps} steps of ${w.batch_size}`);
 
@@ -141,9 +145,11 @@ export const train = defineStep({
   };
   const validate = (step: number) => {
     if (!validation) return;
-    valAccuracy = greedyAccuracy(model, validation, w.validation_size, 0.01, ctx.signal);
-    ctx.metrics.log('val_accuracy', valAccuracy, step);
-    ctx.log.info(`step ${step}: validation accuracy ${(100 * valAccuracy).toFixed(1)}% at 1% (greedy, ${Math.min(w.validation_size, validation.count)} matrices)`);
+    const accuracies = greedyAccuracy(model, validation, w.validation_size, VALIDATION_TOLERANCES.map((t) => t.tolerance), ctx.signal);
+    VALIDATION_TOLERANCES.forEach(({ metric }, i) => ctx.metrics.log(metric, accuracies[i]!, step));
+    valAccuracy = accuracies[0]!;
+    const shown = VALIDATION_TOLERANCES.map(({ tolerance }, i) => `${(100 * accuracies[i]!).toFixed(1)}% at ${tolerance * 100}%`).join(', ');
+    ctx.log.info(`step ${step}: validation accuracy ${shown} (greedy, ${Math.min(w.validation_size, validation.count)} matrices)`);
   };
   let result;
   try {
@@ -191,6 +197,6 @@ export const train = defineStep({
     parameters,
     samples_per_second: throughput,
     val_accuracy: valAccuracy,
-    engine: engine.name,
+    engine: engine.label,
   };
 });

@@ -5,7 +5,7 @@ import { eigenvaluesAt, matrixAt } from '../artifacts/matrices-file.js';
 import { roundP1000 } from '../encoding/p1000.js';
 import { sampleMatrixSet } from '../steps/sample.js';
 import { syntheticCandidates } from '../testing/synthetic-candidates.js';
-import { rankCandidates } from './ranked-candidates.js';
+import { isWellFormed, rankCandidates } from './ranked-candidates.js';
 import { selectCandidates } from './select.js';
 import { consistencyResiduals, passesConsistency, verifierLabel } from './verifiers.js';
 import type { Verifier } from './verifiers.js';
@@ -55,6 +55,18 @@ describe('verifiers on synthetic candidates with error rate 0.4', () => {
       assert.ok(Math.abs(out.rates.pStar! - 0.5) < 0.04, `${mode}: p̂* = ${out.rates.pStar}`);
     }
     withinSe(run({ kind: 'random', keep: 0.3 }, 'prune').rates.keepRate, 0.3, N, 'keep rate');
+  });
+
+  it('none: keeps every top-1 label (prune: φ̂ = ψ̂ = 1, p̂* = 1/2; best-of-beam: the top-1 of each input)', () => {
+    const pruned = run({ kind: 'none' }, 'prune');
+    assert.equal(pruned.kept, N);
+    assert.deepEqual([pruned.rates.phi, pruned.rates.psi, pruned.rates.pStar], [1, 1, 0.5]);
+    const beam = run({ kind: 'none' }, 'best-of-beam');
+    assert.equal(beam.kept, N);
+    // The first well-formed candidate in score order (the top-1 unless that one is malformed).
+    const firstWellFormed = noSignal.map((input) => input.candidates.find(isWellFormed)?.position);
+    assert.deepEqual(beam.rows.map((row) => (row.kept ? row.candidate : undefined)), firstWellFormed);
+    assert.equal(verifierLabel({ kind: 'none' }), 'none');
   });
 
   it('self: keeps exactly the top fraction by score; p̂* ≈ 1/2 without signal, well above with it', () => {

@@ -2,7 +2,7 @@
  * The verifiers of the eigenvalue task. Each one looks at a pool of well-formed candidates and says
  * which pass; the selection mode (select.ts) turns passes into kept labels. They span the range of p*:
  * oracle (1), noisy oracle (1 − flip), consistency checks that need no truth (between), the generator's
- * own score (self), and random (1/2).
+ * own score (self), random (1/2), and none (keeps everything: 1/2).
  */
 import type { Rng } from '@veriflow/step-api';
 import { eigenvaluesAt, matrixAt } from '../artifacts/matrices-file.js';
@@ -22,7 +22,9 @@ export type Verifier =
   /** Σλ̂ = tr A and Σλ̂² = ‖A‖²_F within `tolerance` (relative to ‖A‖_F and ‖A‖²_F), and λ̂ descending if `sorted`. */
   | { readonly kind: 'consistency'; readonly tolerance: number; readonly sorted: boolean }
   /** Passes each candidate with probability `keep`, whatever it is. */
-  | { readonly kind: 'random'; readonly keep: number };
+  | { readonly kind: 'random'; readonly keep: number }
+  /** No verification: every candidate passes (best-of-beam then keeps the generator's top-1; p* = 1/2). */
+  | { readonly kind: 'none' };
 
 export interface VerifierContext {
   readonly data: MatrixSet;
@@ -43,6 +45,8 @@ export function runVerifier(verifier: Verifier, pool: readonly WellFormedCandida
       return pool.map((c) => passesConsistency(matrixAt(ctx.data, c.input), ctx.data.dim, c.values, verifier.tolerance, verifier.sorted));
     case 'random':
       return pool.map(() => ctx.rng.uniform() < verifier.keep);
+    case 'none':
+      return pool.map(() => true);
   }
 }
 
@@ -97,5 +101,7 @@ export function verifierLabel(v: Verifier): string {
       return `consistency(${pct(v.tolerance)}${v.sorted ? '' : ', unsorted'})`;
     case 'random':
       return `random(keep=${v.keep})`;
+    case 'none':
+      return 'none';
   }
 }

@@ -11,7 +11,10 @@ import { selectBackend } from './backend.js';
 import type { GradientRegistration } from './gradients.js';
 import { ensureGradients } from './gradients.js';
 import { registerFastGather } from './kernels/gather.js';
-import { registerFastMatMul } from './kernels/matmul-transposed.js';
+import { registerSharingIdentity } from './kernels/identity.js';
+import { registerFastMatMul, setGemmAccelerator } from './kernels/matmul-transposed.js';
+import type { NativeBlas } from './native-blas.js';
+import { loadNativeBlas } from './native-blas.js';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum.js';
 
 export { tf };
@@ -21,12 +24,25 @@ export { ensureGradients } from './gradients.js';
 export type { GradientRegistration } from './gradients.js';
 export { setGemmAccelerator, setMatMulFastPath, matMulStats } from './kernels/matmul-transposed.js';
 export type { GemmAccelerator, GemmProblem, MatMulStats } from './kernels/matmul-transposed.js';
+export { blasThreads, loadNativeBlas } from './native-blas.js';
+export { adamUpdate } from './adam.js';
+export type { AdamStep, AdamTensors } from './adam.js';
+export type { NativeBlas } from './native-blas.js';
 
 export interface EngineDecision extends BackendDecision {
   /** What our kernel registration did, one line per kernel (registration is for the wasm backend only). */
   kernels: string[];
   /** Where the gradients and chained ops came from (tfjs-core's Node bundle has neither; see gradients.ts). */
   gradients: GradientRegistration;
+  /** Whether wasm matmuls go to OpenBLAS (only ever with the wasm backend), and why (not). */
+  blas: { used: boolean; reason: string; corename?: string; threads?: number };
+  /** Short name for outputs and tables: 'tensorflow', 'wasm+openblas', 'wasm' or 'cpu'. */
+  label: string;
+}
+
+export interface InitEngineOptions extends SelectBackendOptions {
+  /** Route wasm matmuls to OpenBLAS when the native addon and the library load (default true). */
+  blas?: boolean;
 }
 
 let kernelReport: string[] | null = null;
@@ -43,6 +59,8 @@ export function registerEngineKernels(): string[] {
   }
   const gather = registerFastGather();
   report.push(`GatherV2 (wasm): ${gather.ok ? 'slice copies (stock kernel is per-element)' : `stock kernel kept: ${gather.detail}`}`);
+  const identity = registerSharingIdentity();
+  report.push(`Identity (wasm): ${identity.ok ? identity.detail : `stock kernel kept: ${identity.detail}`}`);
   const mm = registerFastMatMul();
   report.push(`BatchMatMul (wasm): ${mm.ok ? 'XNNPACK for transposed and batched products' : `stock kernel kept: ${mm.detail}`}`);
   kernelReport = report;
@@ -53,11 +71,24 @@ export function registerEngineKernels(): string[] {
  * Selects the backend (see `selectBackend`), registers our kernels and tfjs's gradients once, and returns the
  * decision (record it with the run).
  */
-export async function initEngine(options: SelectBackendOptions = { device: 'auto' }): Promise<EngineDecision> {
+export async function initEngine(options: InitEngineOptions = { device: 'auto' }): Promise<EngineDecision> {
   const kernels = registerEngineKernels();
   const gradients = await ensureGradients();
   const decision = await selectBackend(options);
-  return { ...decision, kernels, gradients };
+  const blas = decideBlas(decision, options.blas ?? true);
+  const label = blas.used ? 'wasm+openblas' : decision.name;
+  const detail = blas.used ? `wasm+OpenBLAS (${blas.reason}): ${decision.detail.replace(/^wasm: /, '')}` : `${decision.detail}; OpenBLAS not used: ${blas.reason}`;
+  return { ...decision, detail, kernels, gradients, blas, label };
+}
+
+function decideBlas(decision: BackendDecision, wanted: boolean): EngineDecision['blas'] {
+  setGemmAccelerator(null);
+  if (decision.name !== 'wasm') return { used: false, reason: `only for the wasm backend (this is ${decision.name})` };
+  if (!wanted) return { used: false, reason: 'not requested' };
+  const native: NativeBlas = loadNativeBlas();
+  if (!native.ok || native.accelerator == null) return { used: false, reason: native.reason };
+  setGemmAccelerator(native.accelerator);
+  return { used: true, reason: native.reason, ...(native.corename ? { corename: native.corename } : {}), ...(native.threads ? { threads: native.threads } : {}) };
 }
 
 export interface LeakCheckOptions {

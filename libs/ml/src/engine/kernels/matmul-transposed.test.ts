@@ -7,7 +7,8 @@ import type { GemmAccelerator, GemmProblem } from './matmul-transposed.js';
 import { broadcastBatchIndex, matMulStats, setGemmAccelerator, setMatMulFastPath } from './matmul-transposed.js';
 
 before(async () => {
-  const engine = await initEngine({ device: 'cpu', native: false });
+  // These tests are about our wasm kernels: OpenBLAS (native-blas.test.ts) stays out of the way.
+  const engine = await initEngine({ device: 'cpu', native: false, blas: false });
   assert.equal(engine.name, 'wasm');
 });
 

@@ -344,7 +344,10 @@ const fusedMatMulFast: KernelFunc = (args) => {
   }
   const g = geometry(a, b, transposeA, transposeB);
   const { m, n, k } = g;
-  if (g.batchB !== 1 || problemIsEmpty(g)) return callStock(stockFusedMatMul, args);
+  if (problemIsEmpty(g)) return callStock(stockFusedMatMul, args);
+  const accelerated = fusedOnAccelerator(be, args, g);
+  if (accelerated != null) return accelerated;
+  if (g.batchB !== 1) return callStock(stockFusedMatMul, args);
   const temps: TensorInfo[] = [];
   try {
     let aN = a;
@@ -368,6 +371,39 @@ const fusedMatMulFast: KernelFunc = (args) => {
     for (const t of temps) be.disposeData(t.dataId);
   }
 };
+
+/**
+ * The fused product on the accelerator, then bias and activation on the output in place. Only for what that
+ * covers: no bias or a bias of n values, and a linear or relu activation; anything else returns null.
+ */
+function fusedOnAccelerator(be: WasmBackendLike, args: Parameters<KernelFunc>[0], g: MatMulGeometry): TensorInfo | null {
+  if (accelerator == null || !accelerator.accepts(g.problem)) return null;
+  const attrs = args.attrs ?? {};
+  const activation = (attrs['activation'] as string | undefined) ?? 'linear';
+  if (activation !== 'linear' && activation !== 'relu') return null;
+  const bias = args.inputs['bias'] as TensorInfo | undefined;
+  if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== g.n || bias.shape[bias.shape.length - 1] !== g.n)) return null;
+  const a = args.inputs['a'] as TensorInfo;
+  const b = args.inputs['b'] as TensorInfo;
+  const { m, n, k, problem } = g;
+  const out = be.makeOutput(g.outShape, 'float32');
+  const outSize = problem.batch * m * n;
+  stats.accelerator++;
+  accelerator.run(
+    problem,
+    heapF32(be, tensorData(be, a).memoryOffset, g.batchA * m * k),
+    heapF32(be, tensorData(be, b).memoryOffset, g.batchB * k * n),
+    heapF32(be, tensorData(be, out).memoryOffset, outSize),
+  );
+  // Views are taken after the product: nothing in between may grow the heap, but re-reading is cheap.
+  const values = heapF32(be, tensorData(be, out).memoryOffset, outSize);
+  if (bias != null) {
+    const biasValues = heapF32(be, tensorData(be, bias).memoryOffset, n);
+    for (let row = 0; row < outSize; row += n) for (let j = 0; j < n; j++) values[row + j]! += biasValues[j]!;
+  }
+  if (activation === 'relu') for (let i = 0; i < outSize; i++) if (values[i]! < 0) values[i] = 0;
+  return out;
+}
 
 function problemIsEmpty(g: MatMulGeometry): boolean {
   return g.problem.batch === 0 || g.m === 0 || g.n === 0 || g.k === 0;

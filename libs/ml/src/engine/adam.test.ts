@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { before, describe, it } from 'node:test';
+import * as tf from '@tensorflow/tfjs-core';
+import { adamUpdate } from './adam.js';
+import type { AdamStep } from './adam.js';
+import { initEngine } from './index.js';
+import { randomValues } from './test-helpers.js';
+
+before(async () => {
+  await initEngine({ device: 'cpu', native: false });
+});
+
+const SHAPES = [[7, 5], [5], [3, 2, 4]];
+
+/** Runs `steps` clipped Adam updates from fixed values on `backend`; returns the final params, m, v and norms. */
+async function run(backend: 'wasm' | 'cpu', step: AdamStep, steps = 3) {
+  assert.ok(await tf.setBackend(backend));
+  // A variable shares its initial tensor's memory until that tensor is disposed (hence tidy).
+  const params = SHAPES.map((s, i) => tf.tidy(() => tf.variable(tf.tensor(randomValues(s.reduce((a, b) => a * b), 10 + i), s), true, `p${backend}${i}${Math.random()}`)));
+  const m = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+  const v = params.map((p) => tf.tidy(() => tf.variable(tf.zerosLike(p), false)));
+  const dataIds = params.map((p) => p.dataId);
+  const norms: number[] = [];
+  for (let k = 0; k < steps; k++) {
+    const grads = SHAPES.map((s, i) => tf.tensor(randomValues(s.reduce((a, b) => a * b), 100 * k + i), s).mul(3));
+    norms.push(adamUpdate({ params, grads, m, v }, step));
+    tf.dispose(grads);
+  }
+  const read = (xs: tf.Variable[]) => xs.map((x) => Array.from(x.dataSync()));
+  const result = { params: read(params), m: read(m), v: read(v), norms, inPlace: params.every((p, i) => p.dataId === dataIds[i]) };
+  tf.dispose([...params, ...m, ...v]);
+  return result;
+}
+
+function close(a: number[][], b: number[][], tol: number, what: string): void {
+  a.forEach((row, i) => row.forEach((x, j) => assert.ok(Math.abs(x - b[i]![j]!) <= tol * Math.max(1, Math.abs(b[i]![j]!)), `${what}[${i}][${j}]: ${x} vs ${b[i]![j]}`)));
+}
+
+describe('adamUpdate', () => {
+  const step: AdamStep = { beta1: 0.9, beta2: 0.98, epsilon: 1e-9, stepSize: 0.01, clip: 1 };
+
+  it('updates in place on wasm and agrees with the tfjs-ops path (cpu backend), clipping included', async () => {
+    const wasm = await run('wasm', step);
+    const cpu = await run('cpu', step);
+    assert.equal(wasm.inPlace, true, 'wasm path writes the variables in place');
+    assert.equal(cpu.inPlace, false, 'the ops path assigns new tensors');
+    wasm.norms.forEach((n, k) => assert.ok(Math.abs(n - cpu.norms[k]!) < 1e-4 * cpu.norms[k]!, `norm ${k}: ${n} vs ${cpu.norms[k]}`));
+    assert.ok(wasm.norms.every((n) => n > step.clip), 'the gradients are large enough for the clip to act');
+    close(wasm.params, cpu.params, 1e-5, 'params');
+    close(wasm.m, cpu.m, 1e-5, 'm');
+    close(wasm.v, cpu.v, 1e-5, 'v');
+  });
+
+  it('moves a parameter by about stepSize on the first step (Adam normalises the gradient)', async () => {
+    const before = await run('wasm', { ...step, clip: 0 }, 0);
+    const after = await run('wasm', { ...step, clip: 0, beta1: 0, beta2: 0 }, 1);
+    // With β = 0: m = g, v = g², so each coordinate moves by stepSize · sign(g).
+    after.params.forEach((row, i) => row.forEach((x, j) => assert.ok(Math.abs(Math.abs(x - before.params[i]![j]!) - 0.01) < 1e-6, `moved ${x - before.params[i]![j]!}`)));
+  });
+
+  it('does not write in place when another tensor shares a parameter\'s memory', async () => {
+    assert.ok(await tf.setBackend('wasm'));
+    const p = tf.tidy(() => tf.variable(tf.tensor([1, 2, 3]), true, `shared${Math.random()}`));
+    const alias = p.clone(); // shares the data (zero-copy Identity)
+    const m = tf.tidy(() => tf.variable(tf.zeros([3]), false));
+    const v = tf.tidy(() => tf.variable(tf.zeros([3]), false));
+    const g = tf.tensor([1, 1, 1]);
+    adamUpdate({ params: [p], grads: [g], m: [m], v: [v] }, { ...step, clip: 0 });
+    assert.deepEqual(Array.from(alias.dataSync()), [1, 2, 3], 'the clone keeps its values');
+    // m = 0.1, v = 0.02: the step is 0.01 · 0.1 / √0.02.
+    assert.ok(Math.abs(p.dataSync()[0]! - (1 - (0.01 * 0.1) / Math.sqrt(0.02))) < 1e-6, `p[0] = ${p.dataSync()[0]}`);
+    tf.dispose([p, alias, m, v, g]);
+  });
+
+  it('rejects mismatched lists with the counts', () => {
+    assert.throws(() => adamUpdate({ params: [], grads: [tf.scalar(1)], m: [], v: [] }, step), /0 params, 1 grads/);
+  });
+});

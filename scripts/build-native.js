@@ -1,0 +1,64 @@
+#!/usr/bin/env node
+// Builds the optional native matmul addon (libs/ml/native/veriflow-blas.c) into
+// libs/ml/dist/native/veriflow-blas.node. Optional by design: without a C compiler or Node-API headers it
+// says why and exits 0, and the engine runs on wasm alone. OpenBLAS itself is only needed at run time
+// (the addon dlopen()s it), so the build needs no BLAS package.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const source = join(root, 'libs/ml/native/veriflow-blas.c');
+const target = join(root, 'libs/ml/dist/native/veriflow-blas.node');
+
+function headerDir() {
+  // Node's own headers (Debian's nodejs ships them; so do the official tarballs), else node-api-headers.
+  const beside = join(dirname(process.execPath), '..', 'include', 'node');
+  if (existsSync(join(beside, 'node_api.h'))) return beside;
+  try {
+    const require = createRequire(import.meta.url);
+    const dir = join(dirname(require.resolve('node-api-headers/package.json')), 'include');
+    if (existsSync(join(dir, 'node_api.h'))) return dir;
+  } catch {
+    // not installed: reported below
+  }
+  return null;
+}
+
+function compiler() {
+  for (const cc of [process.env.CC, 'cc', 'gcc', 'clang'].filter(Boolean)) {
+    try {
+      execFileSync(cc, ['--version'], { stdio: 'ignore' });
+      return cc;
+    } catch {
+      // try the next one
+    }
+  }
+  return null;
+}
+
+const skip = (why) => {
+  console.log(`native BLAS addon: skipped (${why}); the engine uses wasm matmuls`);
+  process.exit(0);
+};
+
+if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) process.exit(0);
+if (process.platform !== 'linux') skip(`only built on Linux, this is ${process.platform}`);
+const include = headerDir();
+if (include == null) skip('no Node-API headers: neither beside node nor the node-api-headers package');
+const cc = compiler();
+if (cc == null) skip('no C compiler (cc, gcc or clang) on PATH');
+
+mkdirSync(dirname(target), { recursive: true });
+const temp = `${target}.${process.pid}.tmp`;
+try {
+  execFileSync(cc, ['-O2', '-std=c11', '-D_GNU_SOURCE', '-fPIC', '-shared', '-Wall', '-I', include, source, '-o', temp, '-ldl', '-lpthread'], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  renameSync(temp, target);
+  console.log(`native BLAS addon: built ${target.slice(root.length + 1)}`);
+} catch (error) {
+  skip(`${cc} failed: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
+}
