@@ -15,7 +15,7 @@ export const verifierSchema = {
   properties: {
     kind: { enum: VERIFIER_KINDS },
     name: { type: 'string', description: 'A label for tables and plots (default: derived from the kind and its fields).' },
-    tolerance: { type: 'number', exclusiveMinimum: 0, description: 'oracle, noisy-oracle: relative L1 tolerance (default 0.01). consistency: relative tolerance on the trace and Frobenius identities (default 0.01).' },
+    tolerance: { type: 'number', exclusiveMinimum: 0, description: 'oracle, noisy-oracle: relative L1 tolerance (default: the verify step\'s tolerance). consistency: relative tolerance on the trace and Frobenius identities (default 0.01).' },
     flip: { type: 'number', minimum: 0, maximum: 1, description: 'noisy-oracle: probability of flipping the oracle\'s decision (p* = 1 − flip).' },
     fraction: { type: 'number', minimum: 0, maximum: 1, description: 'self: keep this share of the candidates with the highest generator scores (default 0.5).' },
     threshold: { type: 'number', description: 'self: instead of fraction, keep candidates whose score (log-probability) is at least this.' },
@@ -44,8 +44,12 @@ const FIELDS: Record<VerifierInput['kind'], readonly string[]> = {
   none: [],
 };
 
-/** The typed verifier; throws a sentence naming the field when one is missing or belongs to another kind. */
-export function resolveVerifier(input: VerifierInput): Verifier {
+/**
+ * The typed verifier; throws a sentence naming the field when one is missing or belongs to another kind.
+ * `correctTolerance` is what "correct" means where the verifier is used: an oracle that does not set its own
+ * tolerance judges by it (else a 5% task would get a 1% oracle that drops correct labels).
+ */
+export function resolveVerifier(input: VerifierInput, correctTolerance: number = DEFAULT_TOLERANCE): Verifier {
   const allowed = FIELDS[input.kind];
   for (const field of ['tolerance', 'flip', 'fraction', 'threshold', 'sorted', 'keep'] as const) {
     if (input[field] !== undefined && !allowed.includes(field)) {
@@ -53,7 +57,7 @@ export function resolveVerifier(input: VerifierInput): Verifier {
       throw new Error(`verifier: "${field}" does not apply to kind ${input.kind} (it is a field of ${owners}); ${input.kind} takes ${allowed.join(', ')}`);
     }
   }
-  const tolerance = input.tolerance ?? DEFAULT_TOLERANCE;
+  const tolerance = input.tolerance ?? correctTolerance;
   switch (input.kind) {
     case 'oracle':
       return { kind: 'oracle', tolerance };
@@ -64,7 +68,8 @@ export function resolveVerifier(input: VerifierInput): Verifier {
       if (input.fraction !== undefined && input.threshold !== undefined) throw new Error('verifier: self takes "fraction" or "threshold", not both');
       return input.threshold !== undefined ? { kind: 'self', threshold: input.threshold } : { kind: 'self', fraction: input.fraction ?? 0.5 };
     case 'consistency':
-      return { kind: 'consistency', tolerance, sorted: input.sorted ?? true };
+      // Its tolerance is on the trace and Frobenius residuals, not on the eigenvalues: its own default.
+      return { kind: 'consistency', tolerance: input.tolerance ?? DEFAULT_TOLERANCE, sorted: input.sorted ?? true };
     case 'random':
       if (input.keep === undefined) throw new Error('verifier: random needs "keep", the keep rate (e.g. keep: 0.5)');
       return { kind: 'random', keep: input.keep };

@@ -32,6 +32,12 @@ describe('eigen/train → eigen/generate → eigen/evaluate (3×3, tiny model)',
     test = (await run(sample, { n: 6, dim: 3, entry_range: 10 }, 2)).path('data');
   });
 
+  it('limit trains on the first matrices only, and says so when limit exceeds the data', async () => {
+    const limited = await run(train, { ...small, data, steps: 2, seed: 3, limit: 40 });
+    assert.equal(limited.outputs.pairs, 40);
+    await assert.rejects(run(train, { ...small, data, steps: 2, seed: 3, limit: 65 }), /limit: 65 matrices asked for, but data holds 64/);
+  });
+
   it('trains, logs loss and validation accuracy and the engine, writes a resumable checkpoint; generate writes scored candidates', async () => {
     const trained = await run(train, { ...small, data, validation: test, steps: 10, seed: 3 });
     assert.equal(trained.outputs.steps, 10);
@@ -41,7 +47,7 @@ describe('eigen/train → eigen/generate → eigen/evaluate (3×3, tiny model)',
     assert.equal(typeof trained.outputs.val_accuracy, 'number');
     const losses = trained.t.metrics.filter((m) => m.key === 'loss');
     assert.deepEqual(losses.map((m) => m.step), [5, 10]);
-    assert.deepEqual(trained.t.metrics.filter((m) => m.key === 'val_accuracy').map((m) => m.step), [5, 10]);
+    for (const key of ['val_accuracy', 'val_accuracy_2pct', 'val_accuracy_5pct']) assert.deepEqual(trained.t.metrics.filter((m) => m.key === key).map((m) => m.step), [5, 10], key);
     assert.ok(trained.t.logs.some((l) => /^engine: /.test(l.message)));
     const checkpoint = await readCheckpoint(trained.path('model'));
     assert.equal(checkpoint.meta.step, 10);

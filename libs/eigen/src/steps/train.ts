@@ -48,6 +48,12 @@ export const train = defineStep({
     properties: {
       data: { type: 'string', description: 'Matrices (data output of eigen/sample). Without `selection`: trained on with their true eigenvalues. With it: the matrices the selection indexes.' },
       selection: { type: 'string', description: 'A selection (eigen/verify output): train on its kept, synthesized labels instead of the true ones.' },
+      limit: {
+        type: 'integer',
+        minimum: 1,
+        description:
+          'Use only the first `limit` matrices of `data` (with `selection`: the verifier\'s decisions on them), i.e. a synthesized set of this size before verification. Default: all.',
+      },
       real: { type: 'string', description: 'Optional extra matrices (eigen/sample output) whose true pairs are added to the training set.' },
       validation: { type: 'string', description: 'Matrices (eigen/sample output) for the periodic greedy accuracy at 1%.' },
       validation_size: { type: 'integer', minimum: 1, default: 200, description: 'Validation matrices decoded per evaluation.' },
@@ -88,14 +94,16 @@ export const train = defineStep({
 
   const data = await readMatrices(w.data);
   const pairs: SequencePair[] = [];
-  if (w.selection !== undefined) pairs.push(...selectedTrainingPairs(await readSelection(w.selection), data));
-  else pairs.push(...realTrainingPairs(data));
+  if (w.limit !== undefined && w.limit > data.count) throw new Error(`limit: ${w.limit} matrices asked for, but data holds ${data.count}`);
+  const within = (index: number) => w.limit === undefined || index < w.limit;
+  if (w.selection !== undefined) pairs.push(...selectedTrainingPairs(await readSelection(w.selection), data).filter((p) => within(p.index)));
+  else pairs.push(...realTrainingPairs(data).filter((p) => within(p.index)));
   if (w.real !== undefined) {
     const real = await readMatrices(w.real);
     if (real.dim !== data.dim) throw new Error(`real: ${real.dim}×${real.dim} matrices, but data holds ${data.dim}×${data.dim}`);
     pairs.push(...realTrainingPairs(real));
   }
-  if (pairs.length === 0) throw new Error('no training pairs: the selection keeps no rows');
+  if (pairs.length === 0) throw new Error(`no training pairs: the selection keeps none of the ${w.limit ?? data.count} matrices`);
   const validation = w.validation === undefined ? undefined : await readMatrices(w.validation);
   if (validation && validation.dim !== data.dim) throw new Error(`validation: ${validation.dim}×${validation.dim} matrices, but data holds ${data.dim}×${data.dim}`);
 

@@ -49,7 +49,7 @@ export const verify = defineStep({
 }).run(async (ctx) => {
   const { mode, tolerance, malformed: malformedPolicy } = ctx.with;
   checkTolerance(tolerance);
-  const verifier = resolveVerifier(ctx.with.verifier);
+  const verifier = resolveVerifier(ctx.with.verifier, tolerance);
   const label = ctx.with.verifier.name ?? verifierLabel(verifier);
   const [candidates, data] = await Promise.all([readCandidates(ctx.with.candidates), readMatrices(ctx.with.data)]);
   const inputs = rankCandidates(candidates, data, tolerance);

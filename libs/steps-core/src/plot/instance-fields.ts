@@ -66,6 +66,8 @@ export class FieldLookup {
   constructor(
     readonly instances: readonly PlotInstance[],
     readonly log: StepLogger,
+    /** The step kind its messages speak for. */
+    readonly step = 'core/plot',
   ) {}
 
   /** The field's value per instance (`undefined` where an instance lacks it; those are warned about). */
@@ -86,12 +88,12 @@ export class FieldLookup {
       const shown = known.slice(0, 40).join(', ') + (known.length > 40 ? `, … (${known.length - 40} more)` : '');
       const suggestion = closest(path, known);
       throw new Error(
-        `core/plot: ${role} field "${path}" was not found in the outputs or matrix of any of the ${this.instances.length} instances` +
+        `${this.step}: ${role} field "${path}" was not found in the outputs or matrix of any of the ${this.instances.length} instances` +
           `${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; fields that exist: ${shown || '(none)'}`,
       );
     }
     if (missing.length > 0) {
-      this.log.warn(`core/plot: ${missing.length} of ${this.instances.length} instances have no ${role} field "${path}" (e.g. ${missing[0]!.name}); they are left out`);
+      this.log.warn(`${this.step}: ${missing.length} of ${this.instances.length} instances have no ${role} field "${path}" (e.g. ${missing[0]!.name}); they are left out`);
     }
     return results.map((r) => (r.found ? r.value : undefined));
   }
@@ -104,7 +106,7 @@ export class FieldLookup {
       if (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value))) return Number(value);
       if (typeof value === 'string' && /^[+-]?(nan|inf(inity)?)$/i.test(value.trim())) return Number.NaN;
       const shown = typeof value === 'string' ? JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value) : labelOf(value);
-      throw new Error(`core/plot: ${role} field "${path}" of ${this.instances[i]!.name} is not a number: ${shown}`);
+      throw new Error(`${this.step}: ${role} field "${path}" of ${this.instances[i]!.name} is not a number: ${shown}`);
     });
   }
 }

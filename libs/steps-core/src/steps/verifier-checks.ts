@@ -73,7 +73,7 @@ export const verifierChecks = defineStep({
     (item): PlotInstance => ({ name: String(item.name), matrix: asRecord(item.matrix), outputs: asRecord(item.outputs) }),
   );
   const { rows, report } = speakingAsThisStep(() => {
-    const rows = finalRows(readRows(new FieldLookup(instances, renamed(ctx.log)), w, ctx.log), w.size !== undefined);
+    const rows = finalRows(readRows(new FieldLookup(instances, ctx.log, STEP), w, ctx.log), w.size !== undefined);
     const report = paperChecks(rows, {
       metricName: shortName(w.metric ?? 'accuracy'),
       generator: w.generator,
@@ -132,22 +132,12 @@ function mark(check: PaperCheck): string {
   return check.held === true ? '✓' : check.held === false ? '✗' : '–';
 }
 
-// FieldLookup is shared with core/plot and words its messages as core/plot; users of this step should
-// see this step's name.
-function ownName(message: string): string {
-  return message.startsWith('core/plot: ') ? `${STEP}: ${message.slice('core/plot: '.length)}` : `${STEP}: ${message}`;
-}
-
-function renamed(log: StepLogger): StepLogger {
-  return { info: (m) => log.info(m), debug: (m) => log.debug(m), warn: (m) => log.warn(m.startsWith('core/plot: ') ? ownName(m) : m) };
-}
-
 function speakingAsThisStep<T>(body: () => T): T {
   try {
     return body();
   } catch (error) {
     if (!(error instanceof Error)) throw error;
-    throw new Error(ownName(error.message), { cause: error });
+    throw new Error(error.message.startsWith(`${STEP}: `) ? error.message : `${STEP}: ${error.message}`, { cause: error });
   }
 }
 
