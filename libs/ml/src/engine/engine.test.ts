@@ -12,11 +12,12 @@ before(async () => {
 describe('initEngine', () => {
   it('selects wasm, registers the kernels, and loads gradients and chained ops', () => {
     assert.equal(engine.name, 'wasm');
-    assert.equal(engine.kernels.length, 4);
+    assert.equal(engine.kernels.length, 5);
     assert.match(engine.kernels[0] ?? '', /^UnsortedSegmentSum \(wasm\): registered/);
     assert.match(engine.kernels[1] ?? '', /^GatherV2 \(wasm\): slice copies/);
     assert.match(engine.kernels[2] ?? '', /^Identity \(wasm\): shares data/);
-    assert.match(engine.kernels[3] ?? '', /^BatchMatMul \(wasm\): XNNPACK/);
+    assert.match(engine.kernels[3] ?? '', /^Sum \(wasm\): column sums/);
+    assert.match(engine.kernels[4] ?? '', /^BatchMatMul \(wasm\): XNNPACK/);
     assert.deepEqual(engine.gradients.fixes.length, 1);
     assert.ok(tf.getGradient('Sum'), 'gradients registered');
     assert.equal(engine.gradients.chainedOps, true);

@@ -12,6 +12,7 @@ import type { GradientRegistration } from './gradients.js';
 import { ensureGradients } from './gradients.js';
 import { registerFastGather } from './kernels/gather.js';
 import { registerSharingIdentity } from './kernels/identity.js';
+import { registerLeadingSum } from './kernels/sum-leading.js';
 import { registerFastMatMul, setGemmAccelerator } from './kernels/matmul-transposed.js';
 import type { NativeBlas } from './native-blas.js';
 import { loadNativeBlas } from './native-blas.js';
@@ -26,6 +27,7 @@ export { setGemmAccelerator, setMatMulFastPath, matMulStats } from './kernels/ma
 export type { GemmAccelerator, GemmProblem, MatMulStats } from './kernels/matmul-transposed.js';
 export { blasThreads, loadNativeBlas } from './native-blas.js';
 export { adamUpdate } from './adam.js';
+export { maskedCrossEntropy } from './cross-entropy.js';
 export type { AdamStep, AdamTensors } from './adam.js';
 export type { NativeBlas } from './native-blas.js';
 
@@ -61,6 +63,8 @@ export function registerEngineKernels(): string[] {
   report.push(`GatherV2 (wasm): ${gather.ok ? 'slice copies (stock kernel is per-element)' : `stock kernel kept: ${gather.detail}`}`);
   const identity = registerSharingIdentity();
   report.push(`Identity (wasm): ${identity.ok ? identity.detail : `stock kernel kept: ${identity.detail}`}`);
+  const sum = registerLeadingSum();
+  report.push(`Sum (wasm): ${sum.ok ? sum.detail : `stock kernel kept: ${sum.detail}`}`);
   const mm = registerFastMatMul();
   report.push(`BatchMatMul (wasm): ${mm.ok ? 'XNNPACK for transposed and batched products' : `stock kernel kept: ${mm.detail}`}`);
   kernelReport = report;

@@ -82,6 +82,11 @@ export function setGemmAccelerator(acc: GemmAccelerator | null): void {
   accelerator = acc;
 }
 
+/** The installed accelerator, if any (other kernels hand it products too). */
+export function gemmAccelerator(): GemmAccelerator | null {
+  return accelerator;
+}
+
 /** Switches the fast path off (everything goes to the stock kernel), e.g. to measure the difference. */
 export function setMatMulFastPath(enabled: boolean): void {
   fastPathEnabled = enabled;
