@@ -1,4 +1,5 @@
 import type { AnyStepDefinition } from '@veriflow/step-api';
+import { encode } from './steps/encode.js';
 import { evaluate } from './steps/evaluate.js';
 import { generate } from './steps/generate.js';
 import { sample } from './steps/sample.js';
@@ -9,11 +10,12 @@ import { verify } from './steps/verify.js';
  * The eigenvalue task of the paper (after Charton's LAWT): sample matrices → a generator writes
  * candidates (the neural engine) → verify → train on the selection → evaluate.
  */
-export const eigenSteps: AnyStepDefinition[] = [sample, generate, verify, train, evaluate];
+export const eigenSteps: AnyStepDefinition[] = [sample, encode, generate, verify, train, evaluate];
 /** Every library exports its kinds as `steps`: worker threads load them from there. */
 export const steps = eigenSteps;
 
-export { sample, generate, verify, train, evaluate };
+export { sample, encode, generate, verify, train, evaluate };
+export { TOKENS_FORMAT } from './steps/encode.js';
 export { greedyAccuracy } from './steps/train.js';
 export * from './model/index.js';
 export { sampleMatrixSet } from './steps/sample.js';
