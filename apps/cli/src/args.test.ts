@@ -20,6 +20,7 @@ describe('parseCommandArgs', () => {
       help: false,
       file: 'wf.yaml',
       sets: [],
+      preset: undefined,
       workspace: process.cwd(),
       json: false,
       jobs: undefined,
@@ -85,6 +86,13 @@ describe('parseCommandArgs', () => {
     it('a bare --force anywhere wins over named steps', () => {
       assert.equal(parse('--force', 'train', '--force', 'wf.yaml').force, 'all');
     });
+  });
+
+  it('--preset takes one name, and refuses a second', () => {
+    assert.equal(parse('wf.yaml', '--preset', 'cpu').preset, 'cpu');
+    assert.equal(parse('--preset=gpu', 'wf.yaml', '--set', 'n=1').preset, 'gpu');
+    usageError(['wf.yaml', '--preset', 'cpu', '--preset', 'gpu'], '--preset can be given once, got "cpu", "gpu"; put further changes in --set NAME=VALUE');
+    usageError(['wf.yaml', '--preset'], /--preset/);
   });
 
   it('--only collects repeated and comma-separated steps, dropping empty names', () => {

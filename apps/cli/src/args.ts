@@ -4,6 +4,8 @@ import { UsageError } from './usage-error.js';
 export interface CommonArgs {
   readonly file: string;
   readonly sets: string[];
+  /** `--preset NAME`: params are the workflow's defaults, then this preset, then `sets`. */
+  readonly preset: string | undefined;
   readonly workspace: string;
   readonly json: boolean;
 }
@@ -32,6 +34,8 @@ export interface RunArgs extends CommonArgs {
 
 const OPTIONS = {
   set: { type: 'string', multiple: true, short: 's' },
+  // Collected as a list only to refuse a second one: parseArgs would keep the last silently.
+  preset: { type: 'string', multiple: true },
   workspace: { type: 'string', short: 'w' },
   jobs: { type: 'string', short: 'j' },
   cpus: { type: 'string' },
@@ -85,12 +89,15 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
   }
   const { values, positionals } = parsed;
   if (positionals.length > 1 && !options.manyPositionals) throw new UsageError(`expected one workflow file, got ${positionals.map((p) => `"${p}"`).join(', ')}`);
+  const presets = values.preset ?? [];
+  if (presets.length > 1) throw new UsageError(`--preset can be given once, got ${presets.map((p) => `"${p}"`).join(', ')}; put further changes in --set NAME=VALUE`);
   const forces = values.force ?? [];
   const split = (list: readonly string[] | undefined): string[] | undefined => list?.flatMap((item) => item.split(',')).filter(Boolean);
   return {
     help: values.help ?? false,
     file: positionals[0] ?? '',
     sets: values.set ?? [],
+    preset: presets[0],
     workspace: values.workspace ?? process.cwd(),
     json: values.json ?? false,
     jobs: positiveInteger('--jobs', values.jobs),

@@ -16,12 +16,12 @@ import { UsageError } from './usage-error.js';
 const HELP = `veriflow: declare ML experiments as YAML graphs of steps, run them reproducibly.
 
 Usage:
-  veriflow run <workflow.yaml> [--set NAME=VALUE]... [--jobs N] [--cpus N] [--gpus N]
+  veriflow run <workflow.yaml> [--preset NAME] [--set NAME=VALUE]... [--jobs N] [--cpus N] [--gpus N]
                [--keep-going] [--force [STEP]] [--only STEP[,STEP]]... [--dry-run] [--verbose]
                [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI)
-  veriflow plan <workflow.yaml> [--set ...] [--force [STEP]] [--only STEP] [--json]
-  veriflow graph <workflow.yaml> [--format text|mermaid|dot]
-  veriflow validate <workflow.yaml> [--set ...]
+  veriflow plan <workflow.yaml> [--preset NAME] [--set ...] [--force [STEP]] [--only STEP] [--json]
+  veriflow graph <workflow.yaml> [--preset NAME] [--set ...] [--format text|mermaid|dot]
+  veriflow validate <workflow.yaml> [--preset NAME] [--set ...]   (without --preset: the defaults and every preset)
   veriflow steps [--json]
   veriflow runs [--json]                      list tracked runs, newest first
   veriflow runs show <run> [--json]           one run and its instances
@@ -30,6 +30,8 @@ Usage:
   veriflow sync [<run>...] [--tracking-uri URI]  push local runs to MLflow (all not yet synced by default)
 
 Options:
+  --preset NAME     start from the workflow's preset NAME (under presets:); at most once
+  --set NAME=VALUE  override a param (YAML-typed); params are the defaults, then the preset, then each --set
   --workspace DIR   where the .veriflow cache and results live (default: current directory)
   <run>             a run id or any unique prefix of one, e.g. 20261126
 

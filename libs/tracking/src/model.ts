@@ -21,7 +21,9 @@ export interface TrackedRun {
   readonly startedAt: number;
   readonly endedAt: number | undefined;
   readonly status: TrackedRunStatus;
-  /** `--set` arguments as given. */
+  /** `--preset` of the run; undefined when it used the workflow's default params. */
+  readonly preset: string | undefined;
+  /** `--set` arguments as given (applied after the preset). */
   readonly overrides: readonly string[];
   /** MLflow experiment name to log to (default: the workflow name). */
   readonly experiment: string;

@@ -8,7 +8,7 @@ const FORMATS: readonly GraphFormat[] = ['text', 'mermaid', 'dot'];
 
 export async function graphCommand(args: RunArgs): Promise<number> {
   if (!FORMATS.includes(args.format as GraphFormat)) throw new UsageError(`--format ${args.format} is not supported; use one of ${FORMATS.join(', ')}`);
-  const opened = await openWorkflow(args.file, args.sets);
+  const opened = await openWorkflow(args.file, { preset: args.preset, overrides: args.sets });
   process.stdout.write(`${renderGraph(opened.graph, args.format as GraphFormat)}\n`);
   return 0;
 }

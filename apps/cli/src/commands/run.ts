@@ -39,7 +39,7 @@ function cancelOnInterrupt(): { signal: AbortSignal; dispose: () => void } {
 }
 
 export async function runCommand(args: RunArgs): Promise<number> {
-  const opened = await openWorkflow(args.file, args.sets);
+  const opened = await openWorkflow(args.file, { preset: args.preset, overrides: args.sets });
   if (args.dryRun) {
     process.stdout.write(`${renderPlan(await computePlan(opened, args))}\n`);
     return 0;
@@ -71,6 +71,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
           registry: opened.registry,
           file: opened.loaded.spec.file,
           text: opened.text,
+          preset: opened.loaded.spec.preset,
           overrides: args.sets,
           provenance,
           experiment: args.experiment ?? opened.loaded.spec.tracking.experiment ?? workflow,
@@ -81,7 +82,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     await updateLockFile(workspace.layout, workflow, opened.loaded.spec.file, provenance, result.lockEntries, new Set(opened.graph.instances.map((instance) => instance.name)));
     const resultsPath = workspace.layout.workflowResultsFile(workflow);
     const figures = await exportFigures(workspace, workflow, result.outcomes, opened.registry);
-    await writeResultsFile(resultsPath, workflow, result, args.sets, provenance, figures);
+    await writeResultsFile(resultsPath, workflow, result, { preset: opened.loaded.spec.preset, overrides: args.sets }, provenance, figures);
     process.stdout.write(`\n${renderSummary(result.outcomes)}\n`);
     const problems = renderProblems(result.outcomes);
     if (problems) process.stdout.write(`\n${problems}\n`);

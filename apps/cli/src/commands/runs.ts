@@ -73,6 +73,7 @@ function renderHeader({ run }: RunRecord): string {
     ['started', `${formatTime(run.startedAt)}${took ? ` (took ${took})` : ''}`],
     ['by', `${run.user}@${run.host}${run.gitCommit ? `, git ${run.gitCommit.slice(0, 12)}` : ''}`],
   ];
+  if (run.preset !== undefined) fields.push(['preset', run.preset]);
   if (run.overrides.length > 0) fields.push(['overrides', run.overrides.join(' ')]);
   if (run.experiment !== run.workflow) fields.push(['experiment', run.experiment]);
   const width = Math.max(...fields.map(([label]) => label.length));

@@ -19,7 +19,7 @@ const RUN_A = '20261126-100000-aaaaaa';
 const RUN_B = '20261126-110000-bbbbbb';
 
 function run(id: string, startedAt: number): TrackedRun {
-  return { id, workflow: 'sweep', file: 'sweep.yaml', fileHash: 'ab'.repeat(32), gitCommit: undefined, user: 'ada', host: 'lab', startedAt, endedAt: undefined, status: 'running', overrides: [], experiment: 'sweep' };
+  return { id, workflow: 'sweep', file: 'sweep.yaml', fileHash: 'ab'.repeat(32), gitCommit: undefined, user: 'ada', host: 'lab', startedAt, endedAt: undefined, status: 'running', preset: undefined, overrides: [], experiment: 'sweep' };
 }
 
 function final(name: string, p: string, fields: Partial<TrackedInstance> = {}): Omit<TrackedInstance, 'runId' | 'metrics'> {

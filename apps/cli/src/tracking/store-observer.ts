@@ -12,6 +12,7 @@ export interface StoreObserverOptions {
   readonly registry: StepRegistry;
   readonly file: string;
   readonly text: string;
+  readonly preset: string | undefined;
   readonly overrides: readonly string[];
   readonly provenance: Provenance;
   readonly experiment: string;
@@ -90,6 +91,7 @@ export function storeObserver(options: StoreObserverOptions): RunObserver {
           startedAt: start.startedAt,
           endedAt: undefined,
           status: 'running',
+          preset: options.preset,
           overrides: options.overrides,
           experiment: options.experiment,
         });

@@ -12,6 +12,9 @@ export interface ResultsFile {
   readonly runId: string;
   readonly status: RunEnd['status'];
   readonly durationMs: number;
+  /** `--preset` of the run, or null for the workflow's default params. */
+  readonly preset: string | null;
+  /** `--set` arguments as given (applied after the preset). */
   readonly overrides: readonly string[];
   readonly provenance: Provenance;
   /** Image outputs of the run, copied next to this file. */
@@ -23,7 +26,7 @@ export async function writeResultsFile(
   path: string,
   workflow: string,
   end: RunEnd,
-  overrides: readonly string[],
+  choice: { readonly preset: string | undefined; readonly overrides: readonly string[] },
   provenance: Provenance,
   figures: ResultsFile['figures'] = [],
 ): Promise<ResultsFile> {
@@ -33,7 +36,8 @@ export async function writeResultsFile(
     runId: end.runId,
     status: end.status,
     durationMs: end.durationMs,
-    overrides,
+    preset: choice.preset ?? null,
+    overrides: choice.overrides,
     provenance,
     figures,
     instances: end.outcomes.map((outcome) => ({ ...outcome, reason: describeReason(outcome.reason) })),

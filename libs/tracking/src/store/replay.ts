@@ -70,6 +70,7 @@ function normaliseRun(raw: Record<string, unknown>): TrackedRun | undefined {
     startedAt: numberOr(raw.startedAt, 0),
     endedAt: undefined,
     status: 'running',
+    preset: stringOr(raw.preset, undefined),
     overrides: arrayOr<string>(raw.overrides).filter((item) => typeof item === 'string'),
     experiment: stringOr(raw.experiment, raw.workflow),
   };

@@ -16,7 +16,7 @@ describe('RunStore', () => {
 
   it('round-trips a run: metric events build histories, instance-finished carries the final record', async () => {
     const store = new RunStore(dir);
-    const writer = store.openRun(trackedRun('20261126-125539-1a1d03', { gitCommit: 'abc123', overrides: ['p=0.3'] }));
+    const writer = store.openRun(trackedRun('20261126-125539-1a1d03', { gitCommit: 'abc123', preset: 'cpu', overrides: ['p=0.3'] }));
     writer.append(started('train[p=0.3]'));
     writer.append({ type: 'metric', name: 'train[p=0.3]', point: point('loss', 0.9, 0) });
     writer.append({ type: 'metric', name: 'train[p=0.3]', point: point('loss', 0.4, 1) });
@@ -28,7 +28,7 @@ describe('RunStore', () => {
 
     const { run, instances, skippedLines } = await store.readRun('20261126-125539-1a1d03');
     assert.equal(skippedLines, 0);
-    assert.deepEqual(run, { ...trackedRun('20261126-125539-1a1d03', { gitCommit: 'abc123', overrides: ['p=0.3'] }), status: 'succeeded', endedAt: 1_700_000_009_000 });
+    assert.deepEqual(run, { ...trackedRun('20261126-125539-1a1d03', { gitCommit: 'abc123', preset: 'cpu', overrides: ['p=0.3'] }), status: 'succeeded', endedAt: 1_700_000_009_000 });
     assert.deepEqual(
       instances.map((i) => [i.name, i.status, i.step, i.kind, i.runId]),
       [

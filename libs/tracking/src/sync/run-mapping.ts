@@ -31,6 +31,7 @@ export function parentRunTags(run: TrackedRun): Record<string, string> {
     'veriflow.file_sha256': run.fileHash,
     'veriflow.host': run.host,
     'veriflow.status': run.status,
+    ...(run.preset !== undefined ? { 'veriflow.preset': run.preset } : {}),
     ...(run.overrides.length ? { 'veriflow.overrides': run.overrides.join(' ') } : {}),
   };
 }

@@ -21,6 +21,7 @@ export function trackedRun(id: string, overrides: Partial<TrackedRun> = {}): Tra
     startedAt: 1_700_000_000_000,
     endedAt: undefined,
     status: 'running',
+    preset: undefined,
     overrides: [],
     experiment: 'sweep',
     ...overrides,

@@ -41,6 +41,7 @@ export type DiagnosticCode =
   | 'EMPTY_MATRIX'
   | 'MATRIX_CONFLICT'
   | 'BAD_OVERRIDE'
+  | 'UNKNOWN_PRESET'
   | 'PLUGIN'
   | 'RESOURCES';
 

@@ -2,6 +2,8 @@ import { parse as parseYamlScalar } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { WorkflowError } from '../diagnostics/diagnostic.js';
 import { expectedOneOf } from '../diagnostics/suggest.js';
+import { assignParam, withArticle } from './param-assignment.js';
+import type { AssignmentProblem } from './param-assignment.js';
 import type { WorkflowSpec } from './workflow-spec.js';
 
 /** A `--set` override, as typed on the command line. */
@@ -11,12 +13,15 @@ function overrideDiagnostic(argument: string, message: string, hint?: string): D
   return { code: 'BAD_OVERRIDE', span: { file: `--set ${argument}`, start, end }, message, ...(hint ? { hint } : {}) };
 }
 
-const withArticle = (type: string): string => `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
-
-function jsonType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
+function problemDiagnostic(argument: string, raw: string, problem: AssignmentProblem): Diagnostic {
+  switch (problem.kind) {
+    case 'unknown':
+      return overrideDiagnostic(argument, `"${problem.name}" is not in ${problem.within}`, expectedOneOf(problem.name, problem.known));
+    case 'type':
+      return overrideDiagnostic(argument, `${problem.param} is ${withArticle(problem.expected)}, but "${raw}" is ${withArticle(problem.found)}`, `Give ${withArticle(problem.expected)}.`);
+    case 'not-a-map':
+      return overrideDiagnostic(argument, `${problem.param} is not a map, so it has no "${problem.next}"`);
+  }
 }
 
 /**
@@ -41,32 +46,8 @@ export function applyOverrides(spec: WorkflowSpec, assignments: readonly string[
     } catch {
       value = raw;
     }
-    let holder: Record<string, unknown> = params;
-    for (const [index, segment] of path.entries()) {
-      const known = Object.keys(holder);
-      if (!Object.hasOwn(holder, segment)) {
-        const where = index === 0 ? 'params' : `params.${path.slice(0, index).join('.')}`;
-        problems.push(overrideDiagnostic(argument, `"${segment}" is not in ${where}`, `${expectedOneOf(segment, known)}`));
-        break;
-      }
-      if (index === path.length - 1) {
-        const before = holder[segment];
-        if (before !== null && jsonType(before) !== jsonType(value)) {
-          problems.push(
-            overrideDiagnostic(argument, `params.${path.join('.')} is ${withArticle(jsonType(before))}, but "${raw}" is ${withArticle(jsonType(value))}`, `Give ${withArticle(jsonType(before))}.`),
-          );
-          break;
-        }
-        holder[segment] = value;
-        break;
-      }
-      const next = holder[segment];
-      if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-        problems.push(overrideDiagnostic(argument, `params.${path.slice(0, index + 1).join('.')} is not a map, so it has no "${path[index + 1]}"`));
-        break;
-      }
-      holder = next as Record<string, unknown>;
-    }
+    const problem = assignParam(params, path, value);
+    if (problem) problems.push(problemDiagnostic(argument, raw, problem));
   }
   if (problems.length > 0) throw new WorkflowError(problems);
   return { ...spec, params };

@@ -2,9 +2,10 @@ import { WorkflowError } from '../diagnostics/diagnostic.js';
 import { parseWorkflowSource } from '../source/index.js';
 import type { SourceDocument } from '../source/index.js';
 import { validateAgainstSchema } from '../validation/index.js';
+import { checkPresets } from './check-presets.js';
 import { durationToMs } from './duration.js';
 import { workflowSchema } from './workflow-schema.js';
-import type { MatrixSpec, StepSpec, WorkflowSpec } from './workflow-spec.js';
+import type { MatrixSpec, PresetSpec, StepSpec, WorkflowSpec } from './workflow-spec.js';
 
 export interface LoadedWorkflow {
   readonly spec: WorkflowSpec;
@@ -19,7 +20,10 @@ export function loadWorkflow(text: string, file: string): LoadedWorkflow {
   if (doc.diagnostics.length > 0) throw new WorkflowError(doc.diagnostics);
   const problems = validateAgainstSchema(workflowSchema, doc.value, { doc, basePath: [] });
   if (problems.length > 0) throw new WorkflowError(problems);
-  return { spec: toSpec(doc.value as Raw, file), doc };
+  const spec = toSpec(doc.value as Raw, file);
+  const presetProblems = checkPresets(spec, doc);
+  if (presetProblems.length > 0) throw new WorkflowError(presetProblems);
+  return { spec, doc };
 }
 
 function toSpec(raw: Raw, file: string): WorkflowSpec {
@@ -30,6 +34,8 @@ function toSpec(raw: Raw, file: string): WorkflowSpec {
     description: (raw.description as string | undefined) ?? '',
     seed: (raw.seed as number | undefined) ?? 0,
     params: (raw.params as Raw | undefined) ?? {},
+    presets: Object.fromEntries(Object.entries((raw.presets as Record<string, Raw> | undefined) ?? {}).map(([name, preset]) => [name, toPresetSpec(name, preset)])),
+    preset: undefined,
     env: (raw.env as Record<string, string> | undefined) ?? {},
     plugins: (raw.plugins as string[] | undefined) ?? [],
     tracking: {
@@ -38,6 +44,10 @@ function toSpec(raw: Raw, file: string): WorkflowSpec {
     },
     steps,
   };
+}
+
+function toPresetSpec(name: string, raw: Raw): PresetSpec {
+  return { name, description: (raw.description as string | undefined) ?? '', params: raw.params as Raw };
 }
 
 function toStepSpec(id: string, raw: Raw): StepSpec {

@@ -60,6 +60,19 @@ const step = {
   },
 } as const;
 
+const preset = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['params'],
+  properties: {
+    description: { type: 'string', description: 'What this configuration is for, e.g. its scale and how long it takes.' },
+    params: {
+      type: 'object',
+      description: 'Param values, NAME: VALUE as in --set NAME=VALUE (a dotted NAME reaches into a map param).',
+    },
+  },
+} as const;
+
 export const workflowSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://veriflow.dev/schemas/workflow.schema.json',
@@ -72,7 +85,13 @@ export const workflowSchema = {
     name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Identifies the workflow in the cache, lock file and tracking.' },
     description: { type: 'string' },
     seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Every instance derives its seed from this and its name (default 0).' },
-    params: { type: 'object', description: 'Workflow parameters, referenced as params.NAME and overridable with --set NAME=VALUE.' },
+    params: { type: 'object', description: 'Workflow parameters (the defaults), referenced as params.NAME; --preset NAME and --set NAME=VALUE override them.' },
+    presets: {
+      type: 'object',
+      description: 'Named configurations, chosen with --preset NAME: params are the defaults, then the preset, then --set.',
+      propertyNames: { pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+      additionalProperties: preset,
+    },
     env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Environment for every step (visible as env.NAME).' },
     tracking: {
       type: 'object',

@@ -5,11 +5,22 @@ export interface WorkflowSpec {
   readonly description: string;
   readonly seed: number;
   readonly params: Readonly<Record<string, unknown>>;
+  /** Named sets of param values, chosen with `--preset NAME`; in file order. */
+  readonly presets: Readonly<Record<string, PresetSpec>>;
+  /** The preset applied to `params` (by applyPreset), or undefined for the defaults. */
+  readonly preset: string | undefined;
   readonly env: Readonly<Record<string, string>>;
   readonly plugins: readonly string[];
   readonly tracking: { readonly experiment: string | undefined; readonly uri: string | undefined };
   /** In file order. */
   readonly steps: readonly StepSpec[];
+}
+
+export interface PresetSpec {
+  readonly name: string;
+  readonly description: string;
+  /** NAME → value, NAME as in `--set NAME=VALUE`: a param, or a dotted path into a map param. */
+  readonly params: Readonly<Record<string, unknown>>;
 }
 
 export interface StepSpec {
