@@ -4,7 +4,7 @@
 // says why and exits 0, and the engine runs on wasm alone. OpenBLAS itself is only needed at run time
 // (the addon dlopen()s it), so the build needs no BLAS package.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,11 @@ const skip = (why) => {
   process.exit(0);
 };
 
-if (existsSync(target) && statSync(target).mtimeMs >= statSync(source).mtimeMs) process.exit(0);
+const script = fileURLToPath(import.meta.url);
+const newest = Math.max(statSync(source).mtimeMs, statSync(script).mtimeMs);
+if (existsSync(target) && statSync(target).mtimeMs >= newest) process.exit(0);
+// From here on a stale addon must not survive a failed or skipped build (tests would run old code).
+rmSync(target, { force: true });
 if (process.platform !== 'linux') skip(`only built on Linux, this is ${process.platform}`);
 const include = headerDir();
 if (include == null) skip('no Node-API headers: neither beside node nor the node-api-headers package');

@@ -65,4 +65,14 @@ describe('eigenvalue workflow, smoke configuration', () => {
     const last = loss[loss.length - 1]!.value;
     assert.ok(last < 0.8 * first, `training reduces the loss (${first} → ${last})`);
   });
+
+  it('retrains the generator to the same numbers (seeded data order and initialisation, deterministic kernels)', async () => {
+    const before = (await readResults(dir, 'eigen-verification')).instances.find((instance) => instance.name === 'generator')!;
+    const run = await runCli(['run', resolve(root, 'workflows/paper/eigen-verification.yaml'), '--only', 'generator', '--force', 'generator'], dir);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const again = (await readResults(dir, 'eigen-verification')).instances.find((instance) => instance.name === 'generator')!;
+    assert.equal(again.status, 'succeeded');
+    assert.equal(again.values.final_loss, before.values.final_loss);
+    assert.equal(again.values.val_accuracy_5pct, before.values.val_accuracy_5pct);
+  });
 });

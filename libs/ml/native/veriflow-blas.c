@@ -38,7 +38,8 @@ static const char *const LIBRARIES[] = {"libopenblas.so.0", "libopenblas.so", "l
 static void choose_coretype(void) {
   if (getenv("OPENBLAS_CORETYPE") != NULL) return;
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f")) setenv("OPENBLAS_CORETYPE", "SkylakeX", 0);
+  // OpenBLAS's SkylakeX kernels use AVX-512 F, BW and VL.
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) setenv("OPENBLAS_CORETYPE", "SkylakeX", 0);
   else if (__builtin_cpu_supports("avx2")) setenv("OPENBLAS_CORETYPE", "Haswell", 0);
 }
 
@@ -104,16 +105,22 @@ static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
     return throw_error(env, "sgemmBatched: a, b and out must be Float32Arrays");
   if (!int_view(env, argv[8], &a_idx, &a_idx_len) || !int_view(env, argv[9], &b_idx, &b_idx_len) || a_idx_len != b_idx_len)
     return throw_error(env, "sgemmBatched: aIndex and bIndex must be Int32Arrays of the same length");
-  const size_t a_size = (size_t)m * k, b_size = (size_t)k * n, out_size = (size_t)m * n, batch = a_idx_len;
-  if (out_len < batch * out_size) return throw_error(env, "sgemmBatched: out is shorter than batch·m·n");
+  // Sizes in size_t (m, n, k ≤ 2³¹ each, so one product of two fits) and bounds by division, so that no
+  // check can wrap around.
+  const size_t a_size = (size_t)m * (size_t)k, b_size = (size_t)k * (size_t)n, out_size = (size_t)m * (size_t)n, batch = a_idx_len;
+  if (batch > out_len / out_size) return throw_error(env, "sgemmBatched: out is shorter than batch·m·n");
+  const size_t a_count = a_len / a_size, b_count = b_len / b_size;
   for (size_t i = 0; i < batch; i++) {
-    if (a_idx[i] < 0 || (size_t)(a_idx[i] + 1) * a_size > a_len || b_idx[i] < 0 || (size_t)(b_idx[i] + 1) * b_size > b_len)
+    if (a_idx[i] < 0 || (size_t)a_idx[i] >= a_count || b_idx[i] < 0 || (size_t)b_idx[i] >= b_count)
       return throw_error(env, "sgemmBatched: a batch index points outside a or b");
   }
+  // out must not overlap the inputs: sgemm reads a and b while it writes out.
+  const float *out_end = out + batch * out_size;
+  if ((a < out_end && out < a + a_len) || (b < out_end && out < b + b_len)) return throw_error(env, "sgemmBatched: out overlaps a or b");
   const int lda = trans_a ? m : k, ldb = trans_b ? k : n;
   for (size_t i = 0; i < batch; i++) {
-    cblas_sgemm_ptr(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, m, n, k, 1.0f, a + a_idx[i] * a_size, lda,
-                    b + b_idx[i] * b_size, ldb, 0.0f, out + i * out_size, n);
+    cblas_sgemm_ptr(ROW_MAJOR, trans_a ? TRANS : NO_TRANS, trans_b ? TRANS : NO_TRANS, m, n, k, 1.0f, a + (size_t)a_idx[i] * a_size, lda,
+                    b + (size_t)b_idx[i] * b_size, ldb, 0.0f, out + i * out_size, n);
   }
   return NULL;
 }

@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdate } from './adam.js';
 import type { AdamStep } from './adam.js';
-import { initEngine } from './index.js';
+import { initEngine, setMatMulFastPath } from './index.js';
 import { randomValues } from './test-helpers.js';
 
 before(async () => {
@@ -70,6 +70,28 @@ describe('adamUpdate', () => {
     // m = 0.1, v = 0.02: the step is 0.01 · 0.1 / √0.02.
     assert.ok(Math.abs(p.dataSync()[0]! - (1 - (0.01 * 0.1) / Math.sqrt(0.02))) < 1e-6, `p[0] = ${p.dataSync()[0]}`);
     tf.dispose([p, alias, m, v, g]);
+  });
+
+  it('makes the stock kernels forget operators packed from the old values (they cache by tensor id)', async () => {
+    assert.ok(await tf.setBackend('wasm'));
+    setMatMulFastPath(false); // the stock wasm matMul caches XNNPACK operators under b's id
+    try {
+      const x = tf.tensor2d(randomValues(4 * 3, 5), [4, 3]);
+      const p = tf.tidy(() => tf.variable(tf.tensor2d(randomValues(3 * 2, 6), [3, 2]), true, `cached${Math.random()}`));
+      const m = tf.tidy(() => tf.variable(tf.zerosLike(p), false));
+      const v = tf.tidy(() => tf.variable(tf.zerosLike(p), false));
+      tf.matMul(x, p).dispose(); // packs p
+      const g = tf.ones([3, 2]);
+      adamUpdate({ params: [p], grads: [g], m: [m], v: [v] }, { ...step, clip: 0, stepSize: 0.5 });
+      const got = Array.from(tf.matMul(x, p).dataSync());
+      const pValues = p.dataSync();
+      const xValues = x.dataSync();
+      const want = [0, 1, 2, 3].flatMap((r) => [0, 1].map((c) => [0, 1, 2].reduce((sum, k) => sum + xValues[r * 3 + k]! * pValues[k * 2 + c]!, 0)));
+      got.forEach((value, i) => assert.ok(Math.abs(value - want[i]!) < 1e-5, `out[${i}] = ${value}, want ${want[i]} (stale packed weights?)`));
+      tf.dispose([x, p, m, v, g]);
+    } finally {
+      setMatMulFastPath(true);
+    }
   });
 
   it('rejects mismatched lists with the counts', () => {

@@ -86,8 +86,21 @@ function adamInPlace(be: WasmBackendLike, t: AdamTensors, s: AdamStep): number {
       v[j] = vj;
       p[j] = p[j]! - (stepSize * mj) / (Math.sqrt(vj) + epsilon);
     }
+    forgetCachedOperators(be, param);
   });
   return norm;
+}
+
+/**
+ * The wasm backend's C++ side caches packed operators (XNNPACK weights, fused biases) under a tensor's id,
+ * trusting that tensors never change. After writing a parameter in place, drop and re-register its id so no
+ * kernel reuses weights packed from the old values. (Our own matmul kernels never hit that cache; the stock
+ * ones, e.g. with the fast path switched off or in a convolution, do.)
+ */
+function forgetCachedOperators(be: WasmBackendLike, x: tf.Tensor): void {
+  const data = tensorData(be, x);
+  be.wasm.tfjs.disposeData(data.id);
+  be.wasm.tfjs.registerTensor(data.id, x.size, data.memoryOffset);
 }
 
 function adamWithOps(t: AdamTensors, s: AdamStep): number {

@@ -1,6 +1,7 @@
 // Helpers shared by the engine tests: run the same computation on two backends and compare.
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
+import type { GemmAccelerator, GemmProblem } from './kernels/matmul-transposed.js';
 
 /** Runs `fn` on `backend` inside tidy and returns plain copies of the values and shape of its result. */
 export async function onBackend(
@@ -45,4 +46,31 @@ export function randomValues(size: number, seed: number): Float32Array {
     out[i] = ((s >>> 0) / 2 ** 32) * 2 - 1;
   }
   return out;
+}
+
+/** A plain-JS GEMM standing in for a native BLAS: records every problem it runs; accepts those with k ≥ `minK`. */
+export function referenceAccelerator(seen: GemmProblem[], minK = 1): GemmAccelerator {
+  return {
+    name: 'reference',
+    accepts: (p) => p.k >= minK,
+    run(p, a, b, out) {
+      seen.push(p);
+      const { m, n, k } = p;
+      for (let i = 0; i < p.batch; i++) {
+        const ao = (p.aBatchIndex[i] as number) * m * k;
+        const bo = (p.bBatchIndex[i] as number) * k * n;
+        for (let r = 0; r < m; r++) {
+          for (let c = 0; c < n; c++) {
+            let s = 0;
+            for (let t = 0; t < k; t++) {
+              const av = a[ao + (p.transposeA ? t * m + r : r * k + t)] as number;
+              const bv = b[bo + (p.transposeB ? c * k + t : t * n + c)] as number;
+              s += av * bv;
+            }
+            out[i * m * n + r * n + c] = s;
+          }
+        }
+      }
+    },
+  };
 }

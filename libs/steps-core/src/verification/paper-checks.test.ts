@@ -182,13 +182,18 @@ describe('paperChecks', () => {
     });
   });
 
-  it('rejects labels that match no verifier, listing those present', () => {
-    assert.throws(
-      () => paperChecks(good, options({ oracle: 'Oracle', unverified: 'unverified' })),
-      (error: Error) =>
-        error.message === 'unverified "unverified" and oracle "Oracle" match no verifier; the verifiers present are "oracle", "none", "pruner", "close", "noisy"',
-    );
-    assert.throws(() => paperChecks([], options()), { message: 'unverified "none" and oracle "oracle" match no verifier; the verifiers present are (none)' });
+  it('a label without a row (its student failed, or a typo) makes that check fail, listing the verifiers present', () => {
+    const report = paperChecks(good, options({ oracle: 'Oracle', unverified: 'unverified' }));
+    const byName = new Map(report.checks.map((c) => [c.name, c]));
+    assert.deepEqual(byName.get(CHECK_ORACLE), {
+      name: CHECK_ORACLE,
+      held: false,
+      detail: 'no evaluated instance of oracle "Oracle" (did its run fail?); the verifiers present are "oracle", "none", "pruner", "close", "noisy"',
+    });
+    assert.equal(byName.get(CHECK_UNVERIFIED)?.held, false);
+    assert.equal(report.allHeld, false);
+    const empty = paperChecks([], options());
+    assert.match(empty.checks.find((c) => c.name === CHECK_ORACLE)!.detail, /the verifiers present are \(none\)$/);
   });
 
   it('rejects options out of range instead of clamping them', () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { afterEach, before, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngine } from '../index.js';
-import { assertClose, onBackend, randomValues } from '../test-helpers.js';
-import type { GemmAccelerator, GemmProblem } from './matmul-transposed.js';
+import { assertClose, onBackend, randomValues, referenceAccelerator } from '../test-helpers.js';
+import type { GemmProblem } from './matmul-transposed.js';
 import { broadcastBatchIndex, matMulStats, setGemmAccelerator, setMatMulFastPath } from './matmul-transposed.js';
 
 before(async () => {
@@ -149,36 +149,40 @@ describe('BatchMatMul on wasm', () => {
 
   it('hands products to a GemmAccelerator when it accepts them', async () => {
     const seen: GemmProblem[] = [];
-    // A reference gemm standing in for a native BLAS.
-    const reference: GemmAccelerator = {
-      name: 'reference',
-      accepts: (p) => p.k >= 8,
-      run(p, a, b, out) {
-        seen.push(p);
-        const { m, n, k } = p;
-        for (let i = 0; i < p.batch; i++) {
-          const ao = (p.aBatchIndex[i] as number) * m * k;
-          const bo = (p.bBatchIndex[i] as number) * k * n;
-          for (let r = 0; r < m; r++) {
-            for (let c = 0; c < n; c++) {
-              let s = 0;
-              for (let t = 0; t < k; t++) {
-                const av = a[ao + (p.transposeA ? t * m + r : r * k + t)] as number;
-                const bv = b[bo + (p.transposeB ? c * k + t : t * n + c)] as number;
-                s += av * bv;
-              }
-              out[i * m * n + r * n + c] = s;
-            }
-          }
-        }
-      },
-    };
+    const reference = referenceAccelerator(seen, 8);
     setGemmAccelerator(reference);
     matMulStats(true);
     await compare({ a: [3, 8, 9], b: [8, 5], ta: true, tb: false }, 40);
     await compare({ a: [4, 3], b: [5, 3], ta: false, tb: true }, 42); // k = 3: declined
     assert.equal(seen.length, 1);
     assert.deepEqual({ ...matMulStats(), transposes: 0 }, { xnnSingle: 1, xnnSliced: 0, accelerator: 1, stock: 0, transposes: 0 });
+  });
+
+  it('runs fused products on the accelerator with bias and relu applied after, and falls back for the rest', async () => {
+    const seen: GemmProblem[] = [];
+    setGemmAccelerator(referenceAccelerator(seen));
+    matMulStats(true);
+    const av = randomValues(2 * 6 * 5, 60);
+    const bv = randomValues(5 * 4, 61);
+    const cases: { bias?: number[]; biasShape?: number[]; activation?: 'linear' | 'relu' | 'elu'; viaAccelerator: boolean }[] = [
+      { viaAccelerator: true },
+      { bias: [0.5, -0.5, 1, -1], biasShape: [4], activation: 'relu', viaAccelerator: true },
+      { bias: [0.5, -0.5, 1, -1], biasShape: [1, 4], activation: 'linear', viaAccelerator: true },
+      { bias: [0.3], biasShape: [1], activation: 'relu', viaAccelerator: false }, // broadcast scalar bias: stock
+      { activation: 'elu', viaAccelerator: false },
+    ];
+    for (const c of cases) {
+      const before = seen.length;
+      const run = () =>
+        tf.fused.matMul({
+          a: tf.tensor(av, [2, 6, 5]),
+          b: tf.tensor(bv, [5, 4]),
+          ...(c.bias ? { bias: tf.tensor(c.bias, c.biasShape) } : {}),
+          ...(c.activation ? { activation: c.activation } : {}),
+        });
+      assertClose(await onBackend('wasm', run), await onBackend('cpu', run), 1e-4, `fused ${JSON.stringify(c)}`);
+      assert.equal(seen.length - before, c.viaAccelerator ? 1 : 0, `accelerator used for ${JSON.stringify(c)}`);
+    }
   });
 
   it('can be switched off (stock kernel) and gives the same results', async () => {

@@ -352,7 +352,9 @@ const fusedMatMulFast: KernelFunc = (args) => {
   if (problemIsEmpty(g)) return callStock(stockFusedMatMul, args);
   const accelerated = fusedOnAccelerator(be, args, g);
   if (accelerated != null) return accelerated;
-  if (g.batchB !== 1) return callStock(stockFusedMatMul, args);
+  // Folding the batch into the rows is only right for a bias of n values (the stock kernel broadcasts others).
+  const bias = args.inputs['bias'] as TensorInfo | undefined;
+  if (g.batchB !== 1 || (bias != null && util.sizeFromShape(bias.shape) !== n)) return callStock(stockFusedMatMul, args);
   const temps: TensorInfo[] = [];
   try {
     let aN = a;

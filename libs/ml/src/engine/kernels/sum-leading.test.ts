@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngine } from '../index.js';
-import { assertClose, onBackend, randomValues } from '../test-helpers.js';
+import { assertClose, onBackend, randomValues, referenceAccelerator } from '../test-helpers.js';
+import type { GemmProblem } from './matmul-transposed.js';
+import { setGemmAccelerator } from './matmul-transposed.js';
 import { columnSums, leadingAxes } from './sum-leading.js';
 
 after(async () => {
@@ -23,6 +25,23 @@ describe('Sum over leading axes on wasm', () => {
     const out = new Float32Array(3);
     columnSums(new Float32Array([1, 2, 3, 10, 20, 30]), 2, 3, out);
     assert.deepEqual([...out], [11, 22, 33]);
+  });
+
+  it('hands leading-axes sums to the accelerator as onesᵀ·X, and only those', async () => {
+    await initEngine({ device: 'cpu', native: false, blas: false });
+    const seen: GemmProblem[] = [];
+    setGemmAccelerator(referenceAccelerator(seen));
+    try {
+      const values = randomValues(6 * 5 * 4, 9);
+      const leading = () => tf.sum(tf.tensor(values, [6, 5, 4]), [0, 1]);
+      assertClose(await onBackend('wasm', leading), await onBackend('cpu', leading), 1e-4, 'leading sum');
+      assert.deepEqual(seen.map((p) => [p.m, p.k, p.n]), [[1, 30, 4]]);
+      const trailing = () => tf.sum(tf.tensor(values, [6, 5, 4]), 2);
+      assertClose(await onBackend('wasm', trailing), await onBackend('cpu', trailing), 1e-4, 'trailing sum');
+      assert.equal(seen.length, 1, 'the trailing sum went to the stock kernel');
+    } finally {
+      setGemmAccelerator(null);
+    }
   });
 
   for (const blas of [false, true]) {
