@@ -15,6 +15,7 @@ import { acquireLock } from '../store/index.js';
 import { lockEntryOf } from '../provenance/lock-file.js';
 import type { LockEntry } from '../provenance/lock-file.js';
 import { executeInstance, InstanceFailedError } from './execute-instance.js';
+import { chainFirstPriority } from './priority.js';
 import { ResourcePool } from './resource-pool.js';
 import type { Capacity } from './resource-pool.js';
 import { openInstanceLog } from './step-context.js';
@@ -60,7 +61,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   await mkdir(logsDir, { recursive: true });
 
   const pool = new ResourcePool(request.capacity);
-  const order = new Map(instances.map((instance, index) => [instance.name, index]));
+  const order = chainFirstPriority(instances);
   const decisionContext: DecisionContext = {
     graph,
     env: workflowEnvironment(graph, request.env),
