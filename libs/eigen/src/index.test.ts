@@ -6,7 +6,7 @@ import * as eigen from './index.js';
 describe('@veriflow/eigen', () => {
   it('exports its step kinds as `steps`, all running in workers', () => {
     assert.equal(eigen.steps, eigen.eigenSteps);
-    assert.deepEqual(eigen.steps.map((s) => s.name), ['eigen/sample', 'eigen/generate', 'eigen/verify', 'eigen/train', 'eigen/evaluate']);
+    assert.deepEqual(eigen.steps.map((s) => s.name), ['eigen/sample', 'eigen/encode', 'eigen/generate', 'eigen/verify', 'eigen/train', 'eigen/evaluate']);
     assert.ok(eigen.steps.every((s) => s.execution === 'worker'));
     const registry = new StepRegistry();
     registry.register(eigen.steps, '@veriflow/eigen', '@veriflow/eigen');
