@@ -195,8 +195,9 @@ function gpuFailureMessage(attempts: BackendAttempt[]): string {
     '  - install @tensorflow/tfjs-node-gpu (matching @tensorflow/tfjs-core ' +
       `${tf.version_core}) on a host with CUDA 11.x and cuDNN 8; its install downloads libtensorflow, so it needs ` +
       'network access then, and CUDA-12-only hosts cannot load it;',
-    "  - or ask for device: 'auto' or 'cpu' (wasm backend), or pass allowFallback: true to fall back with the",
-    '    fallback recorded in the decision.',
+    "  - or run on the CPU: give the step device: 'auto' or 'cpu' (in a workflow whose steps take a `device`",
+    "    param: --set device=auto); from code, initEngine({ device: 'gpu', allowFallback: true }) falls back and",
+    '    records the fallback in the decision.',
   ].join('\n');
 }
 
