@@ -42,6 +42,16 @@ describe('eigen/verify, end to end on synthetic candidates (error rate 0.3, beam
   const verifyWith = (verifier: VerifierInput, mode: 'best-of-beam' | 'prune' = 'best-of-beam', malformed: 'exclude' | 'count-wrong' = 'exclude') =>
     run(verify, { candidates, data, verifier, mode, tolerance: 0.01, malformed }, 23);
 
+  it('calibration: rates from a labelled slice, the selection over every input; a slice larger than the inputs is refused', async () => {
+    const full = await verifyWith({ kind: 'noisy-oracle', flip: 0.2 });
+    const sliced = await run(verify, { candidates, data, verifier: { kind: 'noisy-oracle', flip: 0.2 }, mode: 'best-of-beam', tolerance: 0.01, malformed: 'exclude', calibration: 400 }, 23);
+    assert.equal(sliced.outputs.kept_count, full.outputs.kept_count, 'the same draws choose the same labels');
+    assert.notEqual(sliced.outputs.p_star, full.outputs.p_star);
+    assert.ok(Math.abs((sliced.outputs.p_star as number) - 0.8) < 0.1, `p̂* on 400 inputs = ${String(sliced.outputs.p_star)}`);
+    assert.ok(sliced.t.logs.some((l) => /of the first 400 inputs \(calibration slice\)/.test(l.message)));
+    await assert.rejects(run(verify, { candidates, data, verifier: { kind: 'oracle' }, mode: 'best-of-beam', tolerance: 0.01, malformed: 'exclude', calibration: N + 1 }, 23), /calibration: 2001 inputs asked for, but the candidates cover 2000/);
+  });
+
   it('oracle, best-of-beam: p̂* = 1, logs the metrics and writes a selection to train on', async () => {
     const { outputs, t, path } = await verifyWith({ kind: 'oracle' });
     assert.equal(outputs.p_star, 1);

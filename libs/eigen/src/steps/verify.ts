@@ -27,6 +27,11 @@ export const verify = defineStep({
         description: 'best-of-beam: keep the first candidate in score order that passes (counts over all candidates). prune: keep or drop the top-1 candidate.',
       },
       tolerance: { type: 'number', exclusiveMinimum: 0, default: 0.01, description: 'A candidate is correct when its relative L1 error is below this (the paper: 1%).' },
+      calibration: {
+        type: 'integer',
+        minimum: 1,
+        description: 'Measure φ, ψ, p*, the generator error and the top-1 error on the first `calibration` inputs only: the labelled slice a team would have in practice. Selection still covers every input. Default: all inputs.',
+      },
       malformed: {
         enum: ['exclude', 'count-wrong'],
         default: 'exclude',
@@ -54,7 +59,9 @@ export const verify = defineStep({
   const [candidates, data] = await Promise.all([readCandidates(ctx.with.candidates), readMatrices(ctx.with.data)]);
   const inputs = rankCandidates(candidates, data, tolerance);
   ctx.signal.throwIfAborted();
-  const outcome = selectCandidates(inputs, verifier, mode, { data, rng: ctx.rng.fork('verifier') }, malformedPolicy);
+  const calibration = ctx.with.calibration ?? inputs.length;
+  if (calibration > inputs.length) throw new Error(`calibration: ${calibration} inputs asked for, but the candidates cover ${inputs.length}`);
+  const outcome = selectCandidates(inputs, verifier, mode, { data, rng: ctx.rng.fork('verifier') }, malformedPolicy, calibration);
   const { counts, rates } = outcome;
   const measured = {
     correct: counts.correct,
@@ -78,7 +85,7 @@ export const verify = defineStep({
   for (const [key, value] of Object.entries(metrics)) if (value !== null) ctx.metrics.log(key, value);
   const show = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
   ctx.log.info(
-    `${label}, ${mode}: kept ${outcome.kept} of ${inputs.length} inputs; φ̂ ${show(rates.phi)}, ψ̂ ${show(rates.psi)}, p̂* ${show(rates.pStar)}, p̂ ${show(rates.generatorError)} over ${counts.correct + counts.wrong} candidates (${outcome.malformed} malformed)`,
+    `${label}, ${mode}: kept ${outcome.kept} of ${inputs.length} inputs; φ̂ ${show(rates.phi)}, ψ̂ ${show(rates.psi)}, p̂* ${show(rates.pStar)}, p̂ ${show(rates.generatorError)} over ${counts.correct + counts.wrong} candidates${calibration < inputs.length ? ` of the first ${calibration} inputs (calibration slice)` : ''} (${outcome.malformed} malformed)`,
   );
   return {
     kept_count: outcome.kept,

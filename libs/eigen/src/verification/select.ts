@@ -41,6 +41,8 @@ export function selectCandidates(
   mode: SelectionMode,
   ctx: VerifierContext,
   malformedPolicy: MalformedPolicy = 'exclude',
+  /** Measure φ, ψ, p*, p and top-1 error on the first `calibration` inputs only (a labelled slice); default all. */
+  calibration = inputs.length,
 ): SelectionOutcome {
   const considered: RankedCandidate[] = mode === 'prune' ? inputs.flatMap((input) => input.candidates.slice(0, 1)) : inputs.flatMap((input) => input.candidates);
   const pool = considered.filter(isWellFormed);
@@ -50,7 +52,8 @@ export function selectCandidates(
   const chosen = new Map<number, WellFormedCandidate>();
   for (const c of pool) if (passed.has(c) && !chosen.has(c.input)) chosen.set(c.input, c);
 
-  const counted = malformedPolicy === 'exclude' ? pool : considered;
+  const inSlice = (c: RankedCandidate) => c.input < calibration;
+  const counted = (malformedPolicy === 'exclude' ? pool : considered).filter(inSlice);
   const counts = countOutcomes(
     counted.map((c) => c.correct),
     counted.map((c) => chosen.get(c.input) === c),
@@ -60,13 +63,14 @@ export function selectCandidates(
     if (c === undefined) return { index: input.index, kept: false };
     return { index: input.index, kept: true, candidate: c.position, score: c.score, tokens: toIds(encodeVector(c.values)), eigenvalues: c.values, correct: c.correct };
   });
-  const top1Wrong = inputs.filter((input) => !input.candidates[0]?.correct).length;
+  const slice = inputs.filter((input) => input.index < calibration);
+  const top1Wrong = slice.filter((input) => !input.candidates[0]?.correct).length;
   return {
     rows,
     counts,
     rates: measureRates(counts),
     kept: chosen.size,
     malformed: considered.length - pool.length,
-    top1Error: inputs.length > 0 ? top1Wrong / inputs.length : null,
+    top1Error: slice.length > 0 ? top1Wrong / slice.length : null,
   };
 }

@@ -57,6 +57,18 @@ describe('verifiers on synthetic candidates with error rate 0.4', () => {
     withinSe(run({ kind: 'random', keep: 0.3 }, 'prune').rates.keepRate, 0.3, N, 'keep rate');
   });
 
+  it('a calibration slice measures the rates on its inputs only and leaves the selection alone', () => {
+    const verifier: Verifier = { kind: 'oracle', tolerance: 0.01 };
+    const all = selectCandidates(noSignal, verifier, 'best-of-beam', { data, rng: createRng(1) });
+    const sliced = selectCandidates(noSignal, verifier, 'best-of-beam', { data, rng: createRng(1) }, 'exclude', 500);
+    const onlyFirst = selectCandidates(noSignal.slice(0, 500), verifier, 'best-of-beam', { data, rng: createRng(1) });
+    assert.deepEqual(sliced.rows, all.rows);
+    assert.equal(sliced.kept, all.kept);
+    assert.deepEqual(sliced.counts, onlyFirst.counts);
+    assert.equal(sliced.top1Error, onlyFirst.top1Error);
+    assert.notDeepEqual(sliced.counts, all.counts);
+  });
+
   it('none: keeps every top-1 label (prune: φ̂ = ψ̂ = 1, p̂* = 1/2; best-of-beam: the top-1 of each input)', () => {
     const pruned = run({ kind: 'none' }, 'prune');
     assert.equal(pruned.kept, N);
