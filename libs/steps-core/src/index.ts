@@ -17,6 +17,8 @@ export type { CommandWith } from './steps/command.js';
 export { CommandFailedError } from './steps/command-error.js';
 export type { CommandFailureDetails } from './steps/command-error.js';
 export { createTestContext } from './testing/test-context.js';
+export { stepTester } from './testing/step-tester.js';
+export type { StepTester } from './testing/step-tester.js';
 export type { TestContext, TestContextOptions, LoggedLine, LoggedMetric } from './testing/test-context.js';
 export { LineSplitter, TailLines } from './util/tail-lines.js';
 export * from './verification/index.js';

@@ -28,12 +28,12 @@ export function realTrainingPairs(set: MatrixSet, indices?: Iterable<number>): T
   return Array.from(chosen, (index) => ({ index, input: matrixIds(set, index), target: toIds(encodeVector(eigenvaluesAt(set, index))) }));
 }
 
-/** Synthesized pairs: each kept row of a selection with its matrix. */
-export function selectedTrainingPairs(selection: SelectionFile, set: MatrixSet): TrainingPair[] {
+/** Synthesized pairs: each kept row of a selection with its matrix (only rows for matrices below `limit`). */
+export function selectedTrainingPairs(selection: SelectionFile, set: MatrixSet, limit = Infinity): TrainingPair[] {
   if (selection.header.dim !== set.dim) throw new Error(`selection is for dimension ${selection.header.dim} but the data file holds ${set.dim}×${set.dim} matrices`);
   const pairs: TrainingPair[] = [];
   for (const row of selection.rows) {
-    if (!row.kept) continue;
+    if (!row.kept || row.index >= limit) continue;
     if (row.index >= set.count) throw new Error(`selection row for input ${row.index} but the data file holds ${set.count} matrices`);
     pairs.push({ index: row.index, input: matrixIds(set, row.index), target: [...row.tokens] });
   }

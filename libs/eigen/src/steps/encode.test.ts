@@ -2,19 +2,18 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { createRng } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import { eigenvaluesAt, encodeMatrices, matrixAt } from '../artifacts/matrices-file.js';
 import { encodeSelection, selectionHeader } from '../artifacts/selection-file.js';
 import { decodeMatrix, decodeVector, roundP1000 } from '../encoding/p1000.js';
 import { encode, TOKENS_FORMAT } from './encode.js';
 import { sampleMatrixSet } from './sample.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((c) => c())));
+const steps = stepTester();
+after(steps.cleanup);
 
 async function encodeWith(input: { data: string; selection?: string }) {
-  const t = await createTestContext({ with: input });
-  cleanups.push(t.cleanup);
+  const t = await steps.context({ with: input });
   const outputs = await encode.run(t.ctx);
   const lines = (await readFile(t.ctx.outputPath('tokens'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
   return { outputs, header: lines[0]!, rows: lines.slice(1) as { index: number; input: string; target: string }[] };
@@ -24,8 +23,7 @@ describe('eigen/encode', () => {
   const set = sampleMatrixSet(20, 3, createRng(5));
 
   async function dataFile(): Promise<string> {
-    const t = await createTestContext({ with: {} });
-    cleanups.push(t.cleanup);
+    const t = await steps.context({ with: {} });
     await t.ctx.writeBytes('data', encodeMatrices(set));
     return t.ctx.outputPath('data');
   }
@@ -48,8 +46,7 @@ describe('eigen/encode', () => {
 
   it('with a selection writes only the kept rows and their synthesized labels', async () => {
     const data = await dataFile();
-    const t = await createTestContext({ with: {} });
-    cleanups.push(t.cleanup);
+    const t = await steps.context({ with: {} });
     const label = [3, 2, 1];
     const selRows = Array.from({ length: 20 }, (_, index) =>
       index % 4 === 0 ? { index, kept: true as const, candidate: 0, score: -1, tokens: [], eigenvalues: label, correct: false } : { index, kept: false as const },

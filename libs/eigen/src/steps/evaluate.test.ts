@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createRng } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import { candidatesHeader, encodeCandidates } from '../artifacts/candidates-file.js';
 import { readMatrices } from '../artifacts/matrices-file.js';
 import type { MatrixSet } from '../artifacts/matrices-file.js';
@@ -11,8 +11,8 @@ import { syntheticCandidates } from '../testing/synthetic-candidates.js';
 import { evaluate } from './evaluate.js';
 import { sample } from './sample.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((cleanup) => cleanup())));
+const steps = stepTester();
+after(steps.cleanup);
 
 const N = 2000;
 
@@ -22,8 +22,7 @@ describe('eigen/evaluate', () => {
   let dir: string;
 
   before(async () => {
-    const t = await createTestContext({ with: { n: N, dim: 5, entry_range: 10 }, seed: 31 });
-    cleanups.push(t.cleanup);
+    const t = await steps.context({ with: { n: N, dim: 5, entry_range: 10 }, seed: 31 });
     await sample.run(t.ctx);
     data = t.ctx.outputPath('data');
     set = await readMatrices(data);
@@ -33,8 +32,7 @@ describe('eigen/evaluate', () => {
   async function evaluateFile(name: string, file: Parameters<typeof encodeCandidates>[0]) {
     const candidates = join(dir, name);
     await writeFile(candidates, encodeCandidates(file));
-    const t = await createTestContext({ with: { candidates, data } });
-    cleanups.push(t.cleanup);
+    const t = await steps.context({ with: { candidates, data } });
     return { outputs: await evaluate.run(t.ctx), t };
   }
 

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { OutputSpecs, StepDefinition } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import { eigenvaluesAt, matrixAt, readMatrices } from '../artifacts/matrices-file.js';
 import { symmetricEigenvalues } from '../math/jacobi.js';
 import { isSymmetric } from '../math/symmetric-matrix.js';
 import { sample } from './sample.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((cleanup) => cleanup())));
+const steps = stepTester();
+after(steps.cleanup);
 
-async function run<W, O extends OutputSpecs>(step: StepDefinition<W, O>, input: W, seed = 1) {
-  const t = await createTestContext({ with: input, seed });
-  cleanups.push(t.cleanup);
-  const outputs = await step.run(t.ctx);
-  return { outputs, t };
-}
+const { run } = steps;
 
 describe('eigen/sample', () => {
   it('writes n symmetric matrices with their descending Jacobi spectra', async () => {
@@ -43,8 +37,7 @@ describe('eigen/sample', () => {
   });
 
   it('stops when aborted', async () => {
-    const t = await createTestContext({ with: { n: 1000, dim: 5, entry_range: 10 } });
-    cleanups.push(t.cleanup);
+    const t = await steps.context({ with: { n: 1000, dim: 5, entry_range: 10 } });
     t.abort(new Error('stopped'));
     await assert.rejects(sample.run(t.ctx), /stopped/);
   });

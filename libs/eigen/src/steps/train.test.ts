@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { OutputSpecs, StepDefinition } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import { readCandidates } from '../artifacts/candidates-file.js';
 import { readCheckpoint } from '../model/checkpoint.js';
 import { evaluate } from './evaluate.js';
@@ -11,15 +10,10 @@ import { generate } from './generate.js';
 import { sample } from './sample.js';
 import { train } from './train.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((cleanup) => cleanup())));
+const steps = stepTester();
+after(steps.cleanup);
 
-async function run<W, O extends OutputSpecs>(step: StepDefinition<W, O>, input: W, seed = 1) {
-  const t = await createTestContext({ with: input, seed });
-  cleanups.push(t.cleanup);
-  const outputs = await step.run(t.ctx);
-  return { outputs, t, path: (name: string) => t.ctx.outputPath(name) };
-}
+const { run } = steps;
 
 const small = { dim: 16, heads: 2, encoder_layers: 1, decoder_layers: 1, norm: 'post' as const, batch_size: 16, lr: 0.001, warmup: 5, min_lr_fraction: 0.05, clip: 5, device: 'cpu' as const, log_every: 5, validation_size: 8, eval_every: 5, checkpoint_every: 5 };
 
@@ -58,8 +52,7 @@ describe('eigen/train → eigen/generate → eigen/evaluate (3×3, tiny model)',
     // of the same instance resumes from it on its own.
     const ownCheckpoint = join(trained.t.ctx.checkpointDir, 'model.vft');
     assert.equal((await readCheckpoint(ownCheckpoint)).meta.step, 5);
-    const retry = await createTestContext({ with: { ...small, data, steps: 10, seed: 3 }, seed: 1 });
-    cleanups.push(retry.cleanup);
+    const retry = await steps.context({ with: { ...small, data, steps: 10, seed: 3 }, seed: 1 });
     await copyFile(ownCheckpoint, join(retry.ctx.checkpointDir, 'model.vft'));
     await train.run(retry.ctx);
     assert.ok(retry.logs.some((l) => /resuming from step 5 of this instance's last checkpoint/.test(l.message)));

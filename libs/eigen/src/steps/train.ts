@@ -95,15 +95,15 @@ export const train = defineStep({
   const data = await readMatrices(w.data);
   const pairs: SequencePair[] = [];
   if (w.limit !== undefined && w.limit > data.count) throw new Error(`limit: ${w.limit} matrices asked for, but data holds ${data.count}`);
-  const within = (index: number) => w.limit === undefined || index < w.limit;
-  if (w.selection !== undefined) pairs.push(...selectedTrainingPairs(await readSelection(w.selection), data).filter((p) => within(p.index)));
-  else pairs.push(...realTrainingPairs(data).filter((p) => within(p.index)));
+  const limit = w.limit ?? data.count;
+  if (w.selection !== undefined) pairs.push(...selectedTrainingPairs(await readSelection(w.selection), data, limit));
+  else pairs.push(...realTrainingPairs(data, Array.from({ length: limit }, (_, i) => i)));
   if (w.real !== undefined) {
     const real = await readMatrices(w.real);
     if (real.dim !== data.dim) throw new Error(`real: ${real.dim}×${real.dim} matrices, but data holds ${data.dim}×${data.dim}`);
     pairs.push(...realTrainingPairs(real));
   }
-  if (pairs.length === 0) throw new Error(`no training pairs: the selection keeps none of the ${w.limit ?? data.count} matrices`);
+  if (pairs.length === 0) throw new Error(`no training pairs: the selection keeps none of the ${limit} matrices`);
   const validation = w.validation === undefined ? undefined : await readMatrices(w.validation);
   if (validation && validation.dim !== data.dim) throw new Error(`validation: ${validation.dim}×${validation.dim} matrices, but data holds ${data.dim}×${data.dim}`);
 

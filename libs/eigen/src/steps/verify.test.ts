@@ -3,8 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createRng } from '@veriflow/step-api';
-import type { OutputSpecs, StepDefinition } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import { encodeCandidates } from '../artifacts/candidates-file.js';
 import { readMatrices } from '../artifacts/matrices-file.js';
 import { readSelection } from '../artifacts/selection-file.js';
@@ -14,15 +13,10 @@ import { syntheticCandidates } from '../testing/synthetic-candidates.js';
 import { sample } from './sample.js';
 import { verify } from './verify.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((cleanup) => cleanup())));
+const steps = stepTester();
+after(steps.cleanup);
 
-async function run<W, O extends OutputSpecs>(step: StepDefinition<W, O>, input: W, seed = 1) {
-  const t = await createTestContext({ with: input, seed });
-  cleanups.push(t.cleanup);
-  const outputs = await step.run(t.ctx);
-  return { outputs, t, path: (name: string) => t.ctx.outputPath(name) };
-}
+const { run } = steps;
 
 const N = 2000;
 const P = 0.3;

@@ -3,29 +3,22 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { dot, normalCdf } from '@veriflow/ml';
-import type { OutputSpecs, StepDefinition } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import { MODEL_FORMAT } from '../artifacts/model-file.js';
 import { readProblem } from '../artifacts/problem-file.js';
 import type { ProblemFile } from '../artifacts/problem-file.js';
 import { evaluate } from './evaluate.js';
 import { sample } from './sample.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((cleanup) => cleanup())));
+const steps = stepTester();
+after(steps.cleanup);
 
-async function run<W, O extends OutputSpecs>(step: StepDefinition<W, O>, input: W, seed = 1) {
-  const t = await createTestContext({ with: input, seed });
-  cleanups.push(t.cleanup);
-  const outputs = await step.run(t.ctx);
-  return { outputs, t, path: (name: string) => t.ctx.outputPath(name) };
-}
+const { run } = steps;
 
 let modelCount = 0;
 /** A model file with the given weights, as gaussian/train writes it. */
 async function modelFile(w: readonly number[]): Promise<string> {
-  const t = await createTestContext({ with: {} });
-  cleanups.push(t.cleanup);
+  const t = await steps.context({ with: {} });
   const path = join(t.workdir, `model-${modelCount++}.json`);
   await writeFile(path, JSON.stringify({ format: MODEL_FORMAT, estimator: 'ridge', lambda: 0, w, trained_on: 1 }));
   return path;

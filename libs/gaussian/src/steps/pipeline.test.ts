@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { OutputSpecs, StepDefinition } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import type { VerifierInput } from '../schema/labelling-schemas.js';
 import { evaluate } from './evaluate.js';
 import { sample } from './sample.js';
@@ -9,15 +8,10 @@ import { synthesize } from './synthesize.js';
 import { train } from './train.js';
 import { verify } from './verify.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((cleanup) => cleanup())));
+const steps = stepTester();
+after(steps.cleanup);
 
-async function run<W, O extends OutputSpecs>(step: StepDefinition<W, O>, input: W, seed = 1) {
-  const t = await createTestContext({ with: input, seed });
-  cleanups.push(t.cleanup);
-  const outputs = await step.run(t.ctx);
-  return { outputs, t, path: (name: string) => t.ctx.outputPath(name) };
-}
+const { run } = steps;
 
 /**
  * The paper's loop on real artifacts, d = 20 and 20,000 synthesized pairs: far from p* the sign of

@@ -2,21 +2,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import { decodeTensor, dot, normalCdf, normalQuantile } from '@veriflow/ml';
-import type { OutputSpecs, StepDefinition } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import { readKept } from '../artifacts/kept-file.js';
 import { PROBLEM_FORMAT, readProblem } from '../artifacts/problem-file.js';
 import { sample } from './sample.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((cleanup) => cleanup())));
+const steps = stepTester();
+after(steps.cleanup);
 
-async function run<W, O extends OutputSpecs>(step: StepDefinition<W, O>, input: W, seed = 1) {
-  const t = await createTestContext({ with: input, seed });
-  cleanups.push(t.cleanup);
-  const outputs = await step.run(t.ctx);
-  return { outputs, t, path: (name: string) => t.ctx.outputPath(name) };
-}
+const { run } = steps;
 
 const near = (actual: number, expected: number, tol: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: expected ${expected} ± ${tol}, got ${actual}`);

@@ -3,28 +3,21 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { dot, normalCdf } from '@veriflow/ml';
-import type { OutputSpecs, StepDefinition } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import { MODEL_FORMAT } from '../artifacts/model-file.js';
 import { readProblem } from '../artifacts/problem-file.js';
 import { SYNTHESIZED_FORMAT, readSynthesized } from '../artifacts/synthesized-file.js';
 import { sample } from './sample.js';
 import { synthesize } from './synthesize.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((cleanup) => cleanup())));
+const steps = stepTester();
+after(steps.cleanup);
 
-async function run<W, O extends OutputSpecs>(step: StepDefinition<W, O>, input: W, seed = 1) {
-  const t = await createTestContext({ with: input, seed });
-  cleanups.push(t.cleanup);
-  const outputs = await step.run(t.ctx);
-  return { outputs, t, path: (name: string) => t.ctx.outputPath(name) };
-}
+const { run } = steps;
 
 /** A path in a temporary directory of its own (removed after the tests). */
 async function scratch(name: string): Promise<string> {
-  const t = await createTestContext({ with: {} });
-  cleanups.push(t.cleanup);
+  const t = await steps.context({ with: {} });
   return join(t.workdir, name);
 }
 

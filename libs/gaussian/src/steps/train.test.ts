@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { OutputSpecs, StepDefinition } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import { encodeKept, readKept } from '../artifacts/kept-file.js';
 import { MODEL_FORMAT, readModel } from '../artifacts/model-file.js';
 import { readProblem } from '../artifacts/problem-file.js';
@@ -14,19 +13,13 @@ import { synthesize } from './synthesize.js';
 import { train } from './train.js';
 import { verify } from './verify.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((cleanup) => cleanup())));
+const steps = stepTester();
+after(steps.cleanup);
 
-async function run<W, O extends OutputSpecs>(step: StepDefinition<W, O>, input: W, seed = 1) {
-  const t = await createTestContext({ with: input, seed });
-  cleanups.push(t.cleanup);
-  const outputs = await step.run(t.ctx);
-  return { outputs, t, path: (name: string) => t.ctx.outputPath(name) };
-}
+const { run } = steps;
 
 async function scratch(name: string): Promise<string> {
-  const t = await createTestContext({ with: {} });
-  cleanups.push(t.cleanup);
+  const t = await steps.context({ with: {} });
   return join(t.workdir, name);
 }
 

@@ -1,18 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { OutputSpecs, StepDefinition } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import { transition } from './transition.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((cleanup) => cleanup())));
+const steps = stepTester();
+after(steps.cleanup);
 
-async function run<W, O extends OutputSpecs>(step: StepDefinition<W, O>, input: W, seed = 1) {
-  const t = await createTestContext({ with: input, seed });
-  cleanups.push(t.cleanup);
-  const outputs = await step.run(t.ctx);
-  return { outputs, t, path: (name: string) => t.ctx.outputPath(name) };
-}
+const { run } = steps;
 
 const defaults = { x: 'p', y: 'accuracy', series: 'verifier', predicted: 'p_star_predicted', tolerance: 0.03 } as const;
 

@@ -2,23 +2,17 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { normalCdf } from '@veriflow/ml';
-import type { OutputSpecs, StepDefinition } from '@veriflow/step-api';
-import { createTestContext } from '@veriflow/steps-core';
+import { stepTester } from '@veriflow/steps-core';
 import { readKept } from '../artifacts/kept-file.js';
 import type { VerifierInput } from '../schema/labelling-schemas.js';
 import { sample } from './sample.js';
 import { synthesize } from './synthesize.js';
 import { verify } from './verify.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(() => Promise.all(cleanups.map((cleanup) => cleanup())));
+const steps = stepTester();
+after(steps.cleanup);
 
-async function run<W, O extends OutputSpecs>(step: StepDefinition<W, O>, input: W, seed = 1) {
-  const t = await createTestContext({ with: input, seed });
-  cleanups.push(t.cleanup);
-  const outputs = await step.run(t.ctx);
-  return { outputs, t, path: (name: string) => t.ctx.outputPath(name) };
-}
+const { run } = steps;
 
 /** |value − expected| ≤ z standard errors. */
 function withinSe(value: unknown, expected: number, se: number, what: string, z = 3): void {

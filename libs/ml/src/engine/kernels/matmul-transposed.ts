@@ -241,6 +241,18 @@ function geometry(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB:
 
 // --- the kernel ------------------------------------------------------------------------------------------------
 
+/** out = a·b on the accelerator, over views of the wasm heap taken after `out` was allocated. */
+function productOnAccelerator(acc: GemmAccelerator, be: WasmBackendLike, a: TensorInfo, b: TensorInfo, out: TensorInfo, g: MatMulGeometry): void {
+  const { m, n, k, problem } = g;
+  stats.accelerator++;
+  acc.run(
+    problem,
+    heapF32(be, tensorData(be, a).memoryOffset, g.batchA * m * k),
+    heapF32(be, tensorData(be, b).memoryOffset, g.batchB * k * n),
+    heapF32(be, tensorData(be, out).memoryOffset, problem.batch * m * n),
+  );
+}
+
 function callStock(config: KernelConfig | null, args: Parameters<KernelFunc>[0]): TensorInfo | TensorInfo[] {
   if (config == null) throw new Error('engine: stock wasm matmul kernel is not available');
   stats.stock++;
@@ -267,13 +279,7 @@ const batchMatMulFast: KernelFunc = (args) => {
   }
 
   if (accelerator != null && accelerator.accepts(problem)) {
-    stats.accelerator++;
-    accelerator.run(
-      problem,
-      heapF32(be, tensorData(be, a).memoryOffset, g.batchA * m * k),
-      heapF32(be, tensorData(be, b).memoryOffset, g.batchB * k * n),
-      heapF32(be, tensorData(be, out).memoryOffset, outSize),
-    );
+    productOnAccelerator(accelerator, be, a, b, out, g);
     return out;
   }
 
@@ -392,17 +398,10 @@ function fusedOnAccelerator(be: WasmBackendLike, args: Parameters<KernelFunc>[0]
   if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== g.n || bias.shape[bias.shape.length - 1] !== g.n)) return null;
   const a = args.inputs['a'] as TensorInfo;
   const b = args.inputs['b'] as TensorInfo;
-  const { m, n, k, problem } = g;
+  const { m, n, problem } = g;
   const out = be.makeOutput(g.outShape, 'float32');
   const outSize = problem.batch * m * n;
-  stats.accelerator++;
-  accelerator.run(
-    problem,
-    heapF32(be, tensorData(be, a).memoryOffset, g.batchA * m * k),
-    heapF32(be, tensorData(be, b).memoryOffset, g.batchB * k * n),
-    heapF32(be, tensorData(be, out).memoryOffset, outSize),
-  );
-  // Views are taken after the product: nothing in between may grow the heap, but re-reading is cheap.
+  productOnAccelerator(accelerator, be, a, b, out, g);
   const values = heapF32(be, tensorData(be, out).memoryOffset, outSize);
   if (bias != null) {
     const biasValues = heapF32(be, tensorData(be, bias).memoryOffset, n);
