@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '@veriflow/durable-fs';
 import { createRng, defineStep } from '@veriflow/step-api';
 import { initEngine } from '@veriflow/ml/engine';
 import { readMatrices } from '../artifacts/matrices-file.js';
@@ -145,11 +145,9 @@ export const train = defineStep({
   const save = async (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => {
     await ctx.writeBytes('model', encodeCheckpoint(model, { seed, ...(trainer ? { trainer } : {}), training }));
   };
-  // Periodic checkpoints go where a later attempt finds them; temp + rename so a kill never leaves half a file.
+  // Periodic checkpoints go where a later attempt finds them; an atomic replace, so a kill never leaves half a file.
   const checkpoint = async (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => {
-    const temp = `${ownCheckpoint}.${process.pid}.tmp`;
-    await writeFile(temp, encodeCheckpoint(model, { seed, ...(trainer ? { trainer } : {}), training }));
-    await rename(temp, ownCheckpoint);
+    await writeFileAtomic(ownCheckpoint, encodeCheckpoint(model, { seed, ...(trainer ? { trainer } : {}), training }));
   };
   const validate = (step: number) => {
     if (!validation) return;

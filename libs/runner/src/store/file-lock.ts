@@ -4,7 +4,7 @@ import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promi
 import { hostname, uptime } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isErrno } from './atomic-write.js';
+import { isErrno } from '@veriflow/durable-fs';
 
 /** What a lock file holds. */
 export interface LockOwner {

@@ -1,6 +1,6 @@
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isErrno, writeJsonAtomic } from './atomic-write.js';
+import { isErrno, writeJsonAtomic } from '@veriflow/durable-fs';
 import { assertCacheKey, isCacheKey } from './digest.js';
 
 /** Who started an instance that has no record yet. */

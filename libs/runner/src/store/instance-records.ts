@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isErrno, writeJsonAtomic } from './atomic-write.js';
+import { isErrno, writeJsonAtomic } from '@veriflow/durable-fs';
 import { assertCacheKey, isCacheKey, isDigest } from './digest.js';
 import type { ObjectStore } from './object-store.js';
 

@@ -3,7 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fsyncDir, isErrno } from './atomic-write.js';
+import { fsyncDir, isErrno } from '@veriflow/durable-fs';
 import { formatDigest, parseDigest } from './digest.js';
 
 export interface StoredObject {

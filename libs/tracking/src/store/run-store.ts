@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { writeJsonAtomic } from '@veriflow/durable-fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { TrackedInstance, TrackedInstanceStatus, TrackedRun, TrackedRunStatus } from '../model.js';
@@ -7,7 +7,6 @@ import { CorruptRunError, RunLookupError } from './errors.js';
 import { EVENTS_FILE, SYNC_STATE_FILE, WRITER_FILE, assertRunId, isRunId, trackingRunsDir } from './paths.js';
 import { replayRun } from './replay.js';
 import { RunWriter } from './run-writer.js';
-import { fsyncDirectory } from './sync-dir.js';
 
 /** One line of `veriflow runs`. */
 export interface RunSummary {
@@ -114,29 +113,13 @@ export class RunStore {
 
   /**
    * Replaces the run's sync state so a reader (or the next sync after a kill) sees the old state or the
-   * new one, never a mix: write a temp sibling, fsync, rename. The events log is never touched.
+   * new one, never a mix (an atomic replace). The events log is never touched.
    */
   async writeSyncState(runId: string, state: Record<string, unknown>): Promise<void> {
     const dir = this.runDir(runId);
     const info = await stat(dir).catch(() => undefined);
     if (!info?.isDirectory()) throw new RunLookupError(`no run "${runId}" in ${this.runsDir}`, runId, []);
-    const target = join(dir, SYNC_STATE_FILE);
-    const temp = join(dir, `.${SYNC_STATE_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await open(temp, 'wx', 0o666);
-    let renamed = false;
-    try {
-      try {
-        await handle.writeFile(`${JSON.stringify(state, null, 2)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, target);
-      renamed = true;
-    } finally {
-      if (!renamed) await unlink(temp).catch(() => undefined);
-    }
-    await fsyncDirectory(dir);
+    await writeJsonAtomic(join(dir, SYNC_STATE_FILE), state);
   }
 
   private async tryRead(id: string): Promise<RunRecord | undefined> {

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { TrackedRun, TrackedRunStatus, TrackingEvent } from '../model.js';
 import { encodeEvent } from './encode.js';
 import { EVENTS_FILE, WRITER_FILE, assertRunId, trackingRunsDir } from './paths.js';
-import { fsyncDirectory } from './sync-dir.js';
+import { fsyncDir } from '@veriflow/durable-fs';
 
 const fsyncAsync = promisify(fsync);
 const closeAsync = promisify(closeFd);
@@ -88,8 +88,8 @@ export class RunWriter {
     }
     // The run directory and its entry in runs/ are new; without this a power cut could lose the whole log.
     if (durable) {
-      await fsyncDirectory(dirname(this.path));
-      await fsyncDirectory(dirname(dirname(this.path)));
+      await fsyncDir(dirname(this.path));
+      await fsyncDir(dirname(dirname(this.path)));
     }
   }
 

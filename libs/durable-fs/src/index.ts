@@ -1,0 +1,3 @@
+// Files that survive a crash, a SIGKILL or a power cut: atomic replace (temp + fsync + rename + directory
+// fsync), shared by the runner's store and the tracking run store.
+export { writeFileAtomic, writeJsonAtomic, cleanupTempFiles, tempPathFor, isTempFileName, fsyncDir, isErrno } from './atomic-write.js';
