@@ -1,17 +1,19 @@
 #!/usr/bin/env node
-// Builds the optional native matmul addon (libs/ml/native/veriflow-blas.c) into
-// libs/ml/dist/native/veriflow-blas.node. Optional by design: without a C compiler or Node-API headers it
+// Builds the optional native addon (libs/ml/native/*.c: OpenBLAS matmuls and fused training kernels) into
+// libs/ml/dist/native/veriflow-native.node. Optional by design: without a C compiler or Node-API headers it
 // says why and exits 0, and the engine runs on wasm alone. OpenBLAS itself is only needed at run time
 // (the addon dlopen()s it), so the build needs no BLAS package.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const source = join(root, 'libs/ml/native/veriflow-blas.c');
-const target = join(root, 'libs/ml/dist/native/veriflow-blas.node');
+const sourceDir = join(root, 'libs/ml/native');
+const sources = readdirSync(sourceDir).filter((f) => f.endsWith('.c')).sort().map((f) => join(sourceDir, f));
+const headers = readdirSync(sourceDir).filter((f) => f.endsWith('.h')).map((f) => join(sourceDir, f));
+const target = join(root, 'libs/ml/dist/native/veriflow-native.node');
 
 function headerDir() {
   // Node's own headers (Debian's nodejs ships them; so do the official tarballs), else node-api-headers.
@@ -40,15 +42,16 @@ function compiler() {
 }
 
 const skip = (why) => {
-  console.log(`native BLAS addon: skipped (${why}); the engine uses wasm matmuls`);
+  console.log(`native addon: skipped (${why}); the engine uses its wasm kernels`);
   process.exit(0);
 };
 
 const script = fileURLToPath(import.meta.url);
-const newest = Math.max(statSync(source).mtimeMs, statSync(script).mtimeMs);
+const newest = Math.max(...[...sources, ...headers, script].map((f) => statSync(f).mtimeMs));
 if (existsSync(target) && statSync(target).mtimeMs >= newest) process.exit(0);
 // From here on a stale addon must not survive a failed or skipped build (tests would run old code).
 rmSync(target, { force: true });
+rmSync(join(dirname(target), 'veriflow-blas.node'), { force: true }); // its name before the fused kernels
 if (process.platform !== 'linux') skip(`only built on Linux, this is ${process.platform}`);
 const include = headerDir();
 if (include == null) skip('no Node-API headers: neither beside node nor the node-api-headers package');
@@ -58,11 +61,13 @@ if (cc == null) skip('no C compiler (cc, gcc or clang) on PATH');
 mkdirSync(dirname(target), { recursive: true });
 const temp = `${target}.${process.pid}.tmp`;
 try {
-  execFileSync(cc, ['-O2', '-std=c11', '-D_GNU_SOURCE', '-fPIC', '-shared', '-Wall', '-I', include, source, '-o', temp, '-ldl', '-lpthread'], {
+  // No -ffast-math: the kernels must give the same numbers run after run (see kernels.c on reductions).
+  const flags = ['-O3', '-std=c11', '-D_GNU_SOURCE', '-fPIC', '-shared', '-Wall', '-Wextra', '-Wno-unused-parameter', '-fno-math-errno', '-fno-trapping-math'];
+  execFileSync(cc, [...flags, '-I', include, ...sources, '-o', temp, '-ldl', '-lpthread', '-lm'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   renameSync(temp, target);
-  console.log(`native BLAS addon: built ${target.slice(root.length + 1)}`);
+  console.log(`native addon: built ${target.slice(root.length + 1)}`);
 } catch (error) {
   skip(`${cc} failed: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
 }

@@ -59,7 +59,7 @@ const n = int('matrix-dim');
 // kernels themselves are single-threaded in Node.
 process.env.VERIFLOW_BLAS_THREADS ??= opt.threads;
 const eigen = await import(pathToFileURL(join(ROOT, 'libs/eigen/dist/index.js')).href);
-const { initEngine, tf, loadNativeBlas, setGemmAccelerator } = await import('@veriflow/ml/engine');
+const { initEngine, tf } = await import('@veriflow/ml/engine');
 const { Transformer, Trainer, makeBatch, encodedLength, VOCABULARY_SIZE } = eigen;
 
 const srcLen = encodedLength(n, n); // 77 for 5×5
@@ -190,29 +190,11 @@ if (opt.profile) {
     console.log(`| ${name} | ${(e.ms / kernelSteps).toFixed(2)} | ${((100 * e.ms) / total).toFixed(1)} | ${e.calls / kernelSteps} | ${shapes} |`);
   }
 
-  // How much of a training step the OpenBLAS products take, timed around each call (tf.profile's own timing
-  // inflates small kernels), and how many kernels a step runs.
-  const blas = loadNativeBlas();
-  if (engine.blas.used && blas.accelerator) {
-    const inner = blas.accelerator;
-    let ms = 0;
-    let flop = 0;
-    let calls = 0;
-    setGemmAccelerator({ ...inner, run: (p, a, b, out) => { const t0 = performance.now(); inner.run(p, a, b, out); ms += performance.now() - t0; flop += 2 * p.batch * p.m * p.n * p.k; calls++; } });
-    const m2 = new Transformer(config, 1);
-    const t2 = new Trainer(m2, { lr: 5e-4, warmup: 100, totalSteps: 100000, clip: 5 });
-    for (let i = 0; i < 3; i++) t2.trainStep(batches[i % 2]);
-    ms = flop = calls = 0;
-    const n = 10;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) t2.trainStep(batches[i % 2]);
-    const step = (performance.now() - t0) / n;
-    const kernelCount = (await tf.profile(() => { t2.trainStep(batches[0]); })).kernels.filter((k) => !k.name.endsWith('__op') && k.name !== 'unnamed scope').length;
-    setGemmAccelerator(inner);
-    t2.dispose();
-    m2.dispose();
-    console.log(`\nOpenBLAS share: ${(ms / n).toFixed(1)} ms of a ${step.toFixed(1)} ms step in ${calls / n} products (${(flop / n / 1e9).toFixed(2)} GFLOP, ${(flop / ms / 1e6).toFixed(0)} GFLOP/s); ${kernelCount} kernels per step`);
-  }
+  // How much of a step the native kernels take (fused ops and OpenBLAS products; tf.profile's timing inflates
+  // small kernels a little), and how many kernels a step runs: each costs tfjs bookkeeping besides its work.
+  const nativeMs = [...byKernel].filter(([name]) => name.startsWith('Veriflow')).reduce((a, [, e]) => a + e.ms, 0);
+  const kernelCalls = [...byKernel].filter(([name]) => !name.endsWith('__op') && name !== 'unnamed scope').reduce((a, [, e]) => a + e.calls, 0);
+  console.log(`\nnative fused kernels: ${(nativeMs / kernelSteps).toFixed(1)} ms of a ${(wall / kernelSteps).toFixed(1)} ms step under profiling; ${kernelCalls / kernelSteps} kernels per step (engine: ${engine.label})`);
 
   // V8 CPU profile of a child process doing the same steps.
   const dir = mkdtempSync(join(tmpdir(), 'vf-transformer-prof-'));

@@ -52,7 +52,7 @@ function encodeChunk(model: Transformer, inputs: readonly (readonly number[])[],
     const encoded = model.encode(ids);
     if (repeat === 1) return encoded;
     const index = tf.tensor1d(Int32Array.from({ length: inputs.length * repeat }, (_, i) => Math.floor(i / repeat)), 'int32');
-    return { memory: tf.gather(encoded.memory, index) as tf.Tensor3D, mask: tf.gather(encoded.mask, index) as tf.Tensor4D };
+    return { memory: tf.gather(encoded.memory, index) as tf.Tensor3D, mask: tf.gather(encoded.mask, index) as tf.Tensor2D };
   });
 }
 

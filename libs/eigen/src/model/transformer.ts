@@ -15,8 +15,7 @@
  * same weights on every machine. Inputs are int32 id matrices [batch, length], PAD = 0, right-padded.
  */
 import { createRng } from '@veriflow/step-api';
-import { tf } from '@veriflow/ml/engine';
-import { layerNorm as fusedLayerNorm, linear } from './fused-ops.js';
+import { MASKED, attention, dense as engineDense, layerNorm as engineLayerNorm, tf } from '@veriflow/ml/engine';
 
 export type NormPlacement = 'post' | 'pre';
 
@@ -33,7 +32,6 @@ export interface TransformerConfig {
 }
 
 export const PAD_TOKEN = 0;
-const NEG = -1e9;
 const LN_EPS = 1e-5;
 
 export function checkConfig(config: TransformerConfig): void {
@@ -81,8 +79,8 @@ export interface NamedVariable {
 export type Encoded = {
   /** [batch, srcLen, dim]. */
   readonly memory: tf.Tensor3D;
-  /** Additive key mask [batch, 1, 1, srcLen]: 0 for tokens, −1e9 for PAD. */
-  readonly mask: tf.Tensor4D;
+  /** Additive key mask [batch, srcLen]: 0 for tokens, MASKED (−1e9) for PAD. */
+  readonly mask: tf.Tensor2D;
 };
 
 export class Transformer {
@@ -161,12 +159,12 @@ export class Transformer {
     const [batch, length] = src.shape;
     this.checkLength(length, 'source');
     return tf.tidy(() => {
-      const mask = tf.reshape(tf.mul(tf.cast(tf.equal(src, PAD_TOKEN), 'float32'), NEG), [batch, 1, 1, length]) as tf.Tensor4D;
+      const mask = tf.mul(tf.cast(tf.equal(src, PAD_TOKEN), 'float32'), MASKED) as tf.Tensor2D;
       let x = this.embed(src, this.encEmbed, this.encPos); // [B*L, D]
       const pre = this.config.norm === 'pre';
       if (!pre) x = layerNorm(x, this.encNorm);
       for (const layer of this.encoder) {
-        x = this.sublayer(x, layer.norm1, (h) => this.attend(layer.self, h, h, batch, length, length, mask));
+        x = this.sublayer(x, layer.norm1, (h) => this.attend(layer.self, h, h, { batch, heads: this.config.heads, lq: length, lk: length, keyMask: mask }));
         x = this.sublayer(x, layer.norm2, (h) => feedForward(h, layer.ff1, layer.ff2));
       }
       if (pre) x = layerNorm(x, this.encNorm);
@@ -181,13 +179,13 @@ export class Transformer {
     const srcLength = encoded.memory.shape[1];
     return tf.tidy(() => {
       const memory = tf.reshape(encoded.memory, [batch * srcLength, this.config.dim]) as tf.Tensor2D;
-      const causal = this.causal(length);
       let x = this.embed(tgtIn, this.decEmbed, this.decPos);
       const pre = this.config.norm === 'pre';
       if (!pre) x = layerNorm(x, this.decNorm);
       for (const layer of this.decoder) {
-        x = this.sublayer(x, layer.norm1, (h) => this.attend(layer.self, h, h, batch, length, length, causal));
-        x = this.sublayer(x, layer.norm3, (h) => this.attend(layer.cross, h, memory, batch, length, srcLength, encoded.mask));
+        const heads = this.config.heads;
+        x = this.sublayer(x, layer.norm1, (h) => this.attend(layer.self, h, h, { batch, heads, lq: length, lk: length, causal: true }));
+        x = this.sublayer(x, layer.norm3, (h) => this.attend(layer.cross, h, memory, { batch, heads, lq: length, lk: srcLength, keyMask: encoded.mask }));
         x = this.sublayer(x, layer.norm2, (h) => feedForward(h, layer.ff1, layer.ff2));
       }
       if (pre) x = layerNorm(x, this.decNorm);
@@ -197,7 +195,7 @@ export class Transformer {
 
   /** Output projection with the shared decoder embedding: [n, dim] → logits [n, vocab]. */
   project(hidden: tf.Tensor2D): tf.Tensor2D {
-    return tf.tidy(() => linear(hidden, this.decEmbed as tf.Tensor2D, this.outBias as tf.Tensor1D, true));
+    return tf.tidy(() => engineDense(hidden, this.decEmbed as tf.Tensor2D, this.outBias as tf.Tensor1D, { transposeW: true }));
   }
 
   /** Logits [batch, tgtLen, vocab] under teacher forcing. */
@@ -229,13 +227,6 @@ export class Transformer {
     if (length > this.config.maxLen) throw new RangeError(`${side} sequence of ${length} tokens is longer than the model's maxLen ${this.config.maxLen}`);
   }
 
-  /** Additive causal mask [1, 1, L, L]; made per call (it is tiny) so that no tensor outlives a tidy. */
-  private causal(length: number): tf.Tensor4D {
-    const values = new Float32Array(length * length);
-    for (let i = 0; i < length; i++) for (let j = i + 1; j < length; j++) values[i * length + j] = NEG;
-    return tf.tensor4d(values, [1, 1, length, length]);
-  }
-
   /** Token + position embeddings, flattened to [B*L, D]. */
   private embed(ids: tf.Tensor2D, table: tf.Variable, positions: tf.Variable): tf.Tensor2D {
     const [batch, length] = ids.shape;
@@ -247,35 +238,26 @@ export class Transformer {
 
   private sublayer(x: tf.Tensor2D, norm: Norm, fn: (h: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {
     if (this.config.norm === 'pre') return tf.add(x, fn(layerNorm(x, norm)));
-    return layerNorm(tf.add(x, fn(x)), norm);
+    return layerNorm(x, norm, fn(x));
   }
 
-  /** Multi-head attention of queries [B*Lq, D] over keys/values [B*Lk, D] with an additive mask. */
-  private attend(p: Attention, xq: tf.Tensor2D, xkv: tf.Tensor2D, batch: number, lq: number, lk: number, mask: tf.Tensor4D | null): tf.Tensor2D {
-    const { dim, heads } = this.config;
-    const dh = dim / heads;
-    const split = (t: tf.Tensor2D, length: number) => tf.transpose(tf.reshape(t, [batch, length, heads, dh]), [0, 2, 1, 3]) as tf.Tensor4D;
-    const q = split(tf.mul(dense(xq, p.q), 1 / Math.sqrt(dh)) as tf.Tensor2D, lq);
-    const k = split(dense(xkv, p.k), lk);
-    const v = split(dense(xkv, p.v), lk);
-    let scores: tf.Tensor4D = tf.matMul(q, k, false, true);
-    if (mask !== null) scores = tf.add(scores, mask);
-    const context = tf.matMul(tf.softmax(scores), v); // [B, H, Lq, dh]
-    const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [batch * lq, dim]) as tf.Tensor2D;
-    return dense(merged, p.o);
+  /** Multi-head attention of queries [B*Lq, D] over keys/values [B*Lk, D] (the engine's fused op), projected. */
+  private attend(p: Attention, xq: tf.Tensor2D, xkv: tf.Tensor2D, shape: Parameters<typeof attention>[3]): tf.Tensor2D {
+    return dense(attention(dense(xq, p.q), dense(xkv, p.k), dense(xkv, p.v), shape), p.o);
   }
 }
 
-function dense(x: tf.Tensor2D, p: Linear): tf.Tensor2D {
-  return linear(x, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
+function dense(x: tf.Tensor2D, p: Linear, activation: 'linear' | 'relu' = 'linear'): tf.Tensor2D {
+  return engineDense(x, p.w as tf.Tensor2D, p.b as tf.Tensor1D, { activation });
 }
 
 function feedForward(x: tf.Tensor2D, ff1: Linear, ff2: Linear): tf.Tensor2D {
-  return dense(tf.relu(dense(x, ff1)), ff2);
+  return dense(dense(x, ff1, 'relu'), ff2);
 }
 
-function layerNorm(x: tf.Tensor2D, p: Norm): tf.Tensor2D {
-  return fusedLayerNorm(x, p.g as tf.Tensor1D, p.b as tf.Tensor1D, LN_EPS);
+/** LayerNorm of x (+ residual, in the same fused op). */
+function layerNorm(x: tf.Tensor2D, p: Norm, residual?: tf.Tensor2D): tf.Tensor2D {
+  return engineLayerNorm(x, p.g as tf.Tensor1D, p.b as tf.Tensor1D, residual == null ? { epsilon: LN_EPS } : { epsilon: LN_EPS, residual });
 }
 
 /** Right-pads id sequences with PAD into an int32 matrix [n, width]. */

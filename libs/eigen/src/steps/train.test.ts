@@ -36,7 +36,7 @@ describe('eigen/train → eigen/generate → eigen/evaluate (3×3, tiny model)',
     const trained = await run(train, { ...small, data, validation: test, steps: 10, seed: 3 });
     assert.equal(trained.outputs.steps, 10);
     assert.equal(trained.outputs.pairs, 64);
-    assert.match(String(trained.outputs.engine), /^wasm(\+openblas)?$/);
+    assert.match(String(trained.outputs.engine), /^wasm(\+openblas)?(\+fused)?$/);
     assert.ok(trained.outputs.samples_per_second > 0);
     assert.equal(typeof trained.outputs.val_accuracy, 'number');
     const losses = trained.t.metrics.filter((m) => m.key === 'loss');

@@ -1,9 +1,11 @@
-// Adam with global-norm clipping as plain loops over the wasm heap. Written with tfjs ops it is ~15 kernels per
+// Adam with global-norm clipping as loops over the wasm heap. Written with tfjs ops it is ~15 kernels per
 // parameter tensor (~700 per step of our small transformer), and at that size each kernel's fixed cost is most
-// of the work. On the wasm backend the update runs in place over every parameter in one pass; elsewhere (the
-// native tensorflow backend, cpu) it uses the same tfjs ops it always did. Both paths compute the same thing:
-// the tests hold them to each other.
+// of the work. On the wasm backend the update runs in place over every parameter in one pass (in the native
+// addon's vectorised loop when it is loaded, else in JavaScript); elsewhere (the native tensorflow backend,
+// cpu) it uses the same tfjs ops it always did. Every path computes the same thing: the tests hold them to
+// each other.
 import * as tf from '@tensorflow/tfjs-core';
+import { nativeKernels } from './fused/native-kernels.js';
 import type { WasmBackendLike } from './kernels/wasm-internals.js';
 import { heapF32, tensorData, wasmInternals } from './kernels/wasm-internals.js';
 
@@ -63,14 +65,23 @@ export function adamUpdate(t: AdamTensors, step: AdamStep): number {
 
 function adamInPlace(be: WasmBackendLike, t: AdamTensors, s: AdamStep): number {
   const view = (x: tf.Tensor) => heapF32(be, tensorData(be, x).memoryOffset, x.size);
+  const addon = nativeKernels();
   let sumSquares = 0;
   for (const g of t.grads) {
     const values = view(g);
-    for (let j = 0; j < values.length; j++) sumSquares += values[j]! * values[j]!;
+    if (addon != null) sumSquares += addon.sumSquares(values);
+    else for (let j = 0; j < values.length; j++) sumSquares += values[j]! * values[j]!;
   }
   const norm = Math.sqrt(sumSquares);
   const scale = s.clip > 0 ? s.clip / Math.max(norm, s.clip) : 1;
   const { beta1, beta2, epsilon, stepSize } = s;
+  if (addon != null) {
+    t.params.forEach((param, i) => {
+      addon.adam(view(param), view(t.grads[i]!), view(t.m[i]!), view(t.v[i]!), scale, beta1, beta2, epsilon, stepSize);
+      forgetCachedOperators(be, param);
+    });
+    return norm;
+  }
   const a1 = 1 - beta1;
   const a2 = 1 - beta2;
   t.params.forEach((param, i) => {

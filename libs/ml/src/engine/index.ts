@@ -16,6 +16,8 @@ import { registerLeadingSum } from './kernels/sum-leading.js';
 import { registerFastMatMul, setGemmAccelerator } from './kernels/matmul-transposed.js';
 import type { NativeBlas } from './native-blas.js';
 import { loadNativeBlas } from './native-blas.js';
+import { loadNativeAddon } from './native-addon.js';
+import { setNativeKernels } from './fused/native-kernels.js';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum.js';
 
 export { tf };
@@ -27,7 +29,14 @@ export { setGemmAccelerator, setMatMulFastPath, matMulStats } from './kernels/ma
 export type { GemmAccelerator, GemmProblem, MatMulStats } from './kernels/matmul-transposed.js';
 export { blasThreads, loadNativeBlas } from './native-blas.js';
 export { adamUpdate } from './adam.js';
-export { maskedCrossEntropy } from './cross-entropy.js';
+export { maskedCrossEntropy } from './fused/cross-entropy.js';
+export { layerNorm } from './fused/layer-norm.js';
+export type { LayerNormOptions } from './fused/layer-norm.js';
+export { attention, MASKED } from './fused/attention.js';
+export { dense } from './fused/dense.js';
+export type { DenseOptions } from './fused/dense.js';
+export type { AttentionShape } from './fused/attention.js';
+export { nativeKernels } from './fused/native-kernels.js';
 export type { AdamStep, AdamTensors } from './adam.js';
 export type { NativeBlas } from './native-blas.js';
 
@@ -38,13 +47,23 @@ export interface EngineDecision extends BackendDecision {
   gradients: GradientRegistration;
   /** Whether wasm matmuls go to OpenBLAS (only ever with the wasm backend), and why (not). */
   blas: { used: boolean; reason: string; corename?: string; threads?: number };
-  /** Short name for outputs and tables: 'tensorflow', 'wasm+openblas', 'wasm' or 'cpu'. */
+  /**
+   * Whether the fused native kernels (dense, LayerNorm, attention, cross-entropy, Adam) replace their op-by-op forms
+   * (only ever with the wasm backend), and why (not).
+   */
+  fused: { used: boolean; reason: string };
+  /** Short name for outputs and tables: 'tensorflow', 'cpu', or 'wasm' with what the addon adds ('wasm+openblas+fused'). */
   label: string;
 }
 
 export interface InitEngineOptions extends SelectBackendOptions {
   /** Route wasm matmuls to OpenBLAS when the native addon and the library load (default true). */
   blas?: boolean;
+  /**
+   * Use the native addon's fused kernels (default true; VERIFLOW_FUSED=off also switches them off). Numbers
+   * differ from the op-by-op form in the last bits, so runs compare only under the same engine label.
+   */
+  fused?: boolean;
 }
 
 let kernelReport: string[] | null = null;
@@ -80,9 +99,23 @@ export async function initEngine(options: InitEngineOptions = { device: 'auto' }
   const gradients = await ensureGradients();
   const decision = await selectBackend(options);
   const blas = decideBlas(decision, options.blas ?? true);
-  const label = blas.used ? 'wasm+openblas' : decision.name;
-  const detail = blas.used ? `wasm+OpenBLAS (${blas.reason}): ${decision.detail.replace(/^wasm: /, '')}` : `${decision.detail}; OpenBLAS not used: ${blas.reason}`;
-  return { ...decision, detail, kernels, gradients, blas, label };
+  const fused = decideFused(decision, options.fused ?? true);
+  const label = [decision.name, blas.used ? 'openblas' : null, fused.used ? 'fused' : null].filter((part) => part != null).join('+');
+  const base = blas.used ? `wasm+OpenBLAS (${blas.reason}): ${decision.detail.replace(/^wasm: /, '')}` : `${decision.detail}; OpenBLAS not used: ${blas.reason}`;
+  const detail = `${base}; ${fused.used ? 'fused native kernels (dense, LayerNorm, attention, cross-entropy, Adam)' : `fused native kernels not used: ${fused.reason}`}`;
+  return { ...decision, detail, kernels, gradients, blas, fused, label };
+}
+
+function decideFused(decision: BackendDecision, wanted: boolean, env: NodeJS.ProcessEnv = process.env): EngineDecision['fused'] {
+  setNativeKernels(null);
+  if (decision.name !== 'wasm') return { used: false, reason: `only for the wasm backend (this is ${decision.name})` };
+  if (!wanted) return { used: false, reason: 'not requested' };
+  if (env['VERIFLOW_FUSED'] === 'off') return { used: false, reason: 'switched off (VERIFLOW_FUSED=off)' };
+  const { addon, reason } = loadNativeAddon(env);
+  if (addon == null) return { used: false, reason };
+  setNativeKernels(addon);
+  const attention = addon.status().ok ? '' : ` (dense and attention keep their op-by-op forms: ${addon.status().error ?? 'no OpenBLAS'})`;
+  return { used: true, reason: `native addon loaded${attention}` };
 }
 
 function decideBlas(decision: BackendDecision, wanted: boolean): EngineDecision['blas'] {

@@ -4,7 +4,8 @@ import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { initEngine } from './index.js';
 import { matMulStats, setGemmAccelerator } from './kernels/matmul-transposed.js';
-import { ADDON_PATH, blasThreads, loadNativeBlas } from './native-blas.js';
+import { ADDON_PATH } from './native-addon.js';
+import { blasThreads, loadNativeBlas } from './native-blas.js';
 import { assertClose, onBackend, randomValues } from './test-helpers.js';
 
 // `npm test` builds the addon when a C compiler is present, and .ci/run installs OpenBLAS, so in CI these run.
@@ -20,7 +21,7 @@ describe('OpenBLAS matmuls for the wasm engine', { skip }, () => {
   it('is chosen by initEngine and named in the decision', async () => {
     const engine = await initEngine({ device: 'cpu', native: false });
     assert.equal(engine.name, 'wasm');
-    assert.equal(engine.label, 'wasm+openblas');
+    assert.equal(engine.label, 'wasm+openblas+fused');
     assert.equal(engine.blas.used, true);
     assert.match(engine.detail, /^wasm\+OpenBLAS \(libopenblas[^,]*, \w+ kernels, 1 thread\)/);
     // Our machines need a modern core type picked for OpenBLAS (its own detection falls back to old kernels).
@@ -131,7 +132,7 @@ describe('OpenBLAS settings', () => {
   });
 
   it('falls back to the wasm kernels, saying why, when asked not to use OpenBLAS', async () => {
-    const engine = await initEngine({ device: 'cpu', native: false, blas: false });
+    const engine = await initEngine({ device: 'cpu', native: false, blas: false, fused: false });
     assert.equal(engine.label, 'wasm');
     assert.equal(engine.blas.used, false);
     assert.match(engine.detail, /OpenBLAS not used: not requested/);

@@ -2,27 +2,9 @@
 // scripts/build-native.js). sgemm takes the transposes directly and runs at ~100 GFLOP/s per core on our
 // AVX-512 machines, against ~20 for XNNPACK in wasm. Everything here is optional: no addon, no OpenBLAS, or
 // VERIFLOW_BLAS=off, and the engine keeps its wasm kernels, saying why.
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import type { GemmAccelerator, GemmProblem } from './kernels/matmul-transposed.js';
-
-interface BlasAddon {
-  sgemmBatched(
-    transA: boolean,
-    transB: boolean,
-    m: number,
-    n: number,
-    k: number,
-    a: Float32Array,
-    b: Float32Array,
-    out: Float32Array,
-    aIndex: Int32Array,
-    bIndex: Int32Array,
-  ): void;
-  setThreads(threads: number): void;
-  status(): { ok: boolean; error?: string; library?: string; corename?: string; threads?: number };
-}
+import type { NativeAddon } from './native-addon.js';
+import { loadNativeAddon } from './native-addon.js';
 
 export interface NativeBlas {
   readonly ok: boolean;
@@ -34,8 +16,6 @@ export interface NativeBlas {
   readonly accelerator?: GemmAccelerator;
 }
 
-export const ADDON_PATH = fileURLToPath(new URL('../native/veriflow-blas.node', import.meta.url));
-
 /** OpenBLAS threads per process: 1 unless VERIFLOW_BLAS_THREADS says otherwise (training steps run in parallel workers). */
 export function blasThreads(env: NodeJS.ProcessEnv = process.env): number {
   const raw = env['VERIFLOW_BLAS_THREADS'];
@@ -45,12 +25,13 @@ export function blasThreads(env: NodeJS.ProcessEnv = process.env): number {
   return threads;
 }
 
-function gemmAccelerator(addon: BlasAddon): GemmAccelerator {
+function gemmAccelerator(addon: NativeAddon): GemmAccelerator {
   return {
     name: 'OpenBLAS sgemm',
     accepts: (problem: GemmProblem) => problem.m > 0 && problem.n > 0 && problem.k > 0,
-    run: (problem, a, b, out) =>
-      addon.sgemmBatched(problem.transposeA, problem.transposeB, problem.m, problem.n, problem.k, a, b, out, problem.aBatchIndex, problem.bBatchIndex),
+    run: (problem, a, b, out, epilogue) =>
+      addon.sgemmBatched(problem.transposeA, problem.transposeB, problem.m, problem.n, problem.k, a, b, out, problem.aBatchIndex, problem.bBatchIndex, epilogue?.bias ?? null, epilogue?.relu ?? false),
+    fusesEpilogue: true,
   };
 }
 
@@ -64,14 +45,8 @@ export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlas
 }
 
 function load(env: NodeJS.ProcessEnv): NativeBlas {
-  if (env['VERIFLOW_BLAS'] === 'off') return { ok: false, reason: 'switched off (VERIFLOW_BLAS=off)' };
-  if (!existsSync(ADDON_PATH)) return { ok: false, reason: 'addon not built (needs a C compiler at build time: see scripts/build-native.js)' };
-  let addon: BlasAddon;
-  try {
-    addon = createRequire(import.meta.url)(ADDON_PATH) as BlasAddon;
-  } catch (error) {
-    return { ok: false, reason: `addon failed to load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}` };
-  }
+  const { addon, reason } = loadNativeAddon(env);
+  if (addon == null) return { ok: false, reason };
   const status = addon.status();
   if (!status.ok) return { ok: false, reason: status.error ?? 'OpenBLAS not loaded' };
   let threads: number;

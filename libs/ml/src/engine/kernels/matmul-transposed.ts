@@ -47,15 +47,23 @@ export interface GemmProblem {
   readonly bBatchIndex: Int32Array;
 }
 
+/** What a fused product applies to its output: a bias of n values added to every row, then relu. */
+export interface GemmEpilogue {
+  readonly bias: Float32Array | null;
+  readonly relu: boolean;
+}
+
 /**
- * Extension point for another matmul implementation (the intended one: a native BLAS such as `nblas` over
- * OpenBLAS, whose sgemm takes the transposes directly). `run` gets float32 views of the wasm heap, valid only
- * during the call: it must be synchronous and must not call tfjs.
+ * Extension point for another matmul implementation (ours: OpenBLAS through the native addon, whose sgemm
+ * takes the transposes directly). `run` gets float32 views of the wasm heap, valid only during the call: it
+ * must be synchronous and must not call tfjs. An accelerator that `fusesEpilogue` applies the epilogue itself;
+ * for others the kernel applies it afterwards.
  */
 export interface GemmAccelerator {
   readonly name: string;
   accepts(problem: GemmProblem): boolean;
-  run(problem: GemmProblem, a: Float32Array, b: Float32Array, out: Float32Array): void;
+  run(problem: GemmProblem, a: Float32Array, b: Float32Array, out: Float32Array, epilogue?: GemmEpilogue): void;
+  readonly fusesEpilogue?: boolean;
 }
 
 /** How many products took each path since the last reset (for tests and provenance). */
@@ -242,7 +250,7 @@ function geometry(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB:
 // --- the kernel ------------------------------------------------------------------------------------------------
 
 /** out = a·b on the accelerator, over views of the wasm heap taken after `out` was allocated. */
-function productOnAccelerator(acc: GemmAccelerator, be: WasmBackendLike, a: TensorInfo, b: TensorInfo, out: TensorInfo, g: MatMulGeometry): void {
+function productOnAccelerator(acc: GemmAccelerator, be: WasmBackendLike, a: TensorInfo, b: TensorInfo, out: TensorInfo, g: MatMulGeometry, epilogue?: GemmEpilogue): void {
   const { m, n, k, problem } = g;
   stats.accelerator++;
   acc.run(
@@ -250,6 +258,7 @@ function productOnAccelerator(acc: GemmAccelerator, be: WasmBackendLike, a: Tens
     heapF32(be, tensorData(be, a).memoryOffset, g.batchA * m * k),
     heapF32(be, tensorData(be, b).memoryOffset, g.batchB * k * n),
     heapF32(be, tensorData(be, out).memoryOffset, problem.batch * m * n),
+    epilogue,
   );
 }
 
@@ -401,13 +410,19 @@ function fusedOnAccelerator(be: WasmBackendLike, args: Parameters<KernelFunc>[0]
   const { m, n, problem } = g;
   const out = be.makeOutput(g.outShape, 'float32');
   const outSize = problem.batch * m * n;
+  const relu = activation === 'relu';
+  if (accelerator.fusesEpilogue) {
+    const biasValues = bias == null ? null : heapF32(be, tensorData(be, bias).memoryOffset, n);
+    productOnAccelerator(accelerator, be, a, b, out, g, { bias: biasValues, relu });
+    return out;
+  }
   productOnAccelerator(accelerator, be, a, b, out, g);
   const values = heapF32(be, tensorData(be, out).memoryOffset, outSize);
   if (bias != null) {
     const biasValues = heapF32(be, tensorData(be, bias).memoryOffset, n);
     for (let row = 0; row < outSize; row += n) for (let j = 0; j < n; j++) values[row + j]! += biasValues[j]!;
   }
-  if (activation === 'relu') for (let i = 0; i < outSize; i++) if (values[i]! < 0) values[i] = 0;
+  if (relu) for (let i = 0; i < outSize; i++) if (values[i]! < 0) values[i] = 0;
   return out;
 }
 

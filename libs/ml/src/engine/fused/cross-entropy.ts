@@ -1,8 +1,10 @@
 // Mean token cross-entropy over a vocabulary with a hand-written gradient. Autodiff of the op-by-op form
 // differentiates through the max with an `Equal` over all logits and recomputes exp in the backward; this one
-// keeps the softmax it computes and needs one pass over it for the gradient. (A plain-JS loop version was
-// measured slower than these wasm kernels: Math.exp costs more than the wasm Exp kernel.)
+// keeps the softmax it computes and needs one pass over it for the gradient. Natively it is one kernel each
+// way; otherwise tfjs ops. (A plain-JS loop version was measured slower than the wasm kernels: Math.exp costs
+// more than the wasm Exp kernel; the native one has a vectorised exp.)
 import * as tf from '@tensorflow/tfjs-core';
+import { SOFTMAX_XENT, SOFTMAX_XENT_GRAD, nativeKernels, runNative } from './native-kernels.js';
 
 /** tfjs types a custom-gradient function's parameters as `(Tensor | GradSaveFunc)[]`; ours name them. */
 type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
@@ -15,6 +17,24 @@ type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
 export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): tf.Scalar {
   const [n, vocab] = logits.shape;
   if (targets.shape[0] !== n || weights.shape[0] !== n) throw new Error(`maskedCrossEntropy: ${n} rows of logits, ${targets.shape[0]} targets, ${weights.shape[0]} weights`);
+  if (targets.dtype !== 'int32') throw new Error(`maskedCrossEntropy: targets must be int32, found ${targets.dtype}`);
+  return nativeKernels() != null && n > 0 && vocab > 0 ? nativeForm(logits, targets, weights) : opsForm(logits, targets, weights);
+}
+
+function nativeForm(logits: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): tf.Scalar {
+  const fn = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [loss, probabilities] = runNative(SOFTMAX_XENT, { logits: x, targets, weights }) as [tf.Scalar, tf.Tensor];
+    save([probabilities]);
+    return {
+      value: loss,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runNative(SOFTMAX_XENT_GRAD, { probs: saved[0], targets, weights, dy })[0]!,
+    };
+  }) as unknown as CustomGradientFunc);
+  return fn(logits) as tf.Scalar;
+}
+
+function opsForm(logits: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): tf.Scalar {
+  const [n, vocab] = logits.shape;
   const fn = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
     const shifted = tf.sub(x, tf.max(x, -1, true));
     const exps = tf.exp(shifted);
