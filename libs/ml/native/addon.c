@@ -133,6 +133,25 @@ static bool check_targets(args_t *a, const int32_t *targets, size_t rows, size_t
   return true;
 }
 
+// A Float32Array (argv[data]) made of whole rows of `width` values, where width is the length of argv[row]
+// (a Float32Array such as gamma) or, when row_is_count, the row count is the length of argv[row] (an
+// Int32Array such as targets). Returns the data; *rows and *width are set.
+static float *whole_rows(args_t *a, size_t data, size_t row, bool row_is_count, size_t *rows, size_t *width, const char *data_name, const char *row_name) {
+  size_t size, n;
+  float *values = typed(a, data, napi_float32_array, &size, data_name);
+  typed(a, row, row_is_count ? napi_int32_array : napi_float32_array, &n, row_name);
+  if (a->failed) return NULL;
+  if (n == 0 || size == 0 || size % n != 0) {
+    char what[128];
+    snprintf(what, sizeof what, "%s must hold whole rows (%s.length %s)", data_name, row_name, row_is_count ? "rows" : "values each");
+    fail(a, what);
+    return NULL;
+  }
+  *rows = row_is_count ? n : size / n;
+  *width = row_is_count ? size / n : n;
+  return values;
+}
+
 static napi_value make_number(napi_env env, double value) {
   napi_value v;
   napi_create_double(env, value, &v);
@@ -223,12 +242,11 @@ static napi_value status(napi_env env, napi_callback_info info) {
 static napi_value layer_norm_forward(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "layerNormForward", 8, 8)) return NULL;
-  size_t size, dim;
-  const float *x = typed(&a, 0, napi_float32_array, &size, "x");
-  const float *gamma = typed(&a, 2, napi_float32_array, &dim, "gamma");
+  size_t rows, dim;
+  const float *x = whole_rows(&a, 0, 2, false, &rows, &dim, "x", "gamma");
   if (a.failed) return NULL;
-  if (dim == 0 || size % dim != 0) return fail(&a, "x must hold whole rows of gamma.length values"), NULL;
-  const size_t rows = size / dim;
+  const size_t size = rows * dim;
+  const float *gamma = f32(&a, 2, dim, "gamma");
   const float *residual = is_null(&a, 1) ? NULL : f32(&a, 1, size, "residual");
   const float *beta = f32(&a, 3, dim, "beta");
   const float epsilon = number(&a, 4, "epsilon");
@@ -242,12 +260,11 @@ static napi_value layer_norm_forward(napi_env env, napi_callback_info info) {
 static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "layerNormBackward", 7, 7)) return NULL;
-  size_t size, dim;
-  const float *dy = typed(&a, 0, napi_float32_array, &size, "dy");
-  const float *gamma = typed(&a, 3, napi_float32_array, &dim, "gamma");
+  size_t rows, dim;
+  const float *dy = whole_rows(&a, 0, 3, false, &rows, &dim, "dy", "gamma");
   if (a.failed) return NULL;
-  if (dim == 0 || size % dim != 0) return fail(&a, "dy must hold whole rows of gamma.length values"), NULL;
-  const size_t rows = size / dim;
+  const size_t size = rows * dim;
+  const float *gamma = f32(&a, 3, dim, "gamma");
   const float *xhat = f32(&a, 1, size, "xhat"), *rstd = f32(&a, 2, rows, "rstd");
   float *dx = f32(&a, 4, size, "dx"), *dgamma = f32(&a, 5, dim, "dgamma"), *dbeta = f32(&a, 6, dim, "dbeta");
   if (a.failed) return NULL;
@@ -259,12 +276,11 @@ static napi_value layer_norm_backward(napi_env env, napi_callback_info info) {
 static napi_value softmax_xent_forward(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "softmaxXentForward", 4, 4)) return NULL;
-  size_t size, rows;
-  const float *logits = typed(&a, 0, napi_float32_array, &size, "logits");
-  const int32_t *targets = typed(&a, 1, napi_int32_array, &rows, "targets");
+  size_t rows, vocab, length;
+  const float *logits = whole_rows(&a, 0, 1, true, &rows, &vocab, "logits", "targets");
+  const int32_t *targets = typed(&a, 1, napi_int32_array, &length, "targets");
   if (a.failed) return NULL;
-  if (rows == 0 || size % rows != 0 || size == 0) return fail(&a, "logits must hold targets.length non-empty rows"), NULL;
-  const size_t vocab = size / rows;
+  const size_t size = rows * vocab;
   const float *weights = f32(&a, 2, rows, "weights");
   float *probs = f32(&a, 3, size, "probs");
   if (a.failed || !check_targets(&a, targets, rows, vocab)) return NULL;
@@ -275,12 +291,11 @@ static napi_value softmax_xent_forward(napi_env env, napi_callback_info info) {
 static napi_value softmax_xent_backward(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "softmaxXentBackward", 5, 5)) return NULL;
-  size_t size, rows;
-  const float *probs = typed(&a, 0, napi_float32_array, &size, "probs");
-  const int32_t *targets = typed(&a, 1, napi_int32_array, &rows, "targets");
+  size_t rows, vocab, length;
+  const float *probs = whole_rows(&a, 0, 1, true, &rows, &vocab, "probs", "targets");
+  const int32_t *targets = typed(&a, 1, napi_int32_array, &length, "targets");
   if (a.failed) return NULL;
-  if (rows == 0 || size % rows != 0 || size == 0) return fail(&a, "probs must hold targets.length non-empty rows"), NULL;
-  const size_t vocab = size / rows;
+  const size_t size = rows * vocab;
   const float *weights = f32(&a, 2, rows, "weights");
   const float scale = number(&a, 3, "scale");
   float *dlogits = f32(&a, 4, size, "dlogits");

@@ -10,7 +10,8 @@ import { beamSearch } from '../model/decode.js';
 
 export const generate = defineStep({
   name: 'eigen/generate',
-  version: '1',
+  // 2: the engine's fused native kernels round differently, so cached results of version 1 are not reused.
+  version: '2',
   description: 'Beam search with a trained eigenvalue transformer: up to `beam` candidate spectra per input matrix, scored by summed token log-probability.',
   execution: 'worker',
   with: {

@@ -37,7 +37,8 @@ export function greedyAccuracy(model: Transformer, set: MatrixSet, limit: number
 
 export const train = defineStep({
   name: 'eigen/train',
-  version: '1',
+  // 2: the engine's fused native kernels round differently, so cached results of version 1 are not reused.
+  version: '2',
   description:
     'Trains the eigenvalue transformer (post-LN encoder–decoder after LAWT, hand-written on tfjs) on real pairs (data) or on a verifier\'s selection of synthesized labels; Adam with warm-up and cosine decay, gradient clipping; writes a resumable checkpoint.',
   execution: 'worker',

@@ -278,3 +278,25 @@ describe('native addon argument checks', { skip: nativeSkip }, () => {
     }
   });
 });
+
+describe('switching the fused kernels off', () => {
+  it('VERIFLOW_FUSED=off keeps the op-by-op forms and says why; the cpu backend never fuses', async () => {
+    process.env['VERIFLOW_FUSED'] = 'off';
+    try {
+      const engine = await initEngine({ device: 'cpu', native: false });
+      assert.equal(engine.fused.used, false);
+      assert.match(engine.fused.reason, /switched off \(VERIFLOW_FUSED=off\)/);
+      assert.doesNotMatch(engine.label, /fused/);
+      assert.equal(nativeKernels(), null);
+    } finally {
+      delete process.env['VERIFLOW_FUSED'];
+    }
+    await initEngine({ device: 'cpu', native: false });
+    assert.ok(await tf.setBackend('cpu'));
+    try {
+      assert.equal(nativeKernels(), null, 'no native kernels off the wasm backend');
+    } finally {
+      assert.ok(await tf.setBackend('wasm'));
+    }
+  });
+});
