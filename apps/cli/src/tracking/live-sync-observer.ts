@@ -1,5 +1,5 @@
 import type { RunObserver } from '@veriflow/runner';
-import { MlflowClient, RunStore, syncRun } from '@veriflow/tracking';
+import { MlflowClient, RunStore, SyncProgress, syncRun } from '@veriflow/tracking';
 import type { SyncReport } from '@veriflow/tracking';
 
 /** Quiet period that coalesces bursts of events into one sync. */
@@ -19,6 +19,8 @@ export function liveSyncObserver(trackingUri: string, workspaceDir: string, say:
   // Live logging is best effort: give up quickly on a dead server, the final sync and `veriflow sync` catch up.
   const client = new MlflowClient({ trackingUri, retry: { maxAttempts: 3, maxElapsedMs: 5_000 } });
   const store = new RunStore(workspaceDir);
+  // What earlier ticks pushed: each tick then sends only new metric points, without reading MLflow's histories.
+  const progress = new SyncProgress();
   let runId: string | undefined;
   let inFlight: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -27,7 +29,7 @@ export function liveSyncObserver(trackingUri: string, workspaceDir: string, say:
 
   const syncNow = async (): Promise<SyncReport | Error> => {
     try {
-      return await syncRun(client, store, runId!);
+      return await syncRun(client, store, runId!, progress);
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }

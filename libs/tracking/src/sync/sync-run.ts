@@ -1,4 +1,4 @@
-import type { TrackedInstance } from '../model.js';
+import type { MetricPoint, TrackedInstance } from '../model.js';
 import type { MlflowClient, Run } from '../mlflow/index.js';
 import type { RunStore } from '../store/index.js';
 import { artifactFileName, instanceRunTags, mlflowStatus, parentRunTags } from './run-mapping.js';
@@ -38,6 +38,29 @@ const SYNC_CONCURRENCY = 6;
 
 const pointKey = (point: { step: number; timestamp: number; value: number }): string => `${point.step}|${point.timestamp}|${point.value}`;
 
+/**
+ * What one process has already pushed, per MLflow run and metric key: how many of the local points (in the
+ * run store's order, which only grows) MLflow holds. A live sync keeps one across its ticks, so a long
+ * training run does not re-read its whole metric history from MLflow every second; a fresh `veriflow sync`
+ * starts empty and compares with MLflow's history, which stays the ground truth.
+ */
+export class SyncProgress {
+  private readonly pushed = new Map<string, number>();
+
+  /** Points of `key` known to be in MLflow run `runId`, or undefined when this process has not pushed them. */
+  known(runId: string, key: string): number | undefined {
+    return this.pushed.get(`${runId}\u0000${key}`);
+  }
+
+  record(runId: string, key: string, count: number): void {
+    this.pushed.set(`${runId}\u0000${key}`, count);
+  }
+
+  forget(runId: string, key: string): void {
+    this.pushed.delete(`${runId}\u0000${key}`);
+  }
+}
+
 let inputsQueue: Promise<unknown> = Promise.resolve();
 
 /**
@@ -59,23 +82,41 @@ function serialized(call: () => Promise<void>): Promise<void> {
 }
 
 /** Pushes what MLflow lacks of one instance: params, metric points, datasets and artifacts. */
-async function syncInstance(client: MlflowClient, mlflowRun: Run, instance: TrackedInstance, counts: SyncCounts): Promise<void> {
+async function syncInstance(client: MlflowClient, mlflowRun: Run, instance: TrackedInstance, counts: SyncCounts, progress: SyncProgress): Promise<void> {
   const runId = mlflowRun.info.runId;
   const params = Object.fromEntries(Object.entries(instance.params).filter(([key, value]) => mlflowRun.data.params[key] !== value));
   const metrics: { key: string; value: number; step: number; timestamp: number }[] = [];
   const logged = new Set(mlflowRun.data.metrics.map((metric) => metric.key));
-  for (const key of new Set(instance.metrics.map((point) => point.key))) {
-    // Exactly-once without a local ledger: compare with what MLflow already holds (nothing, for a key it lacks).
-    const existing = new Set(logged.has(key) ? (await client.getMetricHistory(runId, key)).map(pointKey) : []);
-    for (const point of instance.metrics) {
-      if (point.key === key && Number.isFinite(point.value) && !existing.has(pointKey(point))) metrics.push({ key, value: point.value, step: point.step, timestamp: point.timestamp });
+  const local = new Map<string, MetricPoint[]>();
+  for (const point of instance.metrics) {
+    const points = local.get(point.key) ?? [];
+    points.push(point);
+    local.set(point.key, points);
+  }
+  for (const [key, points] of local) {
+    const known = progress.known(runId, key);
+    let fresh: MetricPoint[];
+    if (known !== undefined && known <= points.length) {
+      fresh = points.slice(known);
+    } else {
+      // Exactly-once without a local ledger: compare with what MLflow already holds (nothing, for a key it lacks).
+      const existing = new Set(logged.has(key) ? (await client.getMetricHistory(runId, key)).map(pointKey) : []);
+      fresh = points.filter((point) => !existing.has(pointKey(point)));
     }
+    for (const point of fresh) if (Number.isFinite(point.value)) metrics.push({ key, value: point.value, step: point.step, timestamp: point.timestamp });
   }
   if (metrics.length > 0 || Object.keys(params).length > 0) {
-    await client.logBatch(runId, { metrics, params }, { invalid: 'fix' });
+    try {
+      await client.logBatch(runId, { metrics, params }, { invalid: 'fix' });
+    } catch (error) {
+      // The server may have stored some or all of it before the failure reached us: from now on, compare.
+      for (const key of local.keys()) progress.forget(runId, key);
+      throw error;
+    }
     counts.metricsLogged += metrics.length;
     counts.paramsLogged += Object.keys(params).length;
   }
+  for (const [key, points] of local) progress.record(runId, key, points.length);
   const knownDatasets = new Set(mlflowRun.inputs.datasetInputs.map((input) => `${input.dataset.name}|${input.dataset.digest}`));
   const datasets = instance.datasets.filter((dataset) => !knownDatasets.has(`${dataset.name}|${shortDigest(dataset.digest)}`));
   if (datasets.length > 0) {
@@ -98,9 +139,10 @@ async function syncInstance(client: MlflowClient, mlflowRun: Run, instance: Trac
  * Makes MLflow hold what the local run store holds for one run: one experiment per workflow, a parent
  * run per `veriflow run`, a nested run per instance (cached ones too, tagged as cache hits). Safe to
  * repeat: runs are found by idempotency tags, metric points by comparison with MLflow's history, so
- * running it twice (or after a crash half-way) creates nothing twice.
+ * running it twice (or after a crash half-way) creates nothing twice. A live sync passes the same
+ * `progress` to every tick, so each tick pushes new metric points without reading MLflow's histories.
  */
-export async function syncRun(client: MlflowClient, store: RunStore, runIdOrPrefix: string): Promise<SyncReport> {
+export async function syncRun(client: MlflowClient, store: RunStore, runIdOrPrefix: string, progress: SyncProgress = new SyncProgress()): Promise<SyncReport> {
   const { run, instances } = await store.readRun(runIdOrPrefix);
   const allStates = ((await store.readSyncState(run.id)) ?? {}) as Record<string, ServerSyncState>;
   const state = allStates[client.trackingUri] ?? {};
@@ -134,7 +176,7 @@ export async function syncRun(client: MlflowClient, store: RunStore, runIdOrPref
           tags: instanceRunTags(run, instance, parent.info.runId),
           idempotencyTag: ['veriflow.instance_id', `${run.id}/${instance.name}`],
         }));
-      await syncInstance(client, await client.getRun(child.info.runId), instance, counts);
+      await syncInstance(client, await client.getRun(child.info.runId), instance, counts, progress);
       if (settled(instance)) {
         await client.updateRun(child.info.runId, { status: mlflowStatus(instance.status), ...(instance.endedAt ? { endTime: instance.endedAt } : {}) });
         done[instance.name] = child.info.runId;
