@@ -393,6 +393,55 @@ static napi_value dense_backward(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// (ids, batch, length, vocab): ids must be batch·length values in [0, vocab).
+static const int32_t *embedding_ids(args_t *a, size_t i, size_t batch, size_t length, size_t vocab) {
+  size_t n;
+  const int32_t *ids = typed(a, i, napi_int32_array, &n, "ids");
+  if (a->failed) return NULL;
+  if (n != product(a, batch, length)) return fail(a, "ids must hold batch·length values"), NULL;
+  for (size_t r = 0; r < n; r++) {
+    if (ids[r] < 0 || (size_t)ids[r] >= vocab) {
+      char what[96];
+      snprintf(what, sizeof what, "id %d at %zu is outside the vocabulary [0, %zu)", ids[r], r, vocab);
+      fail(a, what);
+      return NULL;
+    }
+  }
+  return ids;
+}
+
+// embeddingForward(ids, batch, length, vocab, positionRows, dim, table, positions, out).
+static napi_value embedding_forward(napi_env env, napi_callback_info info) {
+  args_t a;
+  if (!get_args(&a, env, info, "embeddingForward", 9, 9)) return NULL;
+  const size_t batch = positive(&a, 1, "batch"), length = positive(&a, 2, "length"), vocab = positive(&a, 3, "vocab");
+  const size_t position_rows = positive(&a, 4, "positionRows"), dim = positive(&a, 5, "dim");
+  if (!a.failed && length > position_rows) fail(&a, "length must not exceed positionRows");
+  if (a.failed) return NULL;
+  const int32_t *ids = embedding_ids(&a, 0, batch, length, vocab);
+  const float *table = f32(&a, 6, product(&a, vocab, dim), "table"), *positions = f32(&a, 7, product(&a, position_rows, dim), "positions");
+  float *out = f32(&a, 8, product(&a, product(&a, batch, length), dim), "out");
+  if (a.failed) return NULL;
+  vf_embedding_forward(ids, batch, length, table, positions, dim, out);
+  return NULL;
+}
+
+// embeddingBackward(dy, ids, batch, length, vocab, positionRows, dim, dtable, dpositions).
+static napi_value embedding_backward(napi_env env, napi_callback_info info) {
+  args_t a;
+  if (!get_args(&a, env, info, "embeddingBackward", 9, 9)) return NULL;
+  const size_t batch = positive(&a, 2, "batch"), length = positive(&a, 3, "length"), vocab = positive(&a, 4, "vocab");
+  const size_t position_rows = positive(&a, 5, "positionRows"), dim = positive(&a, 6, "dim");
+  if (!a.failed && length > position_rows) fail(&a, "length must not exceed positionRows");
+  if (a.failed) return NULL;
+  const int32_t *ids = embedding_ids(&a, 1, batch, length, vocab);
+  const float *dy = f32(&a, 0, product(&a, product(&a, batch, length), dim), "dy");
+  float *dtable = f32(&a, 7, product(&a, vocab, dim), "dtable"), *dpositions = f32(&a, 8, product(&a, position_rows, dim), "dpositions");
+  if (a.failed) return NULL;
+  vf_embedding_backward(dy, ids, batch, length, vocab, position_rows, dim, dtable, dpositions);
+  return NULL;
+}
+
 // sumSquares(x) → Σ x² (accumulated in double).
 static napi_value sum_squares(napi_env env, napi_callback_info info) {
   args_t a;
@@ -433,6 +482,8 @@ NAPI_MODULE_INIT() {
       {"attentionBackward", NULL, attention_backward, NULL, NULL, NULL, napi_default, NULL},
       {"denseForward", NULL, dense_forward, NULL, NULL, NULL, napi_default, NULL},
       {"denseBackward", NULL, dense_backward, NULL, NULL, NULL, napi_default, NULL},
+      {"embeddingForward", NULL, embedding_forward, NULL, NULL, NULL, napi_default, NULL},
+      {"embeddingBackward", NULL, embedding_backward, NULL, NULL, NULL, napi_default, NULL},
       {"sumSquares", NULL, sum_squares, NULL, NULL, NULL, napi_default, NULL},
       {"adam", NULL, adam, NULL, NULL, NULL, napi_default, NULL},
   };

@@ -272,6 +272,33 @@ int vf_dense_backward(vf_sgemm_fn sgemm, const float *dy, const float *x, const 
   return 0;
 }
 
+VF_CLONES void vf_embedding_forward(const int32_t *ids, size_t batch, size_t length, const float *table,
+                                    const float *positions, size_t dim, float *out) {
+  for (size_t b = 0; b < batch; b++) {
+    for (size_t l = 0; l < length; l++) {
+      const float *t = table + (size_t)ids[b * length + l] * dim, *p = positions + l * dim;
+      float *o = out + (b * length + l) * dim;
+      for (size_t j = 0; j < dim; j++) o[j] = t[j] + p[j];
+    }
+  }
+}
+
+VF_CLONES void vf_embedding_backward(const float *dy, const int32_t *ids, size_t batch, size_t length, size_t vocab,
+                                     size_t position_rows, size_t dim, float *dtable, float *dpositions) {
+  memset(dtable, 0, vocab * dim * sizeof *dtable);
+  memset(dpositions, 0, position_rows * dim * sizeof *dpositions);
+  for (size_t b = 0; b < batch; b++) {
+    for (size_t l = 0; l < length; l++) {
+      const float *d = dy + (b * length + l) * dim;
+      float *t = dtable + (size_t)ids[b * length + l] * dim, *p = dpositions + l * dim;
+      for (size_t j = 0; j < dim; j++) {
+        t[j] += d[j];
+        p[j] += d[j];
+      }
+    }
+  }
+}
+
 VF_CLONES double vf_sum_squares(const float *x, size_t n) {
   // Blocks of float partial sums (vectorised) folded into a double, so long tensors keep their precision.
   double total = 0;

@@ -43,6 +43,14 @@ void vf_dense_forward(vf_sgemm_fn sgemm, const float *x, const float *w, const f
 int vf_dense_backward(vf_sgemm_fn sgemm, const float *dy, const float *x, const float *w, const float *y, size_t rows,
                       size_t in, size_t out, int transpose_w, float *dx, float *dw, float *db);
 
+// out[b·length + l] = table[ids[b·length + l]] + positions[l], rows of `dim`; ids are in [0, vocab).
+void vf_embedding_forward(const int32_t *ids, size_t batch, size_t length, const float *table, const float *positions,
+                          size_t dim, float *out);
+// dtable[v] = Σ dy rows whose id is v (every row of dtable written); dpositions[l] = Σ_b dy[b·length + l] for
+// l < length, 0 for the other `position_rows − length` rows.
+void vf_embedding_backward(const float *dy, const int32_t *ids, size_t batch, size_t length, size_t vocab,
+                           size_t position_rows, size_t dim, float *dtable, float *dpositions);
+
 // Σ x² in double.
 double vf_sum_squares(const float *x, size_t n);
 // One Adam step in place: g ← g·grad_scale; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; p ← p − step·m/(√v + ε).

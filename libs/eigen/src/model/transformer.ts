@@ -15,7 +15,7 @@
  * same weights on every machine. Inputs are int32 id matrices [batch, length], PAD = 0, right-padded.
  */
 import { createRng } from '@veriflow/step-api';
-import { MASKED, attention, dense as engineDense, layerNorm as engineLayerNorm, tf } from '@veriflow/ml/engine';
+import { MASKED, attention, dense as engineDense, embedding, layerNorm as engineLayerNorm, tf } from '@veriflow/ml/engine';
 
 export type NormPlacement = 'post' | 'pre';
 
@@ -227,13 +227,9 @@ export class Transformer {
     if (length > this.config.maxLen) throw new RangeError(`${side} sequence of ${length} tokens is longer than the model's maxLen ${this.config.maxLen}`);
   }
 
-  /** Token + position embeddings, flattened to [B*L, D]. */
+  /** Token + position embeddings, flattened to [B*L, D] (the engine's fused op). */
   private embed(ids: tf.Tensor2D, table: tf.Variable, positions: tf.Variable): tf.Tensor2D {
-    const [batch, length] = ids.shape;
-    const { dim } = this.config;
-    const tokens = tf.reshape(tf.gather(table, tf.reshape(ids, [batch * length])), [batch, length, dim]);
-    const pos = tf.slice(positions, [0, 0], [length, dim]);
-    return tf.reshape(tf.add(tokens, pos), [batch * length, dim]) as tf.Tensor2D;
+    return embedding(ids, table as tf.Tensor2D, positions as tf.Tensor2D);
   }
 
   private sublayer(x: tf.Tensor2D, norm: Norm, fn: (h: tf.Tensor2D) => tf.Tensor2D): tf.Tensor2D {

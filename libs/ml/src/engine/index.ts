@@ -34,6 +34,7 @@ export { layerNorm } from './fused/layer-norm.js';
 export type { LayerNormOptions } from './fused/layer-norm.js';
 export { attention, MASKED } from './fused/attention.js';
 export { dense } from './fused/dense.js';
+export { embedding } from './fused/embedding.js';
 export type { DenseOptions } from './fused/dense.js';
 export type { AttentionShape } from './fused/attention.js';
 export { nativeKernels } from './fused/native-kernels.js';
@@ -102,7 +103,7 @@ export async function initEngine(options: InitEngineOptions = { device: 'auto' }
   const fused = decideFused(decision, options.fused ?? true);
   const label = [decision.name, blas.used ? 'openblas' : null, fused.used ? 'fused' : null].filter((part) => part != null).join('+');
   const base = blas.used ? `wasm+OpenBLAS (${blas.reason}): ${decision.detail.replace(/^wasm: /, '')}` : `${decision.detail}; OpenBLAS not used: ${blas.reason}`;
-  const detail = `${base}; ${fused.used ? 'fused native kernels (dense, LayerNorm, attention, cross-entropy, Adam)' : `fused native kernels not used: ${fused.reason}`}`;
+  const detail = `${base}; ${fused.used ? 'fused native kernels (embedding, dense, LayerNorm, attention, cross-entropy, Adam)' : `fused native kernels not used: ${fused.reason}`}`;
   return { ...decision, detail, kernels, gradients, blas, fused, label };
 }
 

@@ -36,6 +36,8 @@ export interface NativeAddon {
   denseForward(x: Float32Array, w: Float32Array, b: Float32Array, rows: number, inputs: number, outputs: number, transposeW: boolean, relu: boolean, y: Float32Array): void;
   /** `y` (the relu output) masks dy; null without relu. */
   denseBackward(dy: Float32Array, x: Float32Array, w: Float32Array, y: Float32Array | null, rows: number, inputs: number, outputs: number, transposeW: boolean, dx: Float32Array, dw: Float32Array, db: Float32Array): void;
+  embeddingForward(ids: Int32Array, batch: number, length: number, vocab: number, positionRows: number, dim: number, table: Float32Array, positions: Float32Array, out: Float32Array): void;
+  embeddingBackward(dy: Float32Array, ids: Int32Array, batch: number, length: number, vocab: number, positionRows: number, dim: number, dtable: Float32Array, dpositions: Float32Array): void;
   sumSquares(x: Float32Array): number;
   adam(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, gradScale: number, beta1: number, beta2: number, epsilon: number, stepSize: number): void;
 }

@@ -10,6 +10,7 @@ import { loadNativeAddon } from '../native-addon.js';
 import { MASKED, attention } from './attention.js';
 import { maskedCrossEntropy } from './cross-entropy.js';
 import { dense } from './dense.js';
+import { embedding } from './embedding.js';
 import { layerNorm } from './layer-norm.js';
 import { nativeKernels, nativeProducts } from './native-kernels.js';
 
@@ -205,6 +206,37 @@ for (const form of ['native', 'op-by-op'] as const) {
       });
     });
 
+    describe('embedding', () => {
+      it('equals gather + positions (value; gradients of table and positions, repeated ids summed, unused rows 0)', () => {
+        assertNoTensorLeak(() =>
+          tf.tidy(() => {
+            const ids = tf.tensor2d([3, 1, 3, 0, 4, 4, 4, 2], [2, 4], 'int32');
+            const table = random([6, 5], 21) as tf.Tensor2D;
+            const positions = random([7, 5], 22) as tf.Tensor2D;
+            const dy = random([8, 5], 23) as tf.Tensor2D;
+            type Args = [tf.Tensor2D, tf.Tensor2D];
+            const reference = (...[t, p]: Args) => tf.add(tf.gather(t, tf.reshape(ids, [8])), tf.tile(tf.slice(p, [0, 0], [4, 5]), [2, 1])) as tf.Tensor2D;
+            const fused = (...[t, p]: Args) => embedding(ids, t, p);
+            const grads = (fn: (...args: Args) => tf.Tensor2D) => tf.grads((...args: tf.Tensor[]) => fn(...(args as Args)))([table, positions], dy);
+            assertClose(fused(table, positions), reference(table, positions), 1e-6, 'out');
+            const [dtable, dpositions] = grads(fused);
+            const [wantTable, wantPositions] = grads(reference);
+            assertClose(dtable!, wantTable!, 1e-5, 'dtable');
+            assertClose(dpositions!, wantPositions!, 1e-5, 'dpositions');
+            assert.ok((dtable!.arraySync() as number[][])[5]!.every((v) => v === 0), 'id 5 is never used');
+            assert.ok((dpositions!.arraySync() as number[][]).slice(4).every((row) => row.every((v) => v === 0)), 'positions past the length get nothing');
+          }),
+        );
+      });
+
+      it('rejects float ids and too few positions, naming the shapes', () => {
+        tf.tidy(() => {
+          assert.throws(() => embedding(tf.ones([1, 2]) as tf.Tensor2D, tf.ones([3, 2]), tf.ones([2, 2])), /ids must be int32/);
+          assert.throws(() => embedding(tf.ones([1, 3], 'int32') as tf.Tensor2D, tf.ones([3, 2]), tf.ones([2, 2])), /positions \[2,2\] must be \[≥ 3, 2\]/);
+        });
+      });
+    });
+
     describe('attention', () => {
       const cases = [
         { name: 'self-attention with a padding mask', batch: 3, heads: 2, lq: 7, lk: 7, dim: 8, masked: true, causal: false },
@@ -249,13 +281,13 @@ for (const form of ['native', 'op-by-op'] as const) {
 
     it(`runs ${native ? 'the native kernels' : 'no native kernel'}`, { skip: native ? productsSkip : false }, async () => {
       const names = await kernelNames(() => {
-        const x = random([8, 4], 1) as tf.Tensor2D;
+        const x = embedding(tf.tensor2d([0, 1, 2, 3, 3, 2, 1, 0], [2, 4], 'int32'), random([5, 4], 3) as tf.Tensor2D, random([4, 4], 4) as tf.Tensor2D);
         const y = dense(x, random([4, 4], 2) as tf.Tensor2D, tf.zeros([4]) as tf.Tensor1D);
         const z = layerNorm(attention(y, y, y, { batch: 2, heads: 2, lq: 4, lk: 4, causal: true }), tf.ones([4]) as tf.Tensor1D, tf.zeros([4]) as tf.Tensor1D);
         maskedCrossEntropy(z, tf.tensor1d([0, 1, 2, 3, 0, 1, 2, 3], 'int32'), tf.ones([8]) as tf.Tensor1D);
       });
       const ours = [...names].filter((n) => n.startsWith('Veriflow')).sort();
-      assert.deepEqual(ours, native ? ['VeriflowAttention', 'VeriflowDense', 'VeriflowLayerNorm', 'VeriflowSoftmaxXent'] : []);
+      assert.deepEqual(ours, native ? ['VeriflowAttention', 'VeriflowDense', 'VeriflowEmbedding', 'VeriflowLayerNorm', 'VeriflowSoftmaxXent'] : []);
       assert.equal(nativeProducts() != null, native);
     });
   });
@@ -276,6 +308,9 @@ describe('native addon argument checks', { skip: nativeSkip }, () => {
       assert.throws(() => a.attentionForward(f(16), f(16), f(16), null, false, 2, 2, 2, 2, 0, 1, f(16), f(16)), /attentionForward: dh must be a positive 32-bit integer/);
       assert.throws(() => a.denseBackward(f(6), f(4), f(6), null, 2, 2, 3, false, f(4), f(6), f(2)), /denseBackward: db has 2 values, expected 3/);
     }
+    assert.throws(() => a.embeddingForward(new Int32Array([0, 3]), 1, 2, 3, 2, 1, f(3), f(2), f(2)), /embeddingForward: id 3 at 1 is outside the vocabulary \[0, 3\)/);
+    assert.throws(() => a.embeddingForward(new Int32Array([0, 1, 2]), 1, 3, 3, 2, 1, f(3), f(2), f(3)), /length must not exceed positionRows/);
+    assert.throws(() => a.embeddingBackward(f(2), new Int32Array([0, 1]), 1, 2, 3, 2, 1, f(2), f(2)), /embeddingBackward: dtable has 2 values, expected 3/);
   });
 });
 

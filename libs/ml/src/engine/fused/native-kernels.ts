@@ -16,6 +16,8 @@ export const SOFTMAX_XENT = 'VeriflowSoftmaxXent';
 export const SOFTMAX_XENT_GRAD = 'VeriflowSoftmaxXentGrad';
 export const ATTENTION = 'VeriflowAttention';
 export const ATTENTION_GRAD = 'VeriflowAttentionGrad';
+export const EMBEDDING = 'VeriflowEmbedding';
+export const EMBEDDING_GRAD = 'VeriflowEmbeddingGrad';
 export const DENSE = 'VeriflowDense';
 export const DENSE_GRAD = 'VeriflowDenseGrad';
 
@@ -189,7 +191,41 @@ const denseBackward: KernelFunc = ({ inputs, backend, attrs }) => {
   return [dx, dw, db];
 };
 
+/** ids [batch, length] into table [vocab, dim] plus positions [positionRows, dim]. */
+function embeddingGeometry(ids: TensorInfo, table: TensorInfo, positions: TensorInfo): [number, number, number, number, number] {
+  const [batch, length] = ids.shape as [number, number];
+  const [vocab, dim] = table.shape as [number, number];
+  return [batch, length, vocab, positions.shape[0] as number, dim];
+}
+
+const embeddingForward: KernelFunc = ({ inputs, backend }) => {
+  const be = backendOf(backend);
+  const ids = input(inputs, 'ids');
+  const table = input(inputs, 'table');
+  const positions = input(inputs, 'positions');
+  const g = embeddingGeometry(ids, table, positions);
+  const out = be.makeOutput([g[0] * g[1], g[4]], 'float32');
+  addon().embeddingForward(i32(be, ids), ...g, f32(be, table), f32(be, positions), f32(be, out));
+  return out;
+};
+
+/** Needs only the shapes of table and positions (attributes), not their values. */
+const embeddingBackward: KernelFunc = ({ inputs, backend, attrs }) => {
+  const be = backendOf(backend);
+  const ids = input(inputs, 'ids');
+  const [batch, length] = ids.shape as [number, number];
+  const vocab = numberAttr(attrs, 'vocab');
+  const positionRows = numberAttr(attrs, 'positionRows');
+  const dim = numberAttr(attrs, 'dim');
+  const dtable = be.makeOutput([vocab, dim], 'float32');
+  const dpositions = be.makeOutput([positionRows, dim], 'float32');
+  addon().embeddingBackward(f32(be, input(inputs, 'dy')), i32(be, ids), batch, length, vocab, positionRows, dim, f32(be, dtable), f32(be, dpositions));
+  return [dtable, dpositions];
+};
+
 const KERNELS: Record<string, KernelFunc> = {
+  [EMBEDDING]: embeddingForward,
+  [EMBEDDING_GRAD]: embeddingBackward,
   [DENSE]: denseForward,
   [DENSE_GRAD]: denseBackward,
   [LAYER_NORM]: layerNormForward,
