@@ -410,19 +410,33 @@ static const int32_t *embedding_ids(args_t *a, size_t i, size_t batch, size_t le
   return ids;
 }
 
+typedef struct {
+  size_t batch, length, vocab, position_rows, dim;
+} embedding_shape;
+
+// (batch, length, vocab, positionRows, dim) at argv[first..first+4].
+static embedding_shape embedding_args(args_t *a, size_t first) {
+  embedding_shape s;
+  s.batch = positive(a, first, "batch");
+  s.length = positive(a, first + 1, "length");
+  s.vocab = positive(a, first + 2, "vocab");
+  s.position_rows = positive(a, first + 3, "positionRows");
+  s.dim = positive(a, first + 4, "dim");
+  if (!a->failed && s.length > s.position_rows) fail(a, "length must not exceed positionRows");
+  return s;
+}
+
 // embeddingForward(ids, batch, length, vocab, positionRows, dim, table, positions, out).
 static napi_value embedding_forward(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "embeddingForward", 9, 9)) return NULL;
-  const size_t batch = positive(&a, 1, "batch"), length = positive(&a, 2, "length"), vocab = positive(&a, 3, "vocab");
-  const size_t position_rows = positive(&a, 4, "positionRows"), dim = positive(&a, 5, "dim");
-  if (!a.failed && length > position_rows) fail(&a, "length must not exceed positionRows");
+  const embedding_shape s = embedding_args(&a, 1);
   if (a.failed) return NULL;
-  const int32_t *ids = embedding_ids(&a, 0, batch, length, vocab);
-  const float *table = f32(&a, 6, product(&a, vocab, dim), "table"), *positions = f32(&a, 7, product(&a, position_rows, dim), "positions");
-  float *out = f32(&a, 8, product(&a, product(&a, batch, length), dim), "out");
+  const int32_t *ids = embedding_ids(&a, 0, s.batch, s.length, s.vocab);
+  const float *table = f32(&a, 6, product(&a, s.vocab, s.dim), "table"), *positions = f32(&a, 7, product(&a, s.position_rows, s.dim), "positions");
+  float *out = f32(&a, 8, product(&a, product(&a, s.batch, s.length), s.dim), "out");
   if (a.failed) return NULL;
-  vf_embedding_forward(ids, batch, length, table, positions, dim, out);
+  vf_embedding_forward(ids, s.batch, s.length, table, positions, s.dim, out);
   return NULL;
 }
 
@@ -430,15 +444,13 @@ static napi_value embedding_forward(napi_env env, napi_callback_info info) {
 static napi_value embedding_backward(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "embeddingBackward", 9, 9)) return NULL;
-  const size_t batch = positive(&a, 2, "batch"), length = positive(&a, 3, "length"), vocab = positive(&a, 4, "vocab");
-  const size_t position_rows = positive(&a, 5, "positionRows"), dim = positive(&a, 6, "dim");
-  if (!a.failed && length > position_rows) fail(&a, "length must not exceed positionRows");
+  const embedding_shape s = embedding_args(&a, 2);
   if (a.failed) return NULL;
-  const int32_t *ids = embedding_ids(&a, 1, batch, length, vocab);
-  const float *dy = f32(&a, 0, product(&a, product(&a, batch, length), dim), "dy");
-  float *dtable = f32(&a, 7, product(&a, vocab, dim), "dtable"), *dpositions = f32(&a, 8, product(&a, position_rows, dim), "dpositions");
+  const int32_t *ids = embedding_ids(&a, 1, s.batch, s.length, s.vocab);
+  const float *dy = f32(&a, 0, product(&a, product(&a, s.batch, s.length), s.dim), "dy");
+  float *dtable = f32(&a, 7, product(&a, s.vocab, s.dim), "dtable"), *dpositions = f32(&a, 8, product(&a, s.position_rows, s.dim), "dpositions");
   if (a.failed) return NULL;
-  vf_embedding_backward(dy, ids, batch, length, vocab, position_rows, dim, dtable, dpositions);
+  vf_embedding_backward(dy, ids, s.batch, s.length, s.vocab, s.position_rows, s.dim, dtable, dpositions);
   return NULL;
 }
 
