@@ -75,4 +75,18 @@ describe('eigenvalue workflow, smoke configuration', () => {
     assert.equal(again.values.final_loss, before.values.final_loss);
     assert.equal(again.values.val_accuracy_5pct, before.values.val_accuracy_5pct);
   });
+
+  it('keys model steps by their engine: another engine is a cache miss that plan explains, the same one is cached', async () => {
+    const workflow = resolve(root, 'workflows/paper/eigen-verification.yaml');
+    const same = await runCli(['plan', workflow, '--json'], dir);
+    assert.equal(same.code, 0, same.stderr);
+    const generator = (plan: string) => (JSON.parse(plan) as { name: string; runs: boolean; reason: { kind: string; changes?: unknown } }[]).find((i) => i.name === 'generator')!;
+    assert.equal(generator(same.stdout).runs, false, 'cached under the engine it ran on');
+    const engine = (await readResults(dir, 'eigen-verification')).instances.find((instance) => instance.name === 'generator')!.values.engine as string;
+    if (!engine.endsWith('+fused')) return; // the switch below only changes the engine where the fused kernels load
+    const other = await runCli(['plan', workflow, '--json'], dir, { VERIFLOW_FUSED: 'off' });
+    assert.equal(other.code, 0, other.stderr);
+    assert.equal(generator(other.stdout).runs, true);
+    assert.deepEqual(generator(other.stdout).reason, { kind: 'environment-changed', changes: [{ path: 'engine', before: engine, after: engine.replace(/\+fused$/, '') }] });
+  });
 });

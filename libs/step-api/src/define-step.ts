@@ -15,6 +15,12 @@ export interface StepDefinition<W = unknown, O extends OutputSpecs = OutputSpecs
   readonly with: WithSchema;
   /** Declared outputs; a function when they depend on `with` (as for `command`). */
   readonly outputs: O | ((withValue: W) => OutputSpecs);
+  /**
+   * Facts of this machine that change the step's numbers for the same inputs (e.g. the tensor engine it
+   * will run on), computed when the plan is made. They are part of the cache key, so results from another
+   * environment are never reused, and `plan` names what changed.
+   */
+  readonly environment?: StepEnvironment;
   readonly resources?: Resources;
   /**
    * `worker` runs each instance in a thread of its own: CPU-heavy steps then run in parallel and a
@@ -26,6 +32,12 @@ export interface StepDefinition<W = unknown, O extends OutputSpecs = OutputSpecs
 
 export type Execution = 'inline' | 'worker';
 
+/**
+ * A step kind's environment facts for its resolved `with` (defaults applied). Typed loosely: inferring `with`
+ * from the schema here too overflows TypeScript's instantiation depth.
+ */
+export type StepEnvironment = (withValue: Readonly<Record<string, unknown>>) => Readonly<Record<string, string>>;
+
 /** A step definition after its types have been erased, as the registry and runner hold it. */
 export type AnyStepDefinition = StepDefinition<any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -35,6 +47,7 @@ export interface StepHeader<S extends WithSchema, O extends OutputSpecs> {
   description: string;
   with: S;
   outputs: O;
+  environment?: StepEnvironment;
   resources?: Resources;
   execution?: Execution;
 }

@@ -1,6 +1,6 @@
 export type { StepContext, StepLogger, MetricLogger, InstanceIdentity } from './context.js';
 export { defineStep, outputsOf } from './define-step.js';
-export type { StepDefinition, AnyStepDefinition, WithSchema, StepHeader, Execution } from './define-step.js';
+export type { StepDefinition, AnyStepDefinition, WithSchema, StepHeader, Execution, StepEnvironment } from './define-step.js';
 export type { OutputKind, OutputSpec, OutputSpecs, StepValues } from './outputs.js';
 export type { Resources } from './resources.js';
 export { createRng, deriveSeed, hash32 } from './rng.js';

@@ -1,5 +1,6 @@
 import { defineStep } from '@veriflow/step-api';
 import { initEngine } from '@veriflow/ml/engine';
+import { engineEnvironment, warnOnEngineMismatch } from './engine-environment.js';
 import { candidatesHeader, encodeCandidates } from '../artifacts/candidates-file.js';
 import type { CandidateSet } from '../artifacts/candidates-file.js';
 import { readMatrices } from '../artifacts/matrices-file.js';
@@ -12,6 +13,7 @@ export const generate = defineStep({
   name: 'eigen/generate',
   // 2: the engine's fused native kernels round differently, so cached results of version 1 are not reused.
   version: '2',
+  environment: engineEnvironment,
   description: 'Beam search with a trained eigenvalue transformer: up to `beam` candidate spectra per input matrix, scored by summed token log-probability.',
   execution: 'worker',
   with: {
@@ -36,6 +38,7 @@ export const generate = defineStep({
   const { beam, batch_size: batchSize } = ctx.with;
   const engine = await initEngine({ device: ctx.with.device });
   ctx.log.info(`engine: ${engine.detail}`);
+  warnOnEngineMismatch(ctx, ctx.with.device, engine.label);
   const [loaded, data] = await Promise.all([readCheckpoint(ctx.with.model), readMatrices(ctx.with.data)]);
   const { model, meta } = loaded;
   try {

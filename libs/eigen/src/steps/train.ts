@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '@veriflow/durable-fs';
 import { createRng, defineStep } from '@veriflow/step-api';
 import { initEngine } from '@veriflow/ml/engine';
+import { engineEnvironment, warnOnEngineMismatch } from './engine-environment.js';
 import { readMatrices } from '../artifacts/matrices-file.js';
 import type { MatrixSet } from '../artifacts/matrices-file.js';
 import { readSelection } from '../artifacts/selection-file.js';
@@ -39,6 +40,7 @@ export const train = defineStep({
   name: 'eigen/train',
   // 2: the engine's fused native kernels round differently, so cached results of version 1 are not reused.
   version: '2',
+  environment: engineEnvironment,
   description:
     'Trains the eigenvalue transformer (post-LN encoder–decoder after LAWT, hand-written on tfjs) on real pairs (data) or on a verifier\'s selection of synthesized labels; Adam with warm-up and cosine decay, gradient clipping; writes a resumable checkpoint.',
   execution: 'worker',
@@ -92,6 +94,7 @@ export const train = defineStep({
   const w = ctx.with;
   const engine = await initEngine({ device: w.device });
   ctx.log.info(`engine: ${engine.detail}; ${engine.kernels.join('; ')}`);
+  warnOnEngineMismatch(ctx, w.device, engine.label);
 
   const data = await readMatrices(w.data);
   const pairs: SequencePair[] = [];

@@ -16,7 +16,7 @@ import { registerLeadingSum } from './kernels/sum-leading.js';
 import { registerFastMatMul, setGemmAccelerator } from './kernels/matmul-transposed.js';
 import type { NativeBlas } from './native-blas.js';
 import { loadNativeBlas } from './native-blas.js';
-import { loadNativeAddon } from './native-addon.js';
+import { engineLabel, fusedKernelsAddon } from './engine-label.js';
 import { setNativeKernels } from './fused/native-kernels.js';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum.js';
 
@@ -38,6 +38,7 @@ export { embedding } from './fused/embedding.js';
 export type { DenseOptions } from './fused/dense.js';
 export type { AttentionShape } from './fused/attention.js';
 export { nativeKernels } from './fused/native-kernels.js';
+export { predictEngineLabel } from './engine-label.js';
 export type { AdamStep, AdamTensors } from './adam.js';
 export type { NativeBlas } from './native-blas.js';
 
@@ -101,18 +102,17 @@ export async function initEngine(options: InitEngineOptions = { device: 'auto' }
   const decision = await selectBackend(options);
   const blas = decideBlas(decision, options.blas ?? true);
   const fused = decideFused(decision, options.fused ?? true);
-  const label = [decision.name, blas.used ? 'openblas' : null, fused.used ? 'fused' : null].filter((part) => part != null).join('+');
+  const label = engineLabel(decision.name, blas.used, fused.used);
   const base = blas.used ? `wasm+OpenBLAS (${blas.reason}): ${decision.detail.replace(/^wasm: /, '')}` : `${decision.detail}; OpenBLAS not used: ${blas.reason}`;
   const detail = `${base}; ${fused.used ? 'fused native kernels (embedding, dense, LayerNorm, attention, cross-entropy, Adam)' : `fused native kernels not used: ${fused.reason}`}`;
   return { ...decision, detail, kernels, gradients, blas, fused, label };
 }
 
-function decideFused(decision: BackendDecision, wanted: boolean, env: NodeJS.ProcessEnv = process.env): EngineDecision['fused'] {
+function decideFused(decision: BackendDecision, wanted: boolean): EngineDecision['fused'] {
   setNativeKernels(null);
   if (decision.name !== 'wasm') return { used: false, reason: `only for the wasm backend (this is ${decision.name})` };
   if (!wanted) return { used: false, reason: 'not requested' };
-  if (env['VERIFLOW_FUSED'] === 'off') return { used: false, reason: 'switched off (VERIFLOW_FUSED=off)' };
-  const { addon, reason } = loadNativeAddon(env);
+  const { addon, reason } = fusedKernelsAddon();
   if (addon == null) return { used: false, reason };
   setNativeKernels(addon);
   const attention = addon.status().ok ? '' : ` (dense and attention keep their op-by-op forms: ${addon.status().error ?? 'no OpenBLAS'})`;

@@ -68,6 +68,17 @@ describe('explainChange', () => {
     assert.deepEqual(explainChange(base, current), { kind: 'version-changed', before: 'toy/train@1', after: 'toy/train@2' });
   });
 
+  it('an environment change (a step kind\'s machine facts) comes after the version, before inputs and params', () => {
+    const before = { ...base, environment: { engine: 'wasm+openblas' } };
+    const after = { ...base, environment: { engine: 'wasm+openblas+fused' }, with: { lr: 2 } };
+    assert.deepEqual(explainChange(before, after), { kind: 'environment-changed', changes: [{ path: 'engine', before: 'wasm+openblas', after: 'wasm+openblas+fused' }] });
+    assert.deepEqual(explainChange(base, { ...base, environment: { engine: 'wasm' } }), { kind: 'environment-changed', changes: [{ path: 'engine', before: undefined, after: 'wasm' }] });
+    assert.notEqual(cacheKey(before), cacheKey({ ...before, environment: { engine: 'wasm' } }));
+    // A kind without environment facts keeps the key it always had.
+    assert.equal(cacheKey(base), cacheKey({ ...base }));
+    assert.ok(!('environment' in base));
+  });
+
   it('a kind change counts as a version change', () => {
     assert.deepEqual(explainChange(base, { ...base, kind: 'toy/fit' }), { kind: 'version-changed', before: 'toy/train@1', after: 'toy/fit@1' });
   });

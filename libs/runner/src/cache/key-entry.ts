@@ -20,6 +20,8 @@ export interface KeyEntry {
   /** The environment the workflow file declares for the instance (not the process's). */
   readonly env: Readonly<Record<string, string>>;
   readonly seed: number;
+  /** The step kind's environment facts (e.g. its tensor engine), only for kinds that declare them. */
+  readonly environment?: Readonly<Record<string, string>>;
 }
 
 export function cacheKey(entry: KeyEntry): string {
@@ -41,6 +43,9 @@ function paramChanges(before: unknown, after: unknown, path: string, into: Param
 export function explainChange(previous: KeyEntry | undefined, current: KeyEntry): PlanReason {
   if (!previous) return { kind: 'new' };
   if (previous.version !== current.version || previous.kind !== current.kind) return { kind: 'version-changed', before: `${previous.kind}@${previous.version}`, after: `${current.kind}@${current.version}` };
+  const environment: ParamChange[] = [];
+  paramChanges(previous.environment ?? {}, current.environment ?? {}, '', environment);
+  if (environment.length > 0) return { kind: 'environment-changed', changes: environment };
   const changedInputs = [...new Set([...Object.keys(previous.inputs), ...Object.keys(current.inputs)])].filter((input) => previous.inputs[input] !== current.inputs[input]);
   if (changedInputs.length > 0) return { kind: 'input-changed', inputs: changedInputs.sort() };
   const changes: ParamChange[] = [];

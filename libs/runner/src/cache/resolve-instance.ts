@@ -69,14 +69,18 @@ export function resolveInstance(graph: WorkflowGraph, instance: InstanceNode, wo
   const keyWith = evaluateTemplate(instance.step.spec.with, instanceLookup(graph, instance, env, recordSource(records, (digest) => digest, inputs)));
   const runWith = evaluateTemplate(instance.step.spec.with, instanceLookup(graph, instance, env, runSource));
   const seed = deriveSeed(graph.spec.seed, instance.name);
+  const withValue = applyWithDefaults(instance.step.kind.withSchema, keyWith);
+  const environment = instance.step.kind.environment?.(withValue as Readonly<Record<string, unknown>>);
   const entry: KeyEntry = {
     format: KEY_FORMAT,
     kind: instance.step.spec.uses,
     version: instance.step.kind.version,
-    with: applyWithDefaults(instance.step.kind.withSchema, keyWith),
+    with: withValue,
     inputs,
     env: declared,
     seed,
+    // Only kinds that declare an environment carry one, so every other key stays what it was.
+    ...(environment ? { environment } : {}),
   };
   return { key: cacheKey(entry), entry, runWith: applyWithDefaults(instance.step.kind.withSchema, runWith), seed, env };
 }

@@ -14,6 +14,7 @@ export function catalogOf(registry: StepRegistry): StepCatalog {
         version: definition.version,
         withSchema: definition.with,
         outputs: (withValue) => outputsOf(definition, withValue),
+        ...(definition.environment ? { environment: definition.environment } : {}),
       };
     },
   };

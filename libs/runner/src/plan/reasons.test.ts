@@ -21,6 +21,11 @@ const EXAMPLES: Record<ReasonKind, [PlanReason, string, boolean]> = {
   ],
   'input-changed': [{ kind: 'input-changed', inputs: ['a.x', 'b.y'] }, 'input changed: a.x, b.y', true],
   'version-changed': [{ kind: 'version-changed', before: 'toy/train@1', after: 'toy/train@2' }, 'code version changed: toy/train@1 → toy/train@2', true],
+  'environment-changed': [
+    { kind: 'environment-changed', changes: [{ path: 'engine', before: 'wasm+openblas', after: 'wasm+openblas+fused' }] },
+    'environment changed: engine wasm+openblas → wasm+openblas+fused',
+    true,
+  ],
   'seed-changed': [{ kind: 'seed-changed', before: 1, after: 2 }, 'seed changed: 1 → 2', true],
   'outputs-missing': [{ kind: 'outputs-missing', detail: 'model is gone' }, 'outputs missing: model is gone', true],
   incomplete: [{ kind: 'incomplete', runId: 'run-7' }, 'incomplete: interrupted in run run-7', true],

@@ -8,6 +8,7 @@ export type PlanReason =
   | { readonly kind: 'params-changed'; readonly changes: readonly ParamChange[] }
   | { readonly kind: 'input-changed'; readonly inputs: readonly string[] }
   | { readonly kind: 'version-changed'; readonly before: string; readonly after: string }
+  | { readonly kind: 'environment-changed'; readonly changes: readonly ParamChange[] }
   | { readonly kind: 'seed-changed'; readonly before: number; readonly after: number }
   | { readonly kind: 'outputs-missing'; readonly detail: string }
   | { readonly kind: 'incomplete'; readonly runId: string }
@@ -32,6 +33,7 @@ const TABLE: Record<ReasonKind, { readonly runs: boolean; readonly label: string
   'params-changed': { runs: true, label: 'params changed' },
   'input-changed': { runs: true, label: 'input changed' },
   'version-changed': { runs: true, label: 'code version changed' },
+  'environment-changed': { runs: true, label: 'environment changed' },
   'seed-changed': { runs: true, label: 'seed changed' },
   'outputs-missing': { runs: true, label: 'outputs missing' },
   incomplete: { runs: true, label: 'incomplete' },
@@ -56,6 +58,7 @@ export function describeReason(reason: PlanReason): string {
   const label = TABLE[reason.kind].label;
   switch (reason.kind) {
     case 'params-changed':
+    case 'environment-changed':
       return `${label}: ${reason.changes.map((change) => `${change.path} ${show(change.before)} → ${show(change.after)}`).join(', ')}`;
     case 'input-changed':
       return `${label}: ${listed(reason.inputs)}`;

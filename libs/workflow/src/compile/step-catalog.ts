@@ -8,6 +8,8 @@ export interface StepKindInfo {
   readonly version: string;
   readonly withSchema: object;
   outputs(withValue: unknown): Readonly<Record<string, { readonly kind: OutputKind }>>;
+  /** The step's environment facts for its resolved `with` (part of the cache key); absent for most kinds. */
+  environment?(withValue: unknown): Readonly<Record<string, string>>;
 }
 
 export interface StepCatalog {

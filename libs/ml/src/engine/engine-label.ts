@@ -1,0 +1,39 @@
+// The engine's short label ('wasm+openblas+fused', 'tensorflow', ...) and its prediction without starting a
+// backend. Steps whose numbers depend on the engine declare the prediction as an environment fact, so the
+// cache never hands results computed on one engine to a run on another (they round differently).
+import { createRequire } from 'node:module';
+import type { BackendName, DeviceRequest } from './backend.js';
+import type { AddonLoad } from './native-addon.js';
+import { loadNativeAddon } from './native-addon.js';
+import { loadNativeBlas } from './native-blas.js';
+
+export function engineLabel(backend: BackendName, blas: boolean, fused: boolean): string {
+  return [backend, blas ? 'openblas' : null, fused ? 'fused' : null].filter((part) => part != null).join('+');
+}
+
+/** The addon for the fused kernels, or why not (VERIFLOW_FUSED=off switches them off alone). */
+export function fusedKernelsAddon(env: NodeJS.ProcessEnv = process.env): AddonLoad {
+  if (env['VERIFLOW_FUSED'] === 'off') return { addon: null, reason: 'switched off (VERIFLOW_FUSED=off)' };
+  return loadNativeAddon(env);
+}
+
+const resolvable = (specifier: string): boolean => {
+  try {
+    createRequire(import.meta.url).resolve(specifier);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The label `initEngine({ device })` will report on this machine, from what is installed and the switches,
+ * without loading a backend: the native TensorFlow packages it would try first (an installed one is taken to
+ * load), else wasm with OpenBLAS and the fused kernels where the addon loads. A step compares it with the
+ * engine it got, and says so when they differ (e.g. an installed tfjs-node that fails to load).
+ */
+export function predictEngineLabel(device: DeviceRequest): string {
+  const native = device === 'gpu' ? ['@tensorflow/tfjs-node-gpu'] : device === 'auto' ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] : ['@tensorflow/tfjs-node'];
+  if (native.some(resolvable)) return 'tensorflow';
+  return engineLabel('wasm', loadNativeBlas().ok, fusedKernelsAddon().addon != null);
+}
