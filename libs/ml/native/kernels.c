@@ -57,7 +57,8 @@ static inline float max_f32(const float *x, size_t n) {
 // exp for the softmaxes: Cephes' expf polynomial (relative error ~1e-7 over the range), branch-free so that it
 // vectorises; libm's expf does not. Below −87.3 (where expf underflows) it returns 0.
 static inline float vf_expf(float x) {
-  const float lo = -87.33654f, hi = 88.72283f;
+  // Above hi the exponent would reach 255 (inf); softmax inputs are ≤ 0 anyway.
+  const float lo = -87.33654f, hi = 88.3762626647949f;
   const int under = x < lo;
   x = x > hi ? hi : (x < lo ? lo : x);
   const float n = __builtin_floorf(x * 1.44269504088896341f + 0.5f);

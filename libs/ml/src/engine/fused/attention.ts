@@ -32,8 +32,14 @@ export function attention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, shape:
     throw new Error(`attention: q ${JSON.stringify(q.shape)}, k ${JSON.stringify(k.shape)}, v ${JSON.stringify(v.shape)} do not fit batch ${batch}, lq ${lq}, lk ${lk}`);
   }
   if (keyMask != null && keyMask.size !== batch * lk) throw new Error(`attention: keyMask has ${keyMask.size} values, expected batch·lk = ${batch * lk}`);
-  if (shape.causal && lq > lk) throw new Error(`attention: a causal mask needs lq ≤ lk, found ${lq} > ${lk}`);
-  return nativeProducts() != null ? nativeForm(q, k, v, shape) : opsForm(q, k, v, shape);
+  // Query i sees keys 0..i: that is causal only when queries and keys are the same positions.
+  if (shape.causal && lq !== lk) throw new Error(`attention: a causal mask needs lq = lk, found ${lq} and ${lk}`);
+  // No queries: nothing to attend (the wasm backend's Transpose cannot even take empty tensors).
+  if (batch * lq === 0) return tf.mul(q, 0);
+  if (lk === 0) throw new Error(`attention: ${lq} queries per sequence over no keys (lk = 0)`);
+  const mask = keyMask == null || keyMask.dtype === 'float32' ? keyMask : tf.cast(keyMask, 'float32');
+  const cast = mask === keyMask ? shape : { ...shape, keyMask: mask };
+  return nativeProducts() != null ? nativeForm(q, k, v, cast) : opsForm(q, k, v, cast);
 }
 
 function nativeForm(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, shape: AttentionShape): tf.Tensor2D {

@@ -18,16 +18,23 @@ export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, we
   const [n, vocab] = logits.shape;
   if (targets.shape[0] !== n || weights.shape[0] !== n) throw new Error(`maskedCrossEntropy: ${n} rows of logits, ${targets.shape[0]} targets, ${weights.shape[0]} weights`);
   if (targets.dtype !== 'int32') throw new Error(`maskedCrossEntropy: targets must be int32, found ${targets.dtype}`);
-  return nativeKernels() != null && n > 0 && vocab > 0 ? nativeForm(logits, targets, weights) : opsForm(logits, targets, weights);
+  const w = weights.dtype === 'float32' ? weights : (tf.cast(weights, 'float32') as tf.Tensor1D);
+  return nativeKernels() != null && n > 0 && vocab > 0 ? nativeForm(logits, targets, w) : opsForm(logits, targets, w);
 }
+
+// Targets and weights are saved with the softmax rather than read from the closure in the backward: when they
+// are made inside the function being differentiated, tfjs disposes them before the backward runs.
 
 function nativeForm(logits: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): tf.Scalar {
   const fn = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
     const [loss, probabilities] = runNative(SOFTMAX_XENT, { logits: x, targets, weights }) as [tf.Scalar, tf.Tensor];
-    save([probabilities]);
+    save([probabilities, targets, weights]);
     return {
       value: loss,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runNative(SOFTMAX_XENT_GRAD, { probs: saved[0], targets, weights, dy })[0]!,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [p, t, w] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        return runNative(SOFTMAX_XENT_GRAD, { probs: p, targets: t, weights: w, dy })[0]!;
+      },
     };
   }) as unknown as CustomGradientFunc);
   return fn(logits) as tf.Scalar;
@@ -45,14 +52,14 @@ function opsForm(logits: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D
     const picked = tf.sub(tf.gather(tf.reshape(shifted, [n * vocab]), tf.add(rows, targets)), tf.reshape(tf.log(sums), [n]));
     const count = tf.maximum(tf.sum(weights), 1e-30);
     const value = tf.div(tf.neg(tf.sum(tf.mul(picked, weights))), count) as tf.Scalar;
-    save([probabilities, count]);
+    save([probabilities, count, targets, weights]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [p, c] = saved as [tf.Tensor2D, tf.Scalar];
-        const scale = tf.reshape(tf.div(tf.mul(weights, dy), c), [n, 1]);
+        const [p, c, t, w] = saved as [tf.Tensor2D, tf.Scalar, tf.Tensor1D, tf.Tensor1D];
+        const scale = tf.reshape(tf.div(tf.mul(w, dy), c), [n, 1]);
         // oneHot in int32 (its default): the wasm OneHot kernel writes int bits into a float32 output.
-        return tf.mul(tf.sub(p, tf.oneHot(targets, vocab)), scale);
+        return tf.mul(tf.sub(p, tf.oneHot(t, vocab)), scale);
       },
     };
   }) as unknown as CustomGradientFunc);

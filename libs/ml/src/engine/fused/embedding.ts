@@ -22,9 +22,13 @@ export function embedding(ids: tf.Tensor2D, table: tf.Tensor2D, positions: tf.Te
 
 function nativeForm(ids: tf.Tensor2D, table: tf.Tensor2D, positions: tf.Tensor2D): tf.Tensor2D {
   const shapes = { vocab: table.shape[0], positionRows: positions.shape[0], dim: table.shape[1] };
-  const fn = tf.customGrad(((t: tf.Tensor, p: tf.Tensor) => ({
-    value: runNative(EMBEDDING, { ids, table: t, positions: p })[0]!,
-    gradFunc: (dy: tf.Tensor) => runNative(EMBEDDING_GRAD, { dy, ids }, shapes),
-  })) as unknown as CustomGradientFunc);
+  const fn = tf.customGrad(((t: tf.Tensor, p: tf.Tensor, save: tf.GradSaveFunc) => {
+    // Saved, not read from the closure: ids made inside the differentiated function are gone by the backward.
+    save([ids]);
+    return {
+      value: runNative(EMBEDDING, { ids, table: t, positions: p })[0]!,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runNative(EMBEDDING_GRAD, { dy, ids: saved[0] }, shapes),
+    };
+  }) as unknown as CustomGradientFunc);
   return fn(table, positions) as tf.Tensor2D;
 }

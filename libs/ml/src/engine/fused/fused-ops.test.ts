@@ -242,6 +242,7 @@ for (const form of ['native', 'op-by-op'] as const) {
         { name: 'self-attention with a padding mask', batch: 3, heads: 2, lq: 7, lk: 7, dim: 8, masked: true, causal: false },
         { name: 'causal self-attention', batch: 2, heads: 4, lq: 6, lk: 6, dim: 16, masked: false, causal: true },
         { name: 'cross-attention (lq ≠ lk) with a padding mask', batch: 2, heads: 2, lq: 3, lk: 9, dim: 6, masked: true, causal: false },
+        { name: 'long rows (lk = 37: vector lanes and a tail), padding mask', batch: 2, heads: 2, lq: 5, lk: 37, dim: 8, masked: true, causal: false },
         { name: 'one head, causal and masked, a fully masked sequence', batch: 2, heads: 1, lq: 4, lk: 4, dim: 5, masked: true, causal: true },
       ];
       for (const c of cases) {
@@ -275,7 +276,61 @@ for (const form of ['native', 'op-by-op'] as const) {
           assert.throws(() => attention(x, x, x, { batch: 2, heads: 3, lq: 3, lk: 3 }), /dim 4 is not divisible by 3 heads/);
           assert.throws(() => attention(x, x, x, { batch: 3, heads: 2, lq: 3, lk: 3 }), /do not fit batch 3, lq 3, lk 3/);
           assert.throws(() => attention(x, x, x, { batch: 2, heads: 2, lq: 3, lk: 3, keyMask: tf.zeros([2, 4]) }), /keyMask has 8 values, expected batch·lk = 6/);
+          assert.throws(() => attention(tf.ones([4, 4]) as tf.Tensor2D, x, x, { batch: 2, heads: 2, lq: 2, lk: 3, causal: true }), /a causal mask needs lq = lk, found 2 and 3/);
         });
+      });
+    });
+
+    it('handles empty batches and int32 masks and weights like the op-by-op form', () => {
+      assertNoTensorLeak(() =>
+        tf.tidy(() => {
+          assert.deepEqual(layerNorm(tf.zeros([0, 4]), tf.ones([4]), tf.zeros([4])).shape, [0, 4]);
+          const none = tf.zeros([0, 4]) as tf.Tensor2D;
+          assert.deepEqual(attention(none, none, none, { batch: 0, heads: 2, lq: 3, lk: 3 }).shape, [0, 4]);
+          const q = random([6, 4], 31) as tf.Tensor2D;
+          const maskInt = tf.tensor2d([0, 0, 1, 0, 0, 0], [2, 3], 'int32');
+          const viaInt = attention(q, q, q, { batch: 2, heads: 2, lq: 3, lk: 3, keyMask: tf.mul(maskInt, MASKED) });
+          const viaFloat = attention(q, q, q, { batch: 2, heads: 2, lq: 3, lk: 3, keyMask: tf.mul(tf.cast(maskInt, 'float32'), MASKED) });
+          assertClose(viaInt, viaFloat, 1e-6, 'int32 key mask');
+          const logits = random([3, 5], 32) as tf.Tensor2D;
+          const targets = tf.tensor1d([1, 2, 3], 'int32');
+          assertClose(maskedCrossEntropy(logits, targets, tf.tensor1d([1, 0, 1], 'int32')), maskedCrossEntropy(logits, targets, tf.tensor1d([1, 0, 1])), 1e-6, 'int32 weights');
+        }),
+      );
+    });
+
+    it('differentiates through ids, targets and weights made inside the differentiated function', () => {
+      assertNoTensorLeak(() =>
+        tf.tidy(() => {
+          const table = random([6, 4], 41) as tf.Tensor2D;
+          const positions = random([3, 4], 42) as tf.Tensor2D;
+          const loss = (t: tf.Tensor, p: tf.Tensor, form: 'fused' | 'reference') => {
+            const ids = tf.tensor2d([1, 2, 5, 0, 5, 3], [2, 3], 'int32');
+            const targets = tf.tensor1d([0, 1, 2, 3, 0, 1], 'int32');
+            const weights = tf.tensor1d([1, 1, 0, 1, 1, 1]);
+            const x = form === 'fused' ? embedding(ids, t as tf.Tensor2D, p as tf.Tensor2D) : (tf.add(tf.gather(t, tf.reshape(ids, [6])), tf.tile(p, [2, 1])) as tf.Tensor2D);
+            return form === 'fused' ? maskedCrossEntropy(x, targets, weights) : referenceCrossEntropy(x, targets, weights);
+          };
+          const got = tf.grads((t: tf.Tensor, p: tf.Tensor) => loss(t, p, 'fused'))([table, positions]);
+          const want = tf.grads((t: tf.Tensor, p: tf.Tensor) => loss(t, p, 'reference'))([table, positions]);
+          assertClose(got[0]!, want[0]!, 1e-5, 'dtable');
+          assertClose(got[1]!, want[1]!, 1e-5, 'dpositions');
+        }),
+      );
+    });
+
+    it('frees its outputs when a kernel rejects its input', () => {
+      const buffers = () => (tf.backend() as unknown as { numDataIds(): number }).numDataIds();
+      tf.tidy(() => {
+        const logits = random([2, 3], 51) as tf.Tensor2D;
+        const ids = tf.tensor2d([0, 7], [1, 2], 'int32');
+        const table = random([3, 2], 52) as tf.Tensor2D;
+        const positions = random([2, 2], 53) as tf.Tensor2D;
+        const before = buffers();
+        assert.throws(() => maskedCrossEntropy(logits, tf.tensor1d([0, 3], 'int32'), tf.ones([2]) as tf.Tensor1D), /3|outside|index/);
+        assert.throws(() => embedding(ids, table, positions), /7|outside|index/);
+        // The two target/weight tensors made in the calls above are all that is left.
+        assert.equal(buffers() - before, 2);
       });
     });
 

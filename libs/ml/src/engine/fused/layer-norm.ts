@@ -21,7 +21,7 @@ export function layerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D,
   const dim = x.shape[1];
   if (x.rank !== 2 || gamma.shape[0] !== dim || beta.shape[0] !== dim) throw new Error(`layerNorm: expects x [n, dim] with γ and β [dim], found ${JSON.stringify(x.shape)}, ${JSON.stringify(gamma.shape)}, ${JSON.stringify(beta.shape)}`);
   if (residual != null && !tf.util.arraysEqual(residual.shape, x.shape)) throw new Error(`layerNorm: residual ${JSON.stringify(residual.shape)} does not match x ${JSON.stringify(x.shape)}`);
-  if (nativeKernels() != null) return nativeLayerNorm(x, gamma, beta, epsilon, residual);
+  if (nativeKernels() != null && x.shape[0] * dim > 0) return nativeLayerNorm(x, gamma, beta, epsilon, residual);
   return opsLayerNorm(residual == null ? x : tf.add(x, residual), gamma, beta, epsilon);
 }
 

@@ -73,56 +73,84 @@ function input(inputs: NamedTensorInfoMap, name: string): TensorInfo {
   return x;
 }
 
+interface KernelScope {
+  readonly be: WasmBackendLike;
+  readonly inputs: NamedTensorInfoMap;
+  readonly attrs: NamedAttrMap | undefined;
+  /** A float32 output; freed again if the kernel throws. */
+  output(shape: number[]): TensorInfo;
+}
+
+/**
+ * A native kernel's frame. Every input is brought onto the wasm heap first: looking up a tensor of another
+ * backend copies it in, which can grow the heap and detach views taken before. Outputs are allocated through
+ * `output` and freed if the kernel throws (e.g. the addon rejecting a target outside the vocabulary).
+ */
+function nativeKernel(body: (scope: KernelScope) => TensorInfo | TensorInfo[]): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const be = backendOf(backend);
+    for (const x of Object.values(inputs)) if (x != null) tensorData(be, x);
+    const outputs: TensorInfo[] = [];
+    const output = (shape: number[]): TensorInfo => {
+      const info = be.makeOutput(shape, 'float32');
+      outputs.push(info);
+      return info;
+    };
+    try {
+      return body({ be, inputs, attrs, output });
+    } catch (error) {
+      for (const info of outputs) be.disposeData(info.dataId);
+      throw error;
+    }
+  };
+}
+
 function numberAttr(attrs: NamedAttrMap | undefined, name: string): number {
   const value = attrs?.[name];
   if (typeof value !== 'number') throw new Error(`engine: native kernel attribute "${name}" must be a number`);
   return value;
 }
 
-const layerNormForward: KernelFunc = ({ inputs, backend, attrs }) => {
-  const be = backendOf(backend);
+const layerNormForward = nativeKernel(({ be, inputs, attrs, output }) => {
   const x = input(inputs, 'x');
   const residual = inputs['residual'];
   const rows = util.sizeFromShape(x.shape) / (x.shape[x.shape.length - 1] as number);
-  const y = be.makeOutput([...x.shape], 'float32');
-  const xhat = be.makeOutput([...x.shape], 'float32');
-  const rstd = be.makeOutput([rows], 'float32');
+  const y = output([...x.shape]);
+  const xhat = output([...x.shape]);
+  const rstd = output([rows]);
   addon().layerNormForward(f32(be, x), residual == null ? null : f32(be, residual), f32(be, input(inputs, 'gamma')), f32(be, input(inputs, 'beta')), numberAttr(attrs, 'epsilon'), f32(be, y), f32(be, xhat), f32(be, rstd));
   return [y, xhat, rstd];
-};
+});
 
-const layerNormBackward: KernelFunc = ({ inputs, backend }) => {
-  const be = backendOf(backend);
+const layerNormBackward = nativeKernel(({ be, inputs, output }) => {
   const dy = input(inputs, 'dy');
   const gamma = input(inputs, 'gamma');
-  const dx = be.makeOutput([...dy.shape], 'float32');
-  const dgamma = be.makeOutput([...gamma.shape], 'float32');
-  const dbeta = be.makeOutput([...gamma.shape], 'float32');
+  const dx = output([...dy.shape]);
+  const dgamma = output([...gamma.shape]);
+  const dbeta = output([...gamma.shape]);
   addon().layerNormBackward(f32(be, dy), f32(be, input(inputs, 'xhat')), f32(be, input(inputs, 'rstd')), f32(be, gamma), f32(be, dx), f32(be, dgamma), f32(be, dbeta));
   return [dx, dgamma, dbeta];
-};
+});
 
-const softmaxXentForward: KernelFunc = ({ inputs, backend }) => {
-  const be = backendOf(backend);
+const softmaxXentForward = nativeKernel(({ be, inputs, output }) => {
   const logits = input(inputs, 'logits');
-  const loss = be.makeOutput([], 'float32');
-  const probs = be.makeOutput([...logits.shape], 'float32');
+  const loss = output([]);
+  const probs = output([...logits.shape]);
   const value = addon().softmaxXentForward(f32(be, logits), i32(be, input(inputs, 'targets')), f32(be, input(inputs, 'weights')), f32(be, probs));
   f32(be, loss)[0] = value;
   return [loss, probs];
-};
+});
 
-const softmaxXentBackward: KernelFunc = ({ inputs, backend }) => {
-  const be = backendOf(backend);
+const softmaxXentBackward = nativeKernel(({ be, inputs, output }) => {
   const probs = input(inputs, 'probs');
-  const dlogits = be.makeOutput([...probs.shape], 'float32');
+  const dlogits = output([...probs.shape]);
   const weights = f32(be, input(inputs, 'weights'));
   let count = 0;
   for (let i = 0; i < weights.length; i++) count += weights[i]!;
   const dy = f32(be, input(inputs, 'dy'))[0]!;
   addon().softmaxXentBackward(f32(be, probs), i32(be, input(inputs, 'targets')), weights, dy / Math.max(count, 1e-30), f32(be, dlogits));
   return dlogits;
-};
+});
 
 interface AttentionGeometry {
   batch: number;
@@ -137,28 +165,26 @@ function attentionGeometry(attrs: NamedAttrMap | undefined): AttentionGeometry {
   return { batch: numberAttr(attrs, 'batch'), heads: numberAttr(attrs, 'heads'), lq: numberAttr(attrs, 'lq'), lk: numberAttr(attrs, 'lk'), dh: numberAttr(attrs, 'dh'), scale: numberAttr(attrs, 'scale') };
 }
 
-const attentionForward: KernelFunc = ({ inputs, backend, attrs }) => {
-  const be = backendOf(backend);
+const attentionForward = nativeKernel(({ be, inputs, attrs, output }) => {
   const g = attentionGeometry(attrs);
   const q = input(inputs, 'q');
   const keyMask = inputs['keyMask'];
-  const out = be.makeOutput([...q.shape], 'float32');
-  const probs = be.makeOutput([g.batch, g.heads, g.lq, g.lk], 'float32');
+  const out = output([...q.shape]);
+  const probs = output([g.batch, g.heads, g.lq, g.lk]);
   addon().attentionForward(f32(be, q), f32(be, input(inputs, 'k')), f32(be, input(inputs, 'v')), keyMask == null ? null : f32(be, keyMask), attrs?.['causal'] === true, g.batch, g.heads, g.lq, g.lk, g.dh, g.scale, f32(be, probs), f32(be, out));
   return [out, probs];
-};
+});
 
-const attentionBackward: KernelFunc = ({ inputs, backend, attrs }) => {
-  const be = backendOf(backend);
+const attentionBackward = nativeKernel(({ be, inputs, attrs, output }) => {
   const g = attentionGeometry(attrs);
   const q = input(inputs, 'q');
   const k = input(inputs, 'k');
-  const dq = be.makeOutput([...q.shape], 'float32');
-  const dk = be.makeOutput([...k.shape], 'float32');
-  const dv = be.makeOutput([...k.shape], 'float32');
+  const dq = output([...q.shape]);
+  const dk = output([...k.shape]);
+  const dv = output([...k.shape]);
   addon().attentionBackward(f32(be, input(inputs, 'dout')), f32(be, q), f32(be, k), f32(be, input(inputs, 'v')), f32(be, input(inputs, 'probs')), g.batch, g.heads, g.lq, g.lk, g.dh, g.scale, f32(be, dq), f32(be, dk), f32(be, dv));
   return [dq, dk, dv];
-};
+});
 
 /** x [rows, in] · W ([in, out], or [out, in] with transposeW) + b [out], relu optional. */
 function denseGeometry(x: TensorInfo, w: TensorInfo, transposeW: boolean): { rows: number; inputs: number; outputs: number } {
@@ -166,30 +192,28 @@ function denseGeometry(x: TensorInfo, w: TensorInfo, transposeW: boolean): { row
   return { rows, inputs, outputs: (transposeW ? w.shape[0] : w.shape[1]) as number };
 }
 
-const denseForward: KernelFunc = ({ inputs, backend, attrs }) => {
-  const be = backendOf(backend);
+const denseForward = nativeKernel(({ be, inputs, attrs, output }) => {
   const x = input(inputs, 'x');
   const w = input(inputs, 'w');
   const transposeW = attrs?.['transposeW'] === true;
   const g = denseGeometry(x, w, transposeW);
-  const y = be.makeOutput([g.rows, g.outputs], 'float32');
+  const y = output([g.rows, g.outputs]);
   addon().denseForward(f32(be, x), f32(be, w), f32(be, input(inputs, 'b')), g.rows, g.inputs, g.outputs, transposeW, attrs?.['relu'] === true, f32(be, y));
   return y;
-};
+});
 
-const denseBackward: KernelFunc = ({ inputs, backend, attrs }) => {
-  const be = backendOf(backend);
+const denseBackward = nativeKernel(({ be, inputs, attrs, output }) => {
   const x = input(inputs, 'x');
   const w = input(inputs, 'w');
   const y = inputs['y'];
   const transposeW = attrs?.['transposeW'] === true;
   const g = denseGeometry(x, w, transposeW);
-  const dx = be.makeOutput([...x.shape], 'float32');
-  const dw = be.makeOutput([...w.shape], 'float32');
-  const db = be.makeOutput([g.outputs], 'float32');
+  const dx = output([...x.shape]);
+  const dw = output([...w.shape]);
+  const db = output([g.outputs]);
   addon().denseBackward(f32(be, input(inputs, 'dy')), f32(be, x), f32(be, w), y == null ? null : f32(be, y), g.rows, g.inputs, g.outputs, transposeW, f32(be, dx), f32(be, dw), f32(be, db));
   return [dx, dw, db];
-};
+});
 
 /** ids [batch, length] into table [vocab, dim] plus positions [positionRows, dim]. */
 function embeddingGeometry(ids: TensorInfo, table: TensorInfo, positions: TensorInfo): [number, number, number, number, number] {
@@ -198,30 +222,28 @@ function embeddingGeometry(ids: TensorInfo, table: TensorInfo, positions: Tensor
   return [batch, length, vocab, positions.shape[0] as number, dim];
 }
 
-const embeddingForward: KernelFunc = ({ inputs, backend }) => {
-  const be = backendOf(backend);
+const embeddingForward = nativeKernel(({ be, inputs, output }) => {
   const ids = input(inputs, 'ids');
   const table = input(inputs, 'table');
   const positions = input(inputs, 'positions');
   const g = embeddingGeometry(ids, table, positions);
-  const out = be.makeOutput([g[0] * g[1], g[4]], 'float32');
+  const out = output([g[0] * g[1], g[4]]);
   addon().embeddingForward(i32(be, ids), ...g, f32(be, table), f32(be, positions), f32(be, out));
   return out;
-};
+});
 
 /** Needs only the shapes of table and positions (attributes), not their values. */
-const embeddingBackward: KernelFunc = ({ inputs, backend, attrs }) => {
-  const be = backendOf(backend);
+const embeddingBackward = nativeKernel(({ be, inputs, attrs, output }) => {
   const ids = input(inputs, 'ids');
   const [batch, length] = ids.shape as [number, number];
   const vocab = numberAttr(attrs, 'vocab');
   const positionRows = numberAttr(attrs, 'positionRows');
   const dim = numberAttr(attrs, 'dim');
-  const dtable = be.makeOutput([vocab, dim], 'float32');
-  const dpositions = be.makeOutput([positionRows, dim], 'float32');
+  const dtable = output([vocab, dim]);
+  const dpositions = output([positionRows, dim]);
   addon().embeddingBackward(f32(be, input(inputs, 'dy')), i32(be, ids), batch, length, vocab, positionRows, dim, f32(be, dtable), f32(be, dpositions));
   return [dtable, dpositions];
-};
+});
 
 const KERNELS: Record<string, KernelFunc> = {
   [EMBEDDING]: embeddingForward,
