@@ -51,6 +51,22 @@ describe('adamUpdate', () => {
     close(wasm.v, cpu.v, 1e-5, 'v');
   });
 
+  it('agrees in its two in-place forms: the native addon loop and the JavaScript loop', async () => {
+    const native = await initEngine({ device: 'cpu', native: false });
+    if (!native.fused.used) return; // without the addon only the JavaScript loop exists (covered above)
+    const withAddon = await run('wasm', step);
+    await initEngine({ device: 'cpu', native: false, fused: false });
+    try {
+      const withJs = await run('wasm', step);
+      assert.equal(withJs.inPlace, true);
+      close(withAddon.params, withJs.params, 1e-6, 'params');
+      close(withAddon.m, withJs.m, 1e-6, 'm');
+      close(withAddon.v, withJs.v, 1e-6, 'v');
+    } finally {
+      await initEngine({ device: 'cpu', native: false });
+    }
+  });
+
   it('moves a parameter by about stepSize on the first step (Adam normalises the gradient)', async () => {
     const before = await run('wasm', { ...step, clip: 0 }, 0);
     const after = await run('wasm', { ...step, clip: 0, beta1: 0, beta2: 0 }, 1);

@@ -100,7 +100,7 @@ describe('OpenBLAS matmuls for the wasm engine', { skip }, () => {
     assertClose(withBlas, withoutBlas, 1e-4, 'matMul gradients');
   });
 
-  it('loads in several worker threads at once (a Node-API addon, unlike nblas)', async () => {
+  it('loads in several worker threads at once (a Node-API addon, unlike nblas), products and fused kernels alike', async () => {
     const code = `
       const { parentPort, workerData } = require('node:worker_threads');
       const addon = require(workerData.path);
@@ -108,7 +108,10 @@ describe('OpenBLAS matmuls for the wasm engine', { skip }, () => {
       const b = new Float32Array([1, 0, 0, 1, 1, 1]);
       const out = new Float32Array(4);
       addon.sgemmBatched(false, false, 2, 2, 3, a, b, out, new Int32Array([0]), new Int32Array([0]));
-      parentPort.postMessage(Array.from(out));`;
+      // A fused kernel too: LayerNorm of [1, 3] and [-1, -3] with γ = 1, β = 0.
+      const y = new Float32Array(4);
+      addon.layerNormForward(new Float32Array([1, 3, -1, -3]), null, new Float32Array([1, 1]), new Float32Array(2), 0, y, new Float32Array(4), new Float32Array(2));
+      parentPort.postMessage([...Array.from(out), ...Array.from(y)]);`;
     const results = await Promise.all(
       [0, 1, 2].map(
         () =>
@@ -119,7 +122,7 @@ describe('OpenBLAS matmuls for the wasm engine', { skip }, () => {
           }),
       ),
     );
-    for (const r of results) assert.deepEqual(r, [4, 5, 10, 11]);
+    for (const r of results) assert.deepEqual(r, [4, 5, 10, 11, -1, 1, 1, -1]);
   });
 });
 
