@@ -15,7 +15,7 @@ import { registerSharingIdentity } from './kernels/identity.js';
 import { registerLeadingSum } from './kernels/sum-leading.js';
 import { registerFastMatMul, setGemmAccelerator } from './kernels/matmul-transposed.js';
 import type { NativeBlas } from './native-blas.js';
-import { blasThreads, loadNativeBlas } from './native-blas.js';
+import { loadNativeBlas } from './native-blas.js';
 import { engineLabel, fusedKernelsAddon } from './engine-label.js';
 import { setNativeKernels } from './fused/native-kernels.js';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum.js';
@@ -114,17 +114,11 @@ function decideFused(decision: BackendDecision, wanted: boolean): EngineDecision
   if (!wanted) return { used: false, reason: 'not requested' };
   const { addon, reason } = fusedKernelsAddon();
   if (addon == null) return { used: false, reason };
-  if (addon.status().ok) {
-    // Dense and attention call OpenBLAS: hold it to VERIFLOW_BLAS_THREADS even when matmuls do not use it.
-    try {
-      addon.setThreads(blasThreads());
-    } catch (error) {
-      return { used: false, reason: (error as Error).message };
-    }
-  }
-  setNativeKernels(addon);
-  const attention = addon.status().ok ? '' : ` (dense and attention keep their op-by-op forms: ${addon.status().error ?? 'no OpenBLAS'})`;
-  return { used: true, reason: `native addon loaded${attention}` };
+  // Dense and attention call sgemm: loading OpenBLAS here holds it to VERIFLOW_BLAS_THREADS even when the
+  // wasm matmuls do not use it.
+  const blas = loadNativeBlas();
+  setNativeKernels(addon, blas.ok);
+  return { used: true, reason: `native addon loaded${blas.ok ? '' : ` (dense and attention keep their op-by-op forms: ${blas.reason})`}` };
 }
 
 function decideBlas(decision: BackendDecision, wanted: boolean): EngineDecision['blas'] {

@@ -31,7 +31,6 @@ function gemmAccelerator(addon: NativeAddon): GemmAccelerator {
     accepts: (problem: GemmProblem) => problem.m > 0 && problem.n > 0 && problem.k > 0,
     run: (problem, a, b, out, epilogue) =>
       addon.sgemmBatched(problem.transposeA, problem.transposeB, problem.m, problem.n, problem.k, a, b, out, problem.aBatchIndex, problem.bBatchIndex, epilogue?.bias ?? null, epilogue?.relu ?? false),
-    fusesEpilogue: true,
   };
 }
 

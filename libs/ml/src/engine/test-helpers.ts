@@ -48,12 +48,15 @@ export function randomValues(size: number, seed: number): Float32Array {
   return out;
 }
 
-/** A plain-JS GEMM standing in for a native BLAS: records every problem it runs; accepts those with k ≥ `minK`. */
+/**
+ * A plain-JS GEMM standing in for a native BLAS, epilogue (bias, relu) included: records every problem it runs;
+ * accepts those with k ≥ `minK`.
+ */
 export function referenceAccelerator(seen: GemmProblem[], minK = 1): GemmAccelerator {
   return {
     name: 'reference',
     accepts: (p) => p.k >= minK,
-    run(p, a, b, out) {
+    run(p, a, b, out, epilogue) {
       seen.push(p);
       const { m, n, k } = p;
       for (let i = 0; i < p.batch; i++) {
@@ -67,7 +70,8 @@ export function referenceAccelerator(seen: GemmProblem[], minK = 1): GemmAcceler
               const bv = b[bo + (p.transposeB ? c * k + t : t * n + c)] as number;
               s += av * bv;
             }
-            out[i * m * n + r * n + c] = s;
+            if (epilogue?.bias) s += epilogue.bias[c] as number;
+            out[i * m * n + r * n + c] = epilogue?.relu && s < 0 ? 0 : s;
           }
         }
       }

@@ -3,9 +3,7 @@
 // OpenBLAS on strided slices); otherwise the op-by-op form, differentiated by tfjs.
 import * as tf from '@tensorflow/tfjs-core';
 import { ATTENTION, ATTENTION_GRAD, nativeProducts, runNative } from './native-kernels.js';
-
-/** tfjs types a custom-gradient function's parameters as `(Tensor | GradSaveFunc)[]`; ours name them. */
-type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
+import { customGrad } from './custom-grad.js';
 
 /** Added to masked scores (the softmax then gives them no weight). */
 export const MASKED = -1e9;
@@ -46,7 +44,7 @@ function nativeForm(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, shape: Atten
   const dh = q.shape[1] / shape.heads;
   const attrs = { batch: shape.batch, heads: shape.heads, lq: shape.lq, lk: shape.lk, dh, scale: 1 / Math.sqrt(dh), causal: shape.causal === true };
   const keyMask = shape.keyMask;
-  const fn = tf.customGrad(((qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fn = customGrad((qi: tf.Tensor, ki: tf.Tensor, vi: tf.Tensor, save: tf.GradSaveFunc) => {
     const [out, probs] = runNative(ATTENTION, { q: qi, k: ki, v: vi, keyMask }, attrs) as [tf.Tensor, tf.Tensor];
     save([qi, ki, vi, probs]);
     return {
@@ -56,7 +54,7 @@ function nativeForm(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, shape: Atten
         return runNative(ATTENTION_GRAD, { dout, q: sq, k: sk, v: sv, probs: sp }, attrs);
       },
     };
-  }) as unknown as CustomGradientFunc);
+  });
   return fn(q, k, v) as tf.Tensor2D;
 }
 

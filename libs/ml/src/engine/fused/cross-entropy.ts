@@ -5,9 +5,7 @@
 // more than the wasm Exp kernel; the native one has a vectorised exp.)
 import * as tf from '@tensorflow/tfjs-core';
 import { SOFTMAX_XENT, SOFTMAX_XENT_GRAD, nativeKernels, runNative } from './native-kernels.js';
-
-/** tfjs types a custom-gradient function's parameters as `(Tensor | GradSaveFunc)[]`; ours name them. */
-type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
+import { customGrad } from './custom-grad.js';
 
 /**
  * Mean cross-entropy of `logits` [n, vocab] against `targets` [n] (int32), each row weighted by `weights`
@@ -26,7 +24,7 @@ export function maskedCrossEntropy(logits: tf.Tensor2D, targets: tf.Tensor1D, we
 // are made inside the function being differentiated, tfjs disposes them before the backward runs.
 
 function nativeForm(logits: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): tf.Scalar {
-  const fn = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fn = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
     const [loss, probabilities] = runNative(SOFTMAX_XENT, { logits: x, targets, weights }) as [tf.Scalar, tf.Tensor];
     save([probabilities, targets, weights]);
     return {
@@ -36,13 +34,13 @@ function nativeForm(logits: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tenso
         return runNative(SOFTMAX_XENT_GRAD, { probs: p, targets: t, weights: w, dy })[0]!;
       },
     };
-  }) as unknown as CustomGradientFunc);
+  });
   return fn(logits) as tf.Scalar;
 }
 
 function opsForm(logits: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D): tf.Scalar {
   const [n, vocab] = logits.shape;
-  const fn = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fn = customGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
     const shifted = tf.sub(x, tf.max(x, -1, true));
     const exps = tf.exp(shifted);
     const sums = tf.sum(exps, -1, true);
@@ -62,7 +60,7 @@ function opsForm(logits: tf.Tensor2D, targets: tf.Tensor1D, weights: tf.Tensor1D
         return tf.mul(tf.sub(p, tf.oneHot(t, vocab)), scale);
       },
     };
-  }) as unknown as CustomGradientFunc);
+  });
   return fn(logits) as tf.Scalar;
 }
 

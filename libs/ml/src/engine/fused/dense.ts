@@ -3,9 +3,7 @@
 // small kernels (rank-3 reshapes, the relu mask, the bias sum) around the products.
 import * as tf from '@tensorflow/tfjs-core';
 import { DENSE, DENSE_GRAD, nativeProducts, runNative } from './native-kernels.js';
-
-/** tfjs types a custom-gradient function's parameters as `(Tensor | GradSaveFunc)[]`; ours name them. */
-type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
+import { customGrad } from './custom-grad.js';
 
 export interface DenseOptions {
   /** W is [out, in] (x·Wᵀ + b), e.g. an output projection tied to an embedding table. */
@@ -26,7 +24,7 @@ export function dense(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, options: D
 
 function nativeForm(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, transposeW: boolean, relu: boolean): tf.Tensor2D {
   const attrs = { transposeW, relu };
-  const fn = tf.customGrad(((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fn = customGrad((xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor, save: tf.GradSaveFunc) => {
     const [y] = runNative(DENSE, { x: xi, w: wi, b: bi }, attrs) as [tf.Tensor];
     // The relu output is its own mask (y > 0 exactly where the pre-activation is).
     save(relu ? [xi, wi, y] : [xi, wi]);
@@ -37,6 +35,6 @@ function nativeForm(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, transposeW: 
         return runNative(DENSE_GRAD, { dy, x: sx, w: sw, y: sy }, attrs);
       },
     };
-  }) as unknown as CustomGradientFunc);
+  });
   return fn(x, w, b) as tf.Tensor2D;
 }

@@ -3,9 +3,7 @@
 // otherwise gather, slice and add, whose gradients cost an UnsortedSegmentSum, a Sum and a Pad.
 import * as tf from '@tensorflow/tfjs-core';
 import { EMBEDDING, EMBEDDING_GRAD, nativeKernels, runNative } from './native-kernels.js';
-
-/** tfjs types a custom-gradient function's parameters as `(Tensor | GradSaveFunc)[]`; ours name them. */
-type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
+import { customGrad } from './custom-grad.js';
 
 /** ids [batch, length] (int32, in [0, vocab)), table [vocab, dim], positions [rows ≥ length, dim] → [batch·length, dim]. */
 export function embedding(ids: tf.Tensor2D, table: tf.Tensor2D, positions: tf.Tensor2D): tf.Tensor2D {
@@ -22,13 +20,13 @@ export function embedding(ids: tf.Tensor2D, table: tf.Tensor2D, positions: tf.Te
 
 function nativeForm(ids: tf.Tensor2D, table: tf.Tensor2D, positions: tf.Tensor2D): tf.Tensor2D {
   const shapes = { vocab: table.shape[0], positionRows: positions.shape[0], dim: table.shape[1] };
-  const fn = tf.customGrad(((t: tf.Tensor, p: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fn = customGrad((t: tf.Tensor, p: tf.Tensor, save: tf.GradSaveFunc) => {
     // Saved, not read from the closure: ids made inside the differentiated function are gone by the backward.
     save([ids]);
     return {
       value: runNative(EMBEDDING, { ids, table: t, positions: p })[0]!,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => runNative(EMBEDDING_GRAD, { dy, ids: saved[0] }, shapes),
     };
-  }) as unknown as CustomGradientFunc);
+  });
   return fn(table, positions) as tf.Tensor2D;
 }

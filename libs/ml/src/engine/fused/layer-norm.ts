@@ -3,9 +3,7 @@
 // backward dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))/σ, dx̂ = dy·γ, dγ = Σ dy·x̂, dβ = Σ dy.
 import * as tf from '@tensorflow/tfjs-core';
 import { LAYER_NORM, LAYER_NORM_GRAD, nativeKernels, runNative } from './native-kernels.js';
-
-/** tfjs types a custom-gradient function's parameters as `(Tensor | GradSaveFunc)[]`; ours name them. */
-type CustomGradientFunc = Parameters<typeof tf.customGrad>[0];
+import { customGrad } from './custom-grad.js';
 
 export interface LayerNormOptions {
   /** Default 1e-5. */
@@ -36,13 +34,13 @@ function nativeLayerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, 
     return { value: y, backward };
   };
   if (residual == null) {
-    const fn = tf.customGrad(((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+    const fn = customGrad((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
       const { value, backward } = forward(input, undefined, g, b, save);
       return { value, gradFunc: backward };
-    }) as unknown as CustomGradientFunc);
+    });
     return fn(x, gamma, beta) as tf.Tensor2D;
   }
-  const fn = tf.customGrad(((input: tf.Tensor, r: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fn = customGrad((input: tf.Tensor, r: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const { value, backward } = forward(input, r, g, b, save);
     return {
       value,
@@ -52,12 +50,12 @@ function nativeLayerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, 
         return [dx, tf.clone(dx), dg, db];
       },
     };
-  }) as unknown as CustomGradientFunc);
+  });
   return fn(x, residual, gamma, beta) as tf.Tensor2D;
 }
 
 function opsLayerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): tf.Tensor2D {
-  const fn = tf.customGrad(((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const fn = customGrad((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const centred = tf.sub(input, tf.mean(input, -1, true));
     const inv = tf.rsqrt(tf.add(tf.mean(tf.square(centred), -1, true), epsilon));
     const normalised = tf.mul(centred, inv);
@@ -73,6 +71,6 @@ function opsLayerNorm(x: tf.Tensor2D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps
         return [dx, tf.sum(tf.mul(dy, xhat), 0), tf.sum(dy, 0)];
       },
     };
-  }) as unknown as CustomGradientFunc);
+  });
   return fn(x, gamma, beta) as tf.Tensor2D;
 }

@@ -29,9 +29,9 @@ interface Active {
 
 let active: Active | null = null;
 
-/** Switches the native kernels on (with the loaded addon) or off (null). initEngine decides. */
-export function setNativeKernels(addon: NativeAddon | null): void {
-  active = addon == null ? null : { addon, sgemm: addon.status().ok };
+/** Switches the native kernels on (with the loaded addon; `sgemm` when its OpenBLAS is usable) or off (null). initEngine decides. */
+export function setNativeKernels(addon: NativeAddon | null, sgemm = false): void {
+  active = addon == null ? null : { addon, sgemm };
   if (active != null) registerAll();
 }
 

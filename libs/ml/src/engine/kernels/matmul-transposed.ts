@@ -56,14 +56,12 @@ export interface GemmEpilogue {
 /**
  * Extension point for another matmul implementation (ours: OpenBLAS through the native addon, whose sgemm
  * takes the transposes directly). `run` gets float32 views of the wasm heap, valid only during the call: it
- * must be synchronous and must not call tfjs. An accelerator that `fusesEpilogue` applies the epilogue itself;
- * for others the kernel applies it afterwards.
+ * must be synchronous and must not call tfjs. With an epilogue it also adds the bias and applies relu.
  */
 export interface GemmAccelerator {
   readonly name: string;
   accepts(problem: GemmProblem): boolean;
   run(problem: GemmProblem, a: Float32Array, b: Float32Array, out: Float32Array, epilogue?: GemmEpilogue): void;
-  readonly fusesEpilogue?: boolean;
 }
 
 /** How many products took each path since the last reset (for tests and provenance). */
@@ -395,8 +393,8 @@ const fusedMatMulFast: KernelFunc = (args) => {
 };
 
 /**
- * The fused product on the accelerator, then bias and activation on the output in place. Only for what that
- * covers: no bias or a bias of n values, and a linear or relu activation; anything else returns null.
+ * The fused product on the accelerator, bias and activation included. Only for what that covers: no bias or
+ * a bias of n values, and a linear or relu activation; anything else returns null.
  */
 function fusedOnAccelerator(be: WasmBackendLike, args: Parameters<KernelFunc>[0], g: MatMulGeometry): TensorInfo | null {
   if (accelerator == null || !accelerator.accepts(g.problem)) return null;
@@ -407,22 +405,10 @@ function fusedOnAccelerator(be: WasmBackendLike, args: Parameters<KernelFunc>[0]
   if (bias != null && (bias.dtype !== 'float32' || util.sizeFromShape(bias.shape) !== g.n || bias.shape[bias.shape.length - 1] !== g.n)) return null;
   const a = args.inputs['a'] as TensorInfo;
   const b = args.inputs['b'] as TensorInfo;
-  const { m, n, problem } = g;
   const out = be.makeOutput(g.outShape, 'float32');
-  const outSize = problem.batch * m * n;
-  const relu = activation === 'relu';
-  if (accelerator.fusesEpilogue) {
-    const biasValues = bias == null ? null : heapF32(be, tensorData(be, bias).memoryOffset, n);
-    productOnAccelerator(accelerator, be, a, b, out, g, { bias: biasValues, relu });
-    return out;
-  }
-  productOnAccelerator(accelerator, be, a, b, out, g);
-  const values = heapF32(be, tensorData(be, out).memoryOffset, outSize);
-  if (bias != null) {
-    const biasValues = heapF32(be, tensorData(be, bias).memoryOffset, n);
-    for (let row = 0; row < outSize; row += n) for (let j = 0; j < n; j++) values[row + j]! += biasValues[j]!;
-  }
-  if (relu) for (let i = 0; i < outSize; i++) if (values[i]! < 0) values[i] = 0;
+  // Views after the allocation above.
+  const biasValues = bias == null ? null : heapF32(be, tensorData(be, bias).memoryOffset, g.n);
+  productOnAccelerator(accelerator, be, a, b, out, g, { bias: biasValues, relu: activation === 'relu' });
   return out;
 }
 
