@@ -3,8 +3,8 @@
 // one copies whole slices with `TypedArray.set` (well under 1 ns per element for embedding rows). Same
 // semantics and the same out-of-range error as the stock kernel; string tensors go to the stock kernel.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { GatherV2, backend_util, getKernel, registerKernel, unregisterKernel, util } from '@tensorflow/tfjs-core';
-import { wasmInternals } from './wasm-internals.js';
+import { GatherV2, backend_util, util } from '@tensorflow/tfjs-core';
+import { replaceKernel, wasmInternals } from './wasm-internals.js';
 
 let stockGather: KernelConfig | null = null;
 
@@ -75,13 +75,7 @@ const gatherWasm: KernelFunc = (args) => {
 /** Replaces the wasm `GatherV2` kernel (idempotent). */
 export function registerFastGather(): { ok: boolean; detail: string } {
   if (stockGather != null) return { ok: true, detail: 'already registered' };
-  const stock = getKernel(GatherV2, 'wasm');
-  if (stock == null) return { ok: false, detail: 'no wasm GatherV2 kernel registered' };
-  unregisterKernel(GatherV2, 'wasm');
-  const config: KernelConfig = { kernelName: GatherV2, backendName: 'wasm', kernelFunc: gatherWasm };
-  if (stock.setupFunc) config.setupFunc = stock.setupFunc;
-  if (stock.disposeFunc) config.disposeFunc = stock.disposeFunc;
-  registerKernel(config);
-  stockGather = stock;
+  stockGather = replaceKernel(GatherV2, gatherWasm);
+  if (stockGather == null) return { ok: false, detail: 'no wasm GatherV2 kernel registered' };
   return { ok: true, detail: 'slice copies on the wasm heap' };
 }

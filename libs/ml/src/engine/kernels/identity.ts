@@ -4,8 +4,8 @@
 // in place in tfjs, so sharing is safe; code that writes into a tensor's memory (engine/optimizer) checks
 // the reference count first.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { Identity, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
-import { wasmInternals } from './wasm-internals.js';
+import { Identity } from '@tensorflow/tfjs-core';
+import { replaceKernel, wasmInternals } from './wasm-internals.js';
 
 let stockIdentity: KernelConfig | null = null;
 
@@ -27,13 +27,7 @@ const identitySharing: KernelFunc = (args) => {
 /** Replaces the wasm `Identity` kernel (idempotent). Must run after tfjs-backend-wasm registered its kernels. */
 export function registerSharingIdentity(): { ok: boolean; detail: string } {
   if (stockIdentity != null) return { ok: true, detail: 'already registered' };
-  const stock = getKernel(Identity, 'wasm');
-  if (stock == null) return { ok: false, detail: 'no wasm Identity kernel registered (is tfjs-backend-wasm imported?)' };
-  unregisterKernel(Identity, 'wasm');
-  const config: KernelConfig = { kernelName: Identity, backendName: 'wasm', kernelFunc: identitySharing };
-  if (stock.setupFunc) config.setupFunc = stock.setupFunc;
-  if (stock.disposeFunc) config.disposeFunc = stock.disposeFunc;
-  registerKernel(config);
-  stockIdentity = stock;
+  stockIdentity = replaceKernel(Identity, identitySharing);
+  if (stockIdentity == null) return { ok: false, detail: 'no wasm Identity kernel registered (is tfjs-backend-wasm imported?)' };
   return { ok: true, detail: 'shares data (reference counted) instead of copying' };
 }

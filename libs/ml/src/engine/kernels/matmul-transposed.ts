@@ -25,12 +25,10 @@ import {
   _FusedMatMul,
   broadcast_util,
   getKernel,
-  registerKernel,
-  unregisterKernel,
   util,
 } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike, WasmModuleLike } from './wasm-internals.js';
-import { HeapViews, heapF32, shapeBytes, tensorData, wasmInternals } from './wasm-internals.js';
+import { HeapViews, heapF32, replaceKernel, shapeBytes, tensorData, wasmInternals } from './wasm-internals.js';
 
 /**
  * One batched product out[i] = op(A[aBatchIndex[i]]) · op(B[bBatchIndex[i]]), i < batch, row-major float32.
@@ -418,17 +416,6 @@ function problemIsEmpty(g: MatMulGeometry): boolean {
 
 // --- registration --------------------------------------------------------------------------------------------
 
-function replaceKernel(name: string, kernelFunc: KernelFunc): KernelConfig | null {
-  const stock = getKernel(name, 'wasm');
-  if (stock == null) return null;
-  unregisterKernel(name, 'wasm');
-  const config: KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc };
-  // Keep the stock setup (it cwraps the C function the stock kernelFunc calls) and dispose hooks.
-  if (stock.setupFunc) config.setupFunc = stock.setupFunc;
-  if (stock.disposeFunc) config.disposeFunc = stock.disposeFunc;
-  registerKernel(config);
-  return stock;
-}
 
 /**
  * Replaces the wasm `BatchMatMul` and `_FusedMatMul` kernels (idempotent). Must run after

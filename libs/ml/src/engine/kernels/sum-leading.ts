@@ -3,9 +3,9 @@
 // reduces; here the columns are summed in place: by the GEMM accelerator as onesᵀ·X when one is installed
 // (OpenBLAS), else by a plain loop. Other reductions go to the stock kernel.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import { Sum, getKernel, registerKernel, unregisterKernel, util } from '@tensorflow/tfjs-core';
+import { Sum, util } from '@tensorflow/tfjs-core';
 import { gemmAccelerator } from './matmul-transposed.js';
-import { heapF32, tensorData, wasmInternals } from './wasm-internals.js';
+import { heapF32, replaceKernel, tensorData, wasmInternals } from './wasm-internals.js';
 
 let stockSum: KernelConfig | null = null;
 let ones = new Float32Array(0);
@@ -58,13 +58,7 @@ const sumLeading: KernelFunc = (args) => {
 /** Replaces the wasm `Sum` kernel (idempotent). Must run after tfjs-backend-wasm registered its kernels. */
 export function registerLeadingSum(): { ok: boolean; detail: string } {
   if (stockSum != null) return { ok: true, detail: 'already registered' };
-  const stock = getKernel(Sum, 'wasm');
-  if (stock == null) return { ok: false, detail: 'no wasm Sum kernel registered (is tfjs-backend-wasm imported?)' };
-  unregisterKernel(Sum, 'wasm');
-  const config: KernelConfig = { kernelName: Sum, backendName: 'wasm', kernelFunc: sumLeading };
-  if (stock.setupFunc) config.setupFunc = stock.setupFunc;
-  if (stock.disposeFunc) config.disposeFunc = stock.disposeFunc;
-  registerKernel(config);
-  stockSum = stock;
+  stockSum = replaceKernel(Sum, sumLeading);
+  if (stockSum == null) return { ok: false, detail: 'no wasm Sum kernel registered (is tfjs-backend-wasm imported?)' };
   return { ok: true, detail: 'column sums over leading axes without a transpose (OpenBLAS when installed)' };
 }

@@ -1,7 +1,8 @@
 // Typed access to the parts of tfjs-backend-wasm 4.22's `BackendWasm` that our kernels use. None of this is
 // public API: `wasmInternals()` checks every member it relies on and returns null when one is missing, so a
 // future tfjs version degrades to the stock kernels instead of corrupting memory.
-import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
+import type { DataType, KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 
 /** Per-tensor record the wasm backend keeps in `dataIdMap`. */
 export interface WasmTensorData {
@@ -99,4 +100,20 @@ export class HeapViews {
 /** Int32 shape as the byte array the cwrapped C functions take for `array` arguments. */
 export function shapeBytes(shape: readonly number[]): Uint8Array {
   return new Uint8Array(new Int32Array(shape).buffer);
+}
+
+/**
+ * Registers `kernelFunc` as the wasm kernel `name` in place of the stock one, keeping the stock setup (it
+ * cwraps the C functions the stock kernelFunc calls, which ours fall back to) and dispose hooks. Returns the
+ * stock config, or null when tfjs-backend-wasm registered no such kernel (is it imported?).
+ */
+export function replaceKernel(name: string, kernelFunc: KernelFunc): KernelConfig | null {
+  const stock = getKernel(name, 'wasm');
+  if (stock == null) return null;
+  unregisterKernel(name, 'wasm');
+  const config: KernelConfig = { kernelName: name, backendName: 'wasm', kernelFunc };
+  if (stock.setupFunc) config.setupFunc = stock.setupFunc;
+  if (stock.disposeFunc) config.disposeFunc = stock.disposeFunc;
+  registerKernel(config);
+  return stock;
 }
