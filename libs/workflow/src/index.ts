@@ -4,7 +4,6 @@ export { closest, expectedOneOf } from './diagnostics/suggest.js';
 export { loadWorkflow } from './spec/load-workflow.js';
 export type { LoadedWorkflow } from './spec/load-workflow.js';
 export { applyOverrides } from './spec/apply-overrides.js';
-export { applyPreset } from './spec/apply-preset.js';
 export { resolveParams } from './spec/resolve-params.js';
 export type { ParamChoice } from './spec/resolve-params.js';
 export { workflowSchema } from './spec/workflow-schema.js';

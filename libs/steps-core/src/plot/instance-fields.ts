@@ -8,6 +8,28 @@ export type PlotInstance = {
   readonly outputs: Readonly<Record<string, unknown>>;
 };
 
+/** The `with` property through which a step reads the instances of a sweep (`${{ steps.<id>.instances }}`). */
+export function instancesSchema(description: string) {
+  return {
+    type: 'array',
+    description,
+    items: {
+      type: 'object',
+      properties: { name: { type: 'string' }, matrix: { type: 'object' }, outputs: { type: 'object' } },
+      required: ['name', 'matrix', 'outputs'],
+    },
+  } as const;
+}
+
+/** The items of such a property as instances (non-object matrices or outputs read as empty). */
+export function toPlotInstances(from: readonly { readonly name: unknown; readonly matrix: unknown; readonly outputs: unknown }[]): PlotInstance[] {
+  return from.map((item) => ({ name: String(item.name), matrix: asRecord(item.matrix), outputs: asRecord(item.outputs) }));
+}
+
+function asRecord(value: unknown): Readonly<Record<string, unknown>> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
 /** `outputs.acc` → `acc`: the field as a reader would name it, for default labels. */
 export function shortName(path: string): string {
   return path.replace(/^(outputs|matrix)\./, '');

@@ -1,6 +1,6 @@
 import { defineStep } from '@veriflow/step-api';
 import { heatmapFigure, lineFigure } from '../plot/figure-data.js';
-import { FieldLookup } from '../plot/instance-fields.js';
+import { FieldLookup, instancesSchema, toPlotInstances } from '../plot/instance-fields.js';
 import type { PlotInstance } from '../plot/instance-fields.js';
 
 export type { PlotInstance };
@@ -16,15 +16,7 @@ export const plot = defineStep({
   with: {
     type: 'object',
     properties: {
-      from: {
-        type: 'array',
-        description: 'The instances to plot: `${{ steps.<id>.instances }}`.',
-        items: {
-          type: 'object',
-          properties: { name: { type: 'string' }, matrix: { type: 'object' }, outputs: { type: 'object' } },
-          required: ['name', 'matrix', 'outputs'],
-        },
-      },
+      from: instancesSchema('The instances to plot: `${{ steps.<id>.instances }}`.'),
       kind: { type: 'string', enum: ['line', 'heatmap'], default: 'line' },
       x: field('Line: the x coordinate (numbers give a numeric axis, anything else a categorical one).'),
       y: field('Line: the y coordinate (a number; null or NaN leaves a gap).'),
@@ -74,9 +66,7 @@ export const plot = defineStep({
   },
 }).run(async (ctx) => {
   const w = ctx.with;
-  const instances = w.from.map(
-    (item): PlotInstance => ({ name: String(item.name), matrix: asRecord(item.matrix), outputs: asRecord(item.outputs) }),
-  );
+  const instances = toPlotInstances(w.from);
   const lookup = new FieldLookup(instances, ctx.log);
   const heatmap = (w.kind ?? 'line') === 'heatmap';
   const unused = heatmap
@@ -114,10 +104,6 @@ export const plot = defineStep({
   await ctx.writeBytes('data', new TextEncoder().encode(result.csv));
   return {};
 });
-
-function asRecord(value: unknown): Readonly<Record<string, unknown>> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
 
 function required(value: string | undefined, name: string, kind: string): string {
   if (value === undefined || value === '') throw new Error(`core/plot: a ${kind} chart needs \`${name}\` (a field path such as outputs.accuracy or matrix.p)`);

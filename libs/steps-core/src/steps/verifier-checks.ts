@@ -1,8 +1,7 @@
 import { defineStep } from '@veriflow/step-api';
 import type { StepLogger } from '@veriflow/step-api';
 import { labelOf } from '../plot/format.js';
-import { FieldLookup, shortName } from '../plot/instance-fields.js';
-import type { PlotInstance } from '../plot/instance-fields.js';
+import { FieldLookup, instancesSchema, shortName, toPlotInstances } from '../plot/instance-fields.js';
 import { finalRows, paperChecks } from '../verification/paper-checks.js';
 import type { PaperCheck, VerifierRow } from '../verification/paper-checks.js';
 
@@ -29,15 +28,7 @@ export const verifierChecks = defineStep({
   with: {
     type: 'object',
     properties: {
-      from: {
-        type: 'array',
-        description: 'The evaluation instances, one per verifier (or per verifier and size): `${{ steps.<id>.instances }}`.',
-        items: {
-          type: 'object',
-          properties: { name: { type: 'string' }, matrix: { type: 'object' }, outputs: { type: 'object' } },
-          required: ['name', 'matrix', 'outputs'],
-        },
-      },
+      from: instancesSchema('The evaluation instances, one per verifier (or per verifier and size): `${{ steps.<id>.instances }}`.'),
       verifier: field('verifier', 'The field holding the verifier\'s label.'),
       p_star: field('p_star', 'The field holding the verifier\'s measured p* (null: left out of the correlation).'),
       metric: field('accuracy', 'The field holding the trained model\'s metric (higher is better).'),
@@ -69,19 +60,17 @@ export const verifierChecks = defineStep({
   },
 }).run(async (ctx) => {
   const w = ctx.with;
-  const instances = w.from.map(
-    (item): PlotInstance => ({ name: String(item.name), matrix: asRecord(item.matrix), outputs: asRecord(item.outputs) }),
-  );
+  const instances = toPlotInstances(w.from);
   const { rows, report } = speakingAsThisStep(() => {
     const rows = finalRows(readRows(new FieldLookup(instances, ctx.log, STEP), w, ctx.log), w.size !== undefined);
     const report = paperChecks(rows, {
-      metricName: shortName(w.metric ?? 'accuracy'),
+      metricName: shortName(w.metric),
       generator: w.generator,
       unverified: w.unverified,
       oracle: w.oracle,
-      margin: w.margin ?? 0,
-      minSpearman: w.min_spearman ?? 0.8,
-      minVerifiers: w.min_verifiers ?? 4,
+      margin: w.margin,
+      minSpearman: w.min_spearman,
+      minVerifiers: w.min_verifiers,
     });
     return { rows, report };
   });
@@ -98,17 +87,17 @@ export const verifierChecks = defineStep({
 });
 
 interface Fields {
-  readonly verifier?: string;
-  readonly p_star?: string;
-  readonly metric?: string;
+  readonly verifier: string;
+  readonly p_star: string;
+  readonly metric: string;
   readonly size?: string;
 }
 
 /** One row per instance that has a verifier label (and, with `size`, a size); non-finite numbers become null. */
 function readRows(lookup: FieldLookup, fields: Fields, log: StepLogger): VerifierRow[] {
-  const labels = lookup.values(fields.verifier ?? 'verifier', 'verifier');
-  const pStars = lookup.numbers(fields.p_star ?? 'p_star', 'p_star');
-  const metrics = lookup.numbers(fields.metric ?? 'accuracy', 'metric');
+  const labels = lookup.values(fields.verifier, 'verifier');
+  const pStars = lookup.numbers(fields.p_star, 'p_star');
+  const metrics = lookup.numbers(fields.metric, 'metric');
   const sizes = fields.size === undefined ? undefined : lookup.numbers(fields.size, 'size');
   const rows: VerifierRow[] = [];
   const unusable: string[] = [];
@@ -139,8 +128,4 @@ function speakingAsThisStep<T>(body: () => T): T {
     if (!(error instanceof Error)) throw error;
     throw new Error(error.message.startsWith(`${STEP}: `) ? error.message : `${STEP}: ${error.message}`, { cause: error });
   }
-}
-
-function asRecord(value: unknown): Readonly<Record<string, unknown>> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

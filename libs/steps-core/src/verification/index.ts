@@ -2,5 +2,5 @@
 export { measureRates, countOutcomes, binarize } from './rates.js';
 export type { OutcomeCounts, MeasuredRates, Binarized } from './rates.js';
 // Whether a run reproduced the paper's claims across its verifiers (core/verifier-checks).
-export { spearman, averageRanks, finalRows, paperChecks, CHECK_ORACLE, CHECK_SPEARMAN, CHECK_UNVERIFIED } from './paper-checks.js';
+export { finalRows, paperChecks } from './paper-checks.js';
 export type { VerifierRow, PaperCheck, PaperCheckOptions, PaperCheckReport } from './paper-checks.js';

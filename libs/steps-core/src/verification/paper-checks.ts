@@ -136,23 +136,6 @@ export function finalRows(rows: readonly VerifierRow[], bySize: boolean): Verifi
 
 const show = (value: number): string => formatValue(value, 6);
 
-/**
- * The rows named by `unverified` and `oracle`. A name without a row is not an error: with
- * continue-on-error upstream a verifier whose student failed (e.g. it kept nothing) has no row, and the
- * check then does not hold, saying which verifiers are present (which also shows a misspelt label).
- */
-function labelled(rows: readonly VerifierRow[], options: PaperCheckOptions): Map<'unverified' | 'oracle', VerifierRow | string> {
-  const found = new Map<'unverified' | 'oracle', VerifierRow | string>();
-  const present = rows.map((r) => `"${r.verifier}"`).join(', ') || '(none)';
-  for (const role of ['unverified', 'oracle'] as const) {
-    const label = options[role];
-    if (label === undefined) continue;
-    const row = rows.find((r) => r.verifier === label);
-    found.set(role, row ?? `no evaluated instance of ${role} "${label}" (did its run fail?); the verifiers present are ${present}`);
-  }
-  return found;
-}
-
 function generatorCheck(name: string, row: VerifierRow, options: PaperCheckOptions, role: 'unverified' | 'oracle'): PaperCheck {
   const subject = `${options.metricName} of "${row.verifier}"`;
   if (options.generator === undefined) {
@@ -214,12 +197,15 @@ function checkOptions(options: PaperCheckOptions): void {
  */
 export function paperChecks(rows: readonly VerifierRow[], options: PaperCheckOptions): PaperCheckReport {
   checkOptions(options);
-  const found = labelled(rows, options);
   const checks: PaperCheck[] = [];
   for (const [role, name] of [['unverified', CHECK_UNVERIFIED], ['oracle', CHECK_ORACLE]] as const) {
-    const row = found.get(role);
-    if (typeof row === 'string') checks.push({ name, held: false, detail: row });
-    else if (row) checks.push(generatorCheck(name, row, options, role));
+    const label = options[role];
+    if (label === undefined) continue;
+    const row = rows.find((r) => r.verifier === label);
+    // No row is not an error: with continue-on-error upstream a verifier whose student failed (e.g. it kept
+    // nothing) has none. The check then does not hold, listing the verifiers present (a misspelt label shows).
+    if (row) checks.push(generatorCheck(name, row, options, role));
+    else checks.push({ name, held: false, detail: `no evaluated instance of ${role} "${label}" (did its run fail?); the verifiers present are ${rows.map((r) => `"${r.verifier}"`).join(', ') || '(none)'}` });
   }
   const { check, rho } = spearmanCheck(rows, options);
   checks.push(check);

@@ -15,6 +15,11 @@ export interface SourceSpan {
  * Every user-facing problem with a workflow: a stable code, where it is,
  * what is wrong and (when we know) what to do about it.
  */
+/** A span over the first `length` characters of a command-line argument (`--set x=1`, `--preset gpu`), which a diagnostic names as its "file". */
+export function commandLineSpan(argument: string, length = argument.length): SourceSpan {
+  return { file: argument, start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: length + 1, offset: length } };
+}
+
 export interface Diagnostic {
   readonly code: DiagnosticCode;
   readonly span: SourceSpan;

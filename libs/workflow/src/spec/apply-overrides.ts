@@ -1,6 +1,6 @@
 import { parse as parseYamlScalar } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { WorkflowError } from '../diagnostics/diagnostic.js';
+import { WorkflowError, commandLineSpan } from '../diagnostics/diagnostic.js';
 import { expectedOneOf } from '../diagnostics/suggest.js';
 import { assignParam, withArticle } from './param-assignment.js';
 import type { AssignmentProblem } from './param-assignment.js';
@@ -8,9 +8,7 @@ import type { WorkflowSpec } from './workflow-spec.js';
 
 /** A `--set` override, as typed on the command line. */
 function overrideDiagnostic(argument: string, message: string, hint?: string): Diagnostic {
-  const start = { line: 1, col: 1, offset: 0 };
-  const end = { line: 1, col: argument.length + 1, offset: argument.length };
-  return { code: 'BAD_OVERRIDE', span: { file: `--set ${argument}`, start, end }, message, ...(hint ? { hint } : {}) };
+  return { code: 'BAD_OVERRIDE', span: commandLineSpan(`--set ${argument}`, argument.length), message, ...(hint ? { hint } : {}) };
 }
 
 function problemDiagnostic(argument: string, raw: string, problem: AssignmentProblem): Diagnostic {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { WorkflowError } from '../diagnostics/diagnostic.js';
+import { WorkflowError, commandLineSpan } from '../diagnostics/diagnostic.js';
 import { expectedOneOf } from '../diagnostics/suggest.js';
 import { assignParam } from './param-assignment.js';
 import type { AssignmentProblem } from './param-assignment.js';
@@ -28,7 +28,7 @@ function unknownPresetDiagnostic(spec: WorkflowSpec, name: string): Diagnostic {
   const known = Object.keys(spec.presets);
   return {
     code: 'UNKNOWN_PRESET',
-    span: { file: argument, start: { line: 1, col: 1, offset: 0 }, end: { line: 1, col: argument.length + 1, offset: argument.length } },
+    span: commandLineSpan(argument),
     message: `"${name}" is not a preset of ${spec.file}`,
     hint: known.length ? expectedOneOf(name, known) : `${spec.file} declares no presets; leave out --preset, or add them under presets:.`,
   };

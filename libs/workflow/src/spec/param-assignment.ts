@@ -14,7 +14,7 @@ export type AssignmentProblem =
   | { readonly kind: 'not-a-map'; readonly param: string; readonly next: string };
 
 /** The JSON type of a value: `null`, `array`, `object`, `string`, `number` or `boolean`. */
-export function jsonType(value: unknown): string {
+function jsonType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'array';
   return typeof value;
