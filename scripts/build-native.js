@@ -42,6 +42,11 @@ function compiler() {
 }
 
 const skip = (why) => {
+  // CI sets VERIFLOW_REQUIRE_NATIVE=1 where a compiler and OpenBLAS are installed: there a skip is a failure.
+  if (process.env.VERIFLOW_REQUIRE_NATIVE === '1') {
+    console.error(`native addon: not built (${why}), but VERIFLOW_REQUIRE_NATIVE=1`);
+    process.exit(1);
+  }
   console.log(`native addon: skipped (${why}); the engine uses its wasm kernels`);
   process.exit(0);
 };

@@ -20,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BenchError, formatTable, median, positiveInteger, spawnTimed } from '../lib/measure.js';
+import { BenchError, describeFailure, formatTable, median, positiveInteger, spawnTimed } from '../lib/measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'apps/cli/dist/main.js');
@@ -42,17 +42,8 @@ const VERIFIERS = { oracle: 1, random: 0.5, 'rates-0.75': 0.75, 'rates-0.6': 0.6
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
 
-
 const seconds = (ms) => (ms === undefined || Number.isNaN(ms) ? '-' : `${(ms / 1000).toFixed(2)} s`);
 const mib = (kib) => (kib === undefined ? '-' : `${(kib / 1024).toFixed(0)} MiB`);
-
-
-
-
-function describeFailure(label, result) {
-  const tail = (text) => text.trim().split('\n').slice(-15).join('\n');
-  return `${label} exited with ${result.signal ?? result.code}\n--- stdout (tail) ---\n${tail(result.stdout)}\n--- stderr (tail) ---\n${tail(result.stderr)}`;
-}
 
 /**
  * Runs `command args` under `/usr/bin/time -v` when it exists (its overhead is one fork/exec, well

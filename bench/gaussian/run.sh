@@ -25,7 +25,7 @@ for arg in "$@"; do
   if [ "$arg" = "--no-build" ]; then build=0; else args+=("$arg"); fi
 done
 if [ "$build" = 1 ]; then
-  npx tsc -b tsconfig.build.json
+  npm run build --silent  # TypeScript and the native addon (the engine the README reports needs it)
 fi
 
 exec node bench/gaussian/run.js --python "$PY" ${args[@]+"${args[@]}"}

@@ -25,6 +25,12 @@ export function positiveInteger(name, value, fallback) {
   return number;
 }
 
+/** A failed child process, with the tails of its output, for a BenchError. */
+export function describeFailure(label, result) {
+  const tail = (text) => text.trim().split('\n').slice(-15).join('\n');
+  return `${label} exited with ${result.signal ?? result.code}\n--- stdout (tail) ---\n${tail(result.stdout)}\n--- stderr (tail) ---\n${tail(result.stderr)}`;
+}
+
 /**
  * Spawns a command and resolves once it has exited and its output is drained, with its wall time in ms
  * (`ms`) and the epoch time it was spawned at (`spawnedAt`, for matching with server-side timestamps).

@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { BenchError, formatTable, median, positiveInteger, spawnTimed } from '../lib/measure.js';
+import { BenchError, describeFailure, formatTable, median, positiveInteger, spawnTimed } from '../lib/measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'apps/cli/dist/main.js');
@@ -29,7 +29,6 @@ const TIME_BIN = '/usr/bin/time';
 // ---------------------------------------------------------------------------------------------------
 // Small helpers
 
-
 function stats(samples) {
   return { median: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples };
 }
@@ -39,14 +38,6 @@ function formatMs(ms) {
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
   if (ms >= 100) return `${ms.toFixed(0)} ms`;
   return `${ms.toFixed(1)} ms`;
-}
-
-
-
-
-function describeFailure(label, result) {
-  const tail = (text) => text.trim().split('\n').slice(-15).join('\n');
-  return `${label} exited with ${result.signal ?? result.code}\n--- stdout (tail) ---\n${tail(result.stdout)}\n--- stderr (tail) ---\n${tail(result.stderr)}`;
 }
 
 async function node(label, args, options) {

@@ -22,7 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { median } from '../lib/measure.js';
+import { median, positiveInteger } from '../lib/measure.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TORCH_SCRIPT = join(ROOT, 'bench/transformer/torch_model.py');
@@ -48,7 +48,7 @@ const { values: opt } = parseArgs({
     'kernel-steps': { type: 'string', default: '3' },
   },
 });
-const int = (k) => Number.parseInt(opt[k], 10);
+const int = (k) => positiveInteger(`--${k}`, opt[k]);
 const rounds = int('rounds');
 const warmup = int('warmup');
 const steps = int('steps');
@@ -145,7 +145,7 @@ if (withTorch) {
   const t0 = results.torch[0];
   console.log(`| PyTorch ${t0.torch} | ${t.toFixed(1)} | ${median(results.torch.map((x) => x.medianStepMs)).toFixed(1)} | ${t0.parameters} | ${t0.threads} intra, ${t0.interop} interop |`);
   const t1 = results.torch1[0];
-  console.log(`| PyTorch, 1 thread (wasm's count) | ${median(results.torch1.map((x) => x.samplesPerSecond)).toFixed(1)} | ${median(results.torch1.map((x) => x.medianStepMs)).toFixed(1)} | ${t1.parameters} | ${t1.threads} intra, ${t1.interop} interop |`);
+  console.log(`| PyTorch, 1 thread (the fused kernels' count) | ${median(results.torch1.map((x) => x.samplesPerSecond)).toFixed(1)} | ${median(results.torch1.map((x) => x.medianStepMs)).toFixed(1)} | ${t1.parameters} | ${t1.threads} intra, ${t1.interop} interop |`);
   const ratio = v / t;
   const tm = median(results.torch.map((x) => (1000 * batchSize) / x.medianStepMs));
   const vm = median(results.veriflow.map((x) => (1000 * batchSize) / x.medianStepMs));

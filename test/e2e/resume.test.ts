@@ -40,13 +40,22 @@ describe('resume after SIGKILL', () => {
   });
   after(async () => Promise.all(dirs.map((dispose) => dispose())));
 
-  // The work takes at least 1.5 s of fixed sleeps after start-up, so every kill lands mid-run.
-  for (const killAfterMs of [250 + Math.floor(Math.random() * 600), 600 + Math.floor(Math.random() * 700)]) {
-    it(`re-executes only unfinished instances when killed after ${killAfterMs}ms, with the same results`, async () => {
+  // The work takes at least 1.5 s of fixed sleeps after start-up, so every kill lands mid-run: one right after
+  // the first instance finished (so some work is certainly kept and some certainly redone), one at a random time.
+  const kills: { label: string; afterFirstSuccess: boolean; ms?: number }[] = [
+    { label: 'right after the first instance finished', afterFirstSuccess: true },
+    ...[250 + Math.floor(Math.random() * 600)].map((ms) => ({ label: `after ${ms}ms`, afterFirstSuccess: false, ms })),
+  ];
+  for (const kill of kills) {
+    it(`re-executes only unfinished instances when killed ${kill.label}, with the same results`, async () => {
       const { dir, dispose } = await workspace({ 'slow.yaml': SLOW });
       dirs.push(dispose);
       const killed = startCli(['run', 'slow.yaml', '--jobs', '2'], dir);
-      await delay(killAfterMs);
+      if (kill.afterFirstSuccess) {
+        await new Promise<void>((resolveKill) => killed.child.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes(' succeeded ') && resolveKill()));
+      } else {
+        await delay(kill.ms!);
+      }
       killed.child.kill('SIGKILL');
       const interrupted = await killed.done;
       assert.equal(interrupted.signal, 'SIGKILL');
@@ -58,6 +67,9 @@ describe('resume after SIGKILL', () => {
       const counts = countBy(results);
       assert.equal((counts.cached ?? 0) + (counts.succeeded ?? 0), 21);
       assert.ok((counts.cached ?? 0) >= finishedBeforeKill, `${finishedBeforeKill} finished before the kill but only ${counts.cached ?? 0} were cached`);
+      if (kill.afterFirstSuccess) {
+        assert.ok(finishedBeforeKill >= 1 && (counts.succeeded ?? 0) >= 1, `kept ${counts.cached ?? 0}, re-executed ${counts.succeeded ?? 0}`);
+      }
       assert.deepEqual(outputsOf(results), reference);
 
       const again = await runCli(['run', 'slow.yaml'], dir);

@@ -22,10 +22,9 @@ export function matrixIds(set: MatrixSet, index: number): number[] {
   return toIds(encodeMatrix(matrixAt(set, index), set.dim));
 }
 
-/** Real pairs: each matrix with its true eigenvalues. */
-export function realTrainingPairs(set: MatrixSet, indices?: Iterable<number>): TrainingPair[] {
-  const chosen = indices ?? Array.from({ length: set.count }, (_, i) => i);
-  return Array.from(chosen, (index) => ({ index, input: matrixIds(set, index), target: toIds(encodeVector(eigenvaluesAt(set, index))) }));
+/** Real pairs: each matrix (the first `limit`) with its true eigenvalues. */
+export function realTrainingPairs(set: MatrixSet, limit = Infinity): TrainingPair[] {
+  return Array.from({ length: Math.min(limit, set.count) }, (_, index) => ({ index, input: matrixIds(set, index), target: toIds(encodeVector(eigenvaluesAt(set, index))) }));
 }
 
 /** Synthesized pairs: each kept row of a selection with its matrix (only rows for matrices below `limit`). */

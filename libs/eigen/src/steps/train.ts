@@ -101,7 +101,7 @@ export const train = defineStep({
   if (w.limit !== undefined && w.limit > data.count) throw new Error(`limit: ${w.limit} matrices asked for, but data holds ${data.count}`);
   const limit = w.limit ?? data.count;
   if (w.selection !== undefined) pairs.push(...selectedTrainingPairs(await readSelection(w.selection), data, limit));
-  else pairs.push(...realTrainingPairs(data, Array.from({ length: limit }, (_, i) => i)));
+  else pairs.push(...realTrainingPairs(data, limit));
   if (w.real !== undefined) {
     const real = await readMatrices(w.real);
     if (real.dim !== data.dim) throw new Error(`real: ${real.dim}×${real.dim} matrices, but data holds ${data.dim}×${data.dim}`);
@@ -146,13 +146,10 @@ export const train = defineStep({
   let window: number[] = [];
   let lastLoss = NaN;
   let valAccuracy: number | null = null;
-  const save = async (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => {
-    await ctx.writeBytes('model', encodeCheckpoint(model, { seed, ...(trainer ? { trainer } : {}), training }));
-  };
+  const snapshot = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => encodeCheckpoint(model, { seed, ...(trainer ? { trainer } : {}), training });
+  const save = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => ctx.writeBytes('model', snapshot(trainer));
   // Periodic checkpoints go where a later attempt finds them; an atomic replace, so a kill never leaves half a file.
-  const checkpoint = async (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => {
-    await writeFileAtomic(ownCheckpoint, encodeCheckpoint(model, { seed, ...(trainer ? { trainer } : {}), training }));
-  };
+  const checkpoint = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => writeFileAtomic(ownCheckpoint, snapshot(trainer));
   const validate = (step: number) => {
     if (!validation) return;
     const accuracies = greedyAccuracy(model, validation, w.validation_size, VALIDATION_TOLERANCES.map((t) => t.tolerance), ctx.signal);

@@ -33,6 +33,15 @@ const resolvable = (specifier: string): boolean => {
  * engine it got, and says so when they differ (e.g. an installed tfjs-node that fails to load).
  */
 export function predictEngineLabel(device: DeviceRequest): string {
+  // Planning asks once per model instance; installs and switches do not change within a process.
+  let label = predicted.get(device);
+  if (label === undefined) predicted.set(device, (label = predict(device)));
+  return label;
+}
+
+const predicted = new Map<DeviceRequest, string>();
+
+function predict(device: DeviceRequest): string {
   const native = device === 'gpu' ? ['@tensorflow/tfjs-node-gpu'] : device === 'auto' ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] : ['@tensorflow/tfjs-node'];
   if (native.some(resolvable)) return 'tensorflow';
   return engineLabel('wasm', loadNativeBlas().ok, fusedKernelsAddon().addon != null);

@@ -6,12 +6,12 @@ import { initEngine } from './index.js';
 import { matMulStats, setGemmAccelerator } from './kernels/matmul-transposed.js';
 import { ADDON_PATH } from './native-addon.js';
 import { blasThreads, loadNativeBlas } from './native-blas.js';
-import { assertClose, onBackend, randomValues } from './test-helpers.js';
+import { assertClose, nativeSkip, onBackend, randomValues } from './test-helpers.js';
 
 // `npm test` builds the addon when a C compiler is present, and .ci/run installs OpenBLAS, so in CI these run.
 // Elsewhere the skip says what is missing.
 const native = loadNativeBlas();
-const skip = native.ok ? false : `native OpenBLAS unavailable: ${native.reason}`;
+const skip = nativeSkip(native.ok ? false : `native OpenBLAS unavailable: ${native.reason}`);
 
 after(() => setGemmAccelerator(null));
 

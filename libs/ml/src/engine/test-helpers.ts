@@ -3,6 +3,15 @@ import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import type { GemmAccelerator, GemmProblem } from './kernels/matmul-transposed.js';
 
+/**
+ * A skip reason for native tests, or false to run them. Under VERIFLOW_REQUIRE_NATIVE=1 (CI, where a compiler
+ * and OpenBLAS are installed) a reason throws instead, so the test file fails rather than skipping quietly.
+ */
+export function nativeSkip(reason: string | false): string | false {
+  if (reason !== false && process.env['VERIFLOW_REQUIRE_NATIVE'] === '1') throw new Error(`VERIFLOW_REQUIRE_NATIVE=1, but ${reason}`);
+  return reason;
+}
+
 /** Runs `fn` on `backend` inside tidy and returns plain copies of the values and shape of its result. */
 export async function onBackend(
   backend: 'wasm' | 'cpu',

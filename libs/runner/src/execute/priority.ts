@@ -15,27 +15,33 @@ export interface Ordered {
 export function chainFirstPriority(instances: readonly Ordered[]): Map<string, number> {
   const known = new Set(instances.map((instance) => instance.name));
   const downstream = new Map<string, Ordered[]>();
+  // Upstream instances not placed yet, per instance: each placement counts its dependents down once, so a
+  // fan-in of n waits in O(n), not O(n²) re-checks of its whole upstream list.
+  const waiting = new Map<string, number>();
   for (const instance of instances) {
-    for (const name of instance.upstream) {
-      if (!known.has(name)) continue;
+    const upstream = new Set(instance.upstream.filter((name) => known.has(name)));
+    waiting.set(instance.name, upstream.size);
+    for (const name of upstream) {
       const list = downstream.get(name) ?? [];
       list.push(instance);
       downstream.set(name, list);
     }
   }
   const priority = new Map<string, number>();
-  const ready = (instance: Ordered) => instance.upstream.every((name) => !known.has(name) || priority.has(name));
   const place = (first: Ordered) => {
     // Iterative depth-first walk: deep chains must not overflow the stack.
     const stack = [first];
     while (stack.length > 0) {
       const instance = stack.pop()!;
-      if (priority.has(instance.name) || !ready(instance)) continue;
       priority.set(instance.name, priority.size);
-      const next = (downstream.get(instance.name) ?? []).filter((d) => !priority.has(d.name) && ready(d));
+      const next = (downstream.get(instance.name) ?? []).filter((d) => {
+        const left = waiting.get(d.name)! - 1;
+        waiting.set(d.name, left);
+        return left === 0;
+      });
       for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]!);
     }
   };
-  for (const instance of instances) if (!priority.has(instance.name)) place(instance);
+  for (const instance of instances) if (!priority.has(instance.name) && waiting.get(instance.name) === 0) place(instance);
   return priority;
 }

@@ -128,7 +128,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
         resolved: decision.resolved,
         objects: workspace.objects,
         stagingRoot: join(workspace.layout.tmp, request.runId),
-        checkpointDir: join(workspace.layout.stateDir, 'checkpoints', key),
+        checkpointDir: workspace.layout.checkpointDir(key),
         workflowDir: request.workflowDir,
         module: request.registry.moduleOf(spec.uses),
         runId: request.runId,
@@ -152,7 +152,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       });
       await workspace.records.write(record);
       await workspace.markers.clearIncomplete(key);
-      await rm(join(workspace.layout.stateDir, 'checkpoints', key), { recursive: true, force: true });
+      await rm(workspace.layout.checkpointDir(key), { recursive: true, force: true });
       records.set(instance.name, record);
       entries.set(instance.name, decision.resolved.entry);
       return finish(instance, 'succeeded', decision.reason, { attempts, durationMs: Date.now() - began, key });

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { KeyEntry } from '../cache/key-entry.js';
 import type { InstanceRecord, RecordedOutput, WorkspaceLayout } from '../store/index.js';
-import { withLock, writeJsonAtomic } from '../store/index.js';
+import { writeJsonAtomic } from '@veriflow/durable-fs';
+import { withLock } from '../store/index.js';
 import type { Provenance } from './environment.js';
 
 export const LOCK_FORMAT = 1;

@@ -1,6 +1,6 @@
 import type { InstanceOutcome, RunEnd } from '../observe/run-observer.js';
 import { describeReason } from '../plan/reasons.js';
-import { writeJsonAtomic } from '../store/index.js';
+import { writeJsonAtomic } from '@veriflow/durable-fs';
 import type { Provenance } from './environment.js';
 
 export const RESULTS_FORMAT = 1;

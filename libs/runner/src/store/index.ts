@@ -1,6 +1,5 @@
 export { canonicalJson, CanonicalJsonError, sha256Hex } from './canonical-json.js';
 export { formatDigest, parseDigest, isDigest, isCacheKey, assertCacheKey } from './digest.js';
-export { writeFileAtomic, writeJsonAtomic, cleanupTempFiles, tempPathFor, isTempFileName, fsyncDir } from '@veriflow/durable-fs';
 export { ObjectStore } from './object-store.js';
 export type { StoredObject } from './object-store.js';
 export { InstanceRecords, INSTANCE_RECORD_FORMAT } from './instance-records.js';

@@ -67,6 +67,12 @@ export class WorkspaceLayout {
     return join(this.workflowDir(workflowName), 'results.json');
   }
 
+  /** A step's own checkpoints while its instance runs (resumed after a kill; removed once it succeeds). */
+  checkpointDir(key: string): string {
+    assertCacheKey(key);
+    return join(this.stateDir, 'checkpoints', key);
+  }
+
   /** Held while an instance runs, so two concurrent runs never compute the same key twice. */
   instanceLockPath(key: string): string {
     assertCacheKey(key);

@@ -1,5 +1,5 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { writeJsonAtomic } from '@veriflow/durable-fs';
+import { isErrno, writeJsonAtomic } from '@veriflow/durable-fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { TrackedInstance, TrackedInstanceStatus, TrackedRun, TrackedRunStatus } from '../model.js';
@@ -26,7 +26,6 @@ export interface RunRecord {
   readonly skippedLines: number;
 }
 
-const isErrno = (error: unknown, code: string): boolean => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
 // Enough to fill the disk queue without running out of file descriptors in a workspace with many runs.
 const READ_BATCH = 16;
 const MAX_LISTED_CANDIDATES = 10;

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MlflowClient } from '../mlflow/client.js';
+import { endpoint, startFlakyProxy } from '../mlflow/testing/flaky-proxy.js';
 import { mlflowSkipReason, startTestServer, type TestServer } from '../mlflow/testing/mlflow-server.js';
 import type { Metric } from '../mlflow/types.js';
 import { RunStore } from '../store/run-store.js';
@@ -68,29 +69,32 @@ describe('syncRun against a real MLflow server', { skip }, () => {
     }
   });
 
-  it('after a push that failed (here: stored, then the connection dropped), the next tick compares with MLflow instead of trusting its progress', async () => {
-    const client = new CountingClient({ trackingUri: server.uri, credentials: null, retry: { maxAttempts: 1 } });
-    const store = new RunStore(dir);
-    const run = trackedRun('20261126-171501-abcdef', { experiment: 'live-progress' });
-    const writer = store.openRun(run);
-    writer.append(started('train'));
-    writer.append({ type: 'metric', name: 'train', point: point('loss', 0.5, 0) });
-    const progress = new SyncProgress();
-    assert.equal((await syncRun(client, store, run.id, progress)).metricsLogged, 1);
-    writer.append({ type: 'metric', name: 'train', point: point('loss', 0.25, 1) });
-    const logBatch = client.logBatch.bind(client);
-    client.logBatch = async (...args: Parameters<MlflowClient['logBatch']>) => {
-      await logBatch(...args);
-      throw new Error('connection reset');
-    };
-    await assert.rejects(syncRun(client, store, run.id, progress), /connection reset/);
-    client.logBatch = logBatch;
-    writer.append({ type: 'metric', name: 'train', point: point('loss', 0.125, 2) });
-    const reads = client.historyReads;
-    assert.equal((await syncRun(client, store, run.id, progress)).metricsLogged, 1, 'only the point MLflow lacks');
-    assert.equal(client.historyReads, reads + 1);
-    const child = (await client.searchRuns({ experimentIds: [(await client.getOrCreateExperiment('live-progress')).experimentId], filter: `tags.\`veriflow.instance_id\` = '${run.id}/train'` })).runs[0]!;
-    assert.deepEqual((await client.getMetricHistory(child.info.runId, 'loss')).map((m) => m.value).sort(), [0.125, 0.25, 0.5]);
-    await writer.close('succeeded', 1_700_000_009_000);
+  it('after a push that failed (stored by the server, then the connection dropped), the next tick compares with MLflow instead of trusting its progress', async () => {
+    // The real server behind a proxy that forwards the first log-batch and then drops the connection.
+    const proxy = await startFlakyProxy({ target: server.uri });
+    try {
+      const client = new CountingClient({ trackingUri: proxy.url, credentials: null, retry: { maxAttempts: 1 } });
+      const store = new RunStore(dir);
+      const run = trackedRun('20261126-171501-abcdef', { experiment: 'live-progress' });
+      const writer = store.openRun(run);
+      writer.append(started('train'));
+      writer.append({ type: 'metric', name: 'train', point: point('loss', 0.5, 0) });
+      const progress = new SyncProgress();
+      assert.equal((await syncRun(client, store, run.id, progress)).metricsLogged, 1);
+      writer.append({ type: 'metric', name: 'train', point: point('loss', 0.25, 1) });
+      proxy.setRules([{ fault: { kind: 'reset-after-forward' }, match: endpoint('runs/log-batch'), first: 1 }]);
+      await assert.rejects(syncRun(client, store, run.id, progress));
+      assert.equal(proxy.count((entry) => entry.fault === 'reset-after-forward'), 1, 'the push reached the server and its answer was dropped');
+      proxy.setRules([]);
+      writer.append({ type: 'metric', name: 'train', point: point('loss', 0.125, 2) });
+      const reads = client.historyReads;
+      assert.equal((await syncRun(client, store, run.id, progress)).metricsLogged, 1, 'only the point MLflow lacks');
+      assert.equal(client.historyReads, reads + 1);
+      const child = (await client.searchRuns({ experimentIds: [(await client.getOrCreateExperiment('live-progress')).experimentId], filter: `tags.\`veriflow.instance_id\` = '${run.id}/train'` })).runs[0]!;
+      assert.deepEqual((await client.getMetricHistory(child.info.runId, 'loss')).map((m) => m.value).sort(), [0.125, 0.25, 0.5]);
+      await writer.close('succeeded', 1_700_000_009_000);
+    } finally {
+      await proxy.close();
+    }
   });
 });

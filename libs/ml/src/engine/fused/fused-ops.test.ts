@@ -13,10 +13,11 @@ import { dense } from './dense.js';
 import { embedding } from './embedding.js';
 import { layerNorm } from './layer-norm.js';
 import { nativeKernels, nativeProducts } from './native-kernels.js';
+import { nativeSkip } from '../test-helpers.js';
 
 const addon = loadNativeAddon();
-const nativeSkip = addon.addon != null ? false : `native addon unavailable: ${addon.reason}`;
-const productsSkip = addon.addon != null && !addon.addon.status().ok ? `OpenBLAS unavailable: ${addon.addon.status().error}` : nativeSkip;
+const addonSkip = nativeSkip(addon.addon != null ? false : `native addon unavailable: ${addon.reason}`);
+const productsSkip = nativeSkip(addon.addon != null && !addon.addon.status().ok ? `OpenBLAS unavailable: ${addon.addon.status().error}` : addonSkip);
 
 function random(shape: number[], seed: number, scale = 1, offset = 0): tf.Tensor {
   const rng = createRng(seed);
@@ -88,7 +89,7 @@ function referenceAttention(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, batc
 
 for (const form of ['native', 'op-by-op'] as const) {
   const native = form === 'native';
-  describe(`fused ops, ${form} form`, { skip: native ? nativeSkip : false }, () => {
+  describe(`fused ops, ${form} form`, { skip: native ? addonSkip : false }, () => {
     before(async () => {
       const engine = await initEngine({ device: 'cpu', native: false, fused: native });
       assert.equal(engine.fused.used, native, engine.fused.reason);
@@ -348,7 +349,7 @@ for (const form of ['native', 'op-by-op'] as const) {
   });
 }
 
-describe('native addon argument checks', { skip: nativeSkip }, () => {
+describe('native addon argument checks', { skip: addonSkip }, () => {
   it('throws, naming the function and the argument, before any kernel writes outside a view', () => {
     const a = addon.addon!;
     const f = (n: number) => new Float32Array(n);
