@@ -28,6 +28,12 @@ describe('every mistake is reported before anything runs, at its line and column
     assert.match(result.stderr, /--set factor=\[1\]:1:1: "factor" is not in params\. Expected one of factors, values\. Did you mean "factors"\? \[BAD_OVERRIDE\]/);
   });
 
+  it('a --set value that is not valid YAML is refused, with the quoting that makes it a string', async () => {
+    const result = await runCli(['validate', 'workflows/examples/hello-sweep.yaml', '--set', 'factors=[1, 2'], root);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /--set factors=\[1, 2:1:1: "\[1, 2" is not a valid YAML value: flow sequence must end with a \]\. Fix it, or quote it to pass it as a string: --set 'factors="\[1, 2"'\. \[BAD_OVERRIDE\]/);
+  });
+
   it('a --set value of the wrong type is refused', async () => {
     const result = await runCli(['validate', 'workflows/examples/hello-sweep.yaml', '--set', 'factors=3'], root);
     assert.equal(result.code, 2);

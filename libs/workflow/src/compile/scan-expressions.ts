@@ -1,6 +1,6 @@
 import type { Diagnostic, SourceSpan } from '../diagnostics/diagnostic.js';
 import type { Expr, Reference } from '../expressions/index.js';
-import { collectReferences, ExpressionSyntaxError, findExpressions, parseExpression, UnterminatedExpressionError } from '../expressions/index.js';
+import { collectReferences, ExpressionLimitError, ExpressionSyntaxError, findExpressions, parseExpression, UnterminatedExpressionError } from '../expressions/index.js';
 import type { SourceDocument } from '../source/index.js';
 import type { StepSpec } from '../spec/workflow-spec.js';
 
@@ -55,7 +55,8 @@ export function scanStepExpressions(step: StepSpec, doc: SourceDocument): { expr
     } catch (error) {
       if (error instanceof ExpressionSyntaxError || error instanceof UnterminatedExpressionError) {
         const length = error instanceof ExpressionSyntaxError ? error.length : 3;
-        diagnostics.push({ code: 'EXPR_SYNTAX', span: spanInString(doc, path, error.offset, length), message: error.message });
+        const code = error instanceof ExpressionLimitError ? 'LIMIT' : 'EXPR_SYNTAX';
+        diagnostics.push({ code, span: spanInString(doc, path, error.offset, length), message: error.message });
       } else {
         throw error;
       }

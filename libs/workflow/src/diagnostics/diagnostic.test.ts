@@ -63,6 +63,16 @@ describe('formatDiagnosticPretty', () => {
     assert.equal(lines[2], '     | ^^^^^');
   });
 
+  it('shows a window of a long line around the span, marked where it was cut', () => {
+    const long = `v: ${'['.repeat(1000)}1${']'.repeat(1000)}`;
+    const lines = formatDiagnosticPretty(diag('deep', undefined, at(1, 500, 501)), long).split('\n');
+    assert.equal(lines[1], `   1 | …${'['.repeat(120)}…`);
+    assert.equal(lines[2], `     | ${' '.repeat(31)}^`);
+    const end = formatDiagnosticPretty(diag('end', undefined, at(1, long.length, long.length + 1)), long).split('\n');
+    assert.equal(end[1], `   1 | …${']'.repeat(120)}`);
+    assert.equal(end[2], `     | ${' '.repeat(120)}^`);
+  });
+
   it('falls back to the one-line form without source or when the line does not exist', () => {
     const d = diag('x', undefined, at(40, 1));
     assert.equal(formatDiagnosticPretty(d, undefined), formatDiagnostic(d));

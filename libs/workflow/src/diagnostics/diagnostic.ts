@@ -48,7 +48,9 @@ export type DiagnosticCode =
   | 'BAD_OVERRIDE'
   | 'UNKNOWN_PRESET'
   | 'PLUGIN'
-  | 'RESOURCES';
+  | 'RESOURCES'
+  /** Input beyond a size or nesting limit (see limits/nesting-limits.ts). */
+  | 'LIMIT';
 
 /** Thrown when a workflow cannot reach the next stage; carries every problem found, sorted by position. */
 export class WorkflowError extends Error {
@@ -88,6 +90,19 @@ export function formatDiagnosticPretty(d: Diagnostic, sourceText: string | undef
   const lineText = lines[d.span.start.line - 1];
   if (lineText === undefined) return head;
   const width = d.span.end.line === d.span.start.line ? Math.max(1, d.span.end.col - d.span.start.col) : Math.max(1, lineText.length - d.span.start.col + 1);
+  const shown = clipLine(lineText, d.span.start.col - 1, width);
   const gutter = String(d.span.start.line).padStart(4);
-  return `${head}\n${gutter} | ${lineText}\n${' '.repeat(gutter.length)} | ${' '.repeat(d.span.start.col - 1)}${'^'.repeat(width)}`;
+  return `${head}\n${gutter} | ${shown.text}\n${' '.repeat(gutter.length)} | ${' '.repeat(shown.caret)}${'^'.repeat(shown.width)}`;
+}
+
+const SHOWN_LINE_LENGTH = 120;
+
+/** A window of a long line around the span (a line of thousands of brackets would fill the terminal), marked with "…" where cut. */
+function clipLine(line: string, start: number, width: number): { text: string; caret: number; width: number } {
+  if (line.length <= SHOWN_LINE_LENGTH) return { text: line, caret: start, width };
+  const from = Math.max(0, Math.min(start - SHOWN_LINE_LENGTH / 4, line.length - SHOWN_LINE_LENGTH));
+  const to = from + SHOWN_LINE_LENGTH;
+  const before = from > 0 ? '…' : '';
+  const after = to < line.length ? '…' : '';
+  return { text: `${before}${line.slice(from, to)}${after}`, caret: start - from + before.length, width: Math.max(1, Math.min(width, to - start)) };
 }

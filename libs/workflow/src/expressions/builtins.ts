@@ -1,3 +1,4 @@
+import { MAX_YAML_DEPTH, valueDepthExceeds } from '../limits/nesting-limits.js';
 import type { FunctionName } from './functions.js';
 import { maxPlaceholder, parseFormatString } from './format-string.js';
 import { displayString, runtimeTypeName, valuesEqual } from './values.js';
@@ -45,12 +46,17 @@ export function callBuiltin(name: FunctionName, args: readonly unknown[], fail: 
     }
     case 'toJSON':
       return JSON.stringify(arg(0));
-    case 'fromJSON':
+    case 'fromJSON': {
+      let value: unknown;
       try {
-        return JSON.parse(string(0)) as unknown;
+        value = JSON.parse(string(0)) as unknown;
       } catch (error) {
         return fail(`argument 1 of fromJSON() is not valid JSON: ${(error as Error).message}`, 0);
       }
+      // What it returns is hashed and checked by passes that recurse once per level.
+      if (valueDepthExceeds(value, MAX_YAML_DEPTH)) return fail(`argument 1 of fromJSON() nests more than ${MAX_YAML_DEPTH} levels deep`, 0);
+      return value;
+    }
     case 'len': {
       const value = arg(0);
       if (typeof value === 'string' || Array.isArray(value)) return value.length;

@@ -10,6 +10,14 @@ export class ExpressionSyntaxError extends Error {
   }
 }
 
+/** An expression beyond a size or nesting limit: too big to check safely, though perhaps well-formed. */
+export class ExpressionLimitError extends ExpressionSyntaxError {
+  constructor(message: string, offset: number, length: number) {
+    super(message, offset, length);
+    this.name = 'ExpressionLimitError';
+  }
+}
+
 /** A well-formed expression that failed while being evaluated (wrong runtime type, missing field, ...). */
 export class ExpressionEvalError extends Error {
   readonly offset: number;

@@ -14,7 +14,7 @@ export type {
   UnaryOperator,
 } from './ast.js';
 export { childrenOf } from './ast.js';
-export { ExpressionEvalError, ExpressionSyntaxError } from './errors.js';
+export { ExpressionEvalError, ExpressionLimitError, ExpressionSyntaxError } from './errors.js';
 export { evaluateExpression } from './evaluate.js';
 export { findExpressions, UnterminatedExpressionError } from './find-expressions.js';
 export type { ExpressionSpan } from './find-expressions.js';

@@ -1,6 +1,8 @@
 import { closest, expectedOneOf } from '../diagnostics/suggest.js';
 import type { BinaryOperator, Expr } from './ast.js';
-import { ExpressionSyntaxError } from './errors.js';
+import { MAX_EXPRESSION_DEPTH, MAX_EXPRESSION_TOKENS } from '../limits/nesting-limits.js';
+import { childrenOf } from './ast.js';
+import { ExpressionLimitError, ExpressionSyntaxError } from './errors.js';
 import { FUNCTIONS, FUNCTION_ALIASES, FUNCTION_NAMES, describeArity, isFunctionName } from './functions.js';
 import { tokenize } from './lexer.js';
 import type { Punctuator, Token } from './lexer.js';
@@ -30,8 +32,20 @@ const KEYWORDS: Readonly<Record<string, boolean | null>> = { true: true, false: 
  * quoted inside messages are 1-based positions within `inner`.
  */
 export function parseExpression(inner: string, baseOffset = 0): Expr {
-  return new Parser(tokenize(inner, baseOffset), baseOffset).parseAll();
+  const tokens = tokenize(inner, baseOffset);
+  // The last token is the end marker.
+  if (tokens.length - 1 > MAX_EXPRESSION_TOKENS) {
+    const first = tokens[MAX_EXPRESSION_TOKENS]!;
+    throw new ExpressionLimitError(
+      `expression too long: ${tokens.length - 1} tokens, at most ${MAX_EXPRESSION_TOKENS}; compute the value in a step or a param instead`,
+      first.start,
+      1,
+    );
+  }
+  return new Parser(tokens, baseOffset).parseAll();
 }
+
+const TOO_DEEP = `expression nests more than ${MAX_EXPRESSION_DEPTH} levels deep (parentheses, brackets, calls and operators each add one, so does every operator in a chain like a + b + c); split it into params or steps`;
 
 function describe(token: Token): string {
   switch (token.kind) {
@@ -48,6 +62,10 @@ function describe(token: Token): string {
 
 class Parser {
   private pos = 0;
+  /** Sub-expressions being parsed, innermost last: bounds this parser's own recursion. */
+  private nesting = 0;
+  /** Levels of each node built so far: bounds the recursion of every pass over the tree. */
+  private readonly depths = new WeakMap<Expr, number>();
 
   constructor(
     private readonly tokens: readonly Token[],
@@ -65,14 +83,19 @@ class Parser {
   }
 
   private parseConditional(): Expr {
-    const test = this.parseBinary(1);
-    const question = this.peek();
-    if (question.text !== '?' || question.kind !== 'punct') return test;
-    this.pos++;
-    const consequent = this.parseConditional();
-    this.expectClosing(':', question, 'to complete');
-    const alternate = this.parseConditional();
-    return { kind: 'conditional', test, consequent, alternate, start: test.start, end: alternate.end };
+    if (++this.nesting > MAX_EXPRESSION_DEPTH) this.tooDeep(this.peek());
+    try {
+      const test = this.parseBinary(1);
+      const question = this.peek();
+      if (question.text !== '?' || question.kind !== 'punct') return test;
+      this.pos++;
+      const consequent = this.parseConditional();
+      this.expectClosing(':', question, 'to complete');
+      const alternate = this.parseConditional();
+      return this.built({ kind: 'conditional', test, consequent, alternate, start: test.start, end: alternate.end });
+    } finally {
+      this.nesting--;
+    }
   }
 
   private parseBinary(minPrecedence: number): Expr {
@@ -83,7 +106,7 @@ class Parser {
       if (precedence === undefined || precedence < minPrecedence) return left;
       this.pos++;
       const right = this.parseBinary(precedence + 1);
-      left = { kind: 'binary', op: token.text as BinaryOperator, left, right, start: left.start, end: right.end };
+      left = this.built({ kind: 'binary', op: token.text as BinaryOperator, left, right, start: left.start, end: right.end });
     }
   }
 
@@ -91,8 +114,13 @@ class Parser {
     const token = this.peek();
     if (token.kind === 'punct' && (token.text === '!' || token.text === '-')) {
       this.pos++;
-      const operand = this.parseUnary();
-      return { kind: 'unary', op: token.text, operand, start: token.start, end: operand.end };
+      if (++this.nesting > MAX_EXPRESSION_DEPTH) this.tooDeep(token);
+      try {
+        const operand = this.parseUnary();
+        return this.built({ kind: 'unary', op: token.text, operand, start: token.start, end: operand.end });
+      } finally {
+        this.nesting--;
+      }
     }
     return this.parsePostfix(this.parsePrimary());
   }
@@ -109,12 +137,12 @@ class Parser {
           this.fail('".*" (object filters) is not supported; name the field or index explicitly', name);
         }
         if (name.kind !== 'identifier') this.fail(`expected a field name after ".", found ${describe(name)}`, name);
-        expr = { kind: 'member', object: expr, name: name.text, start: expr.start, end: name.end };
+        expr = this.built({ kind: 'member', object: expr, name: name.text, start: expr.start, end: name.end });
       } else if (token.text === '[') {
         this.pos++;
         const index = this.parseConditional();
         const close = this.expectClosing(']', token, 'to close');
-        expr = { kind: 'index', object: expr, index, start: expr.start, end: close.end };
+        expr = this.built({ kind: 'index', object: expr, index, start: expr.start, end: close.end });
       } else if (token.text === '(' && expr.kind === 'member') {
         return this.fail("only built-in functions can be called, and not as methods; pass the value as the first argument, e.g. startsWith(x, 'a')", token);
       } else {
@@ -161,7 +189,7 @@ class Parser {
       }
     }
     const close = this.expectClosing(']', open, 'to close', elements.length > 0);
-    return { kind: 'array', elements, start: open.start, end: close.end };
+    return this.built({ kind: 'array', elements, start: open.start, end: close.end });
   }
 
   private parseCall(nameToken: Token): Expr {
@@ -190,7 +218,7 @@ class Parser {
         close.end - nameToken.start,
       );
     }
-    return { kind: 'call', name, args, start: nameToken.start, end: close.end };
+    return this.built({ kind: 'call', name, args, start: nameToken.start, end: close.end });
   }
 
   /** Consumes `closer` or fails naming the opener and its column; `allowComma` adds "," to what was expected. */
@@ -200,6 +228,18 @@ class Parser {
     const expected = allowComma ? `"," or "${closer}"` : `"${closer}"`;
     const column = opener.start - this.baseOffset + 1;
     return this.fail(`expected ${expected} ${verb} "${opener.text}" at column ${column}, found ${describe(token)}`, token);
+  }
+
+  /** Records a new node's depth, one more than its deepest child's; fails past the limit. */
+  private built(expr: Expr): Expr {
+    const depth = 1 + Math.max(0, ...childrenOf(expr).map((child) => this.depths.get(child) ?? 1));
+    if (depth > MAX_EXPRESSION_DEPTH) throw new ExpressionLimitError(TOO_DEEP, expr.start, expr.end - expr.start);
+    this.depths.set(expr, depth);
+    return expr;
+  }
+
+  private tooDeep(token: Token): never {
+    throw new ExpressionLimitError(TOO_DEEP, token.start, Math.max(1, token.end - token.start));
   }
 
   private peek(): Token {

@@ -2,8 +2,10 @@ import { isCollection, isNode, isScalar, LineCounter, parseDocument, visit } fro
 import type { Scalar } from 'yaml';
 import { sortDiagnostics } from '../diagnostics/diagnostic.js';
 import type { Diagnostic, SourcePosition, SourceSpan } from '../diagnostics/diagnostic.js';
+import { MAX_YAML_DEPTH, valueDepthExceeds } from '../limits/nesting-limits.js';
 import { findNode, isEmptyScalar, rangeOf, sourceOffsetInScalar } from './locate.js';
 import type { JsonPath } from './locate.js';
+import { findNestingBeyond } from './nesting-depth.js';
 import { hasPlaceholder, maskExpressions, placeholderIndices, unmaskExpressions } from './placeholders.js';
 import { yamlErrorToDiagnostic } from './yaml-errors.js';
 import type { YamlLookup } from './yaml-errors.js';
@@ -38,10 +40,14 @@ function restoreQuoted(scalar: Scalar, text: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+const TOO_DEEP_HINT = `Flatten the data, or move it into a file that the step reads; workflows may nest maps and lists at most ${MAX_YAML_DEPTH} levels deep.`;
+
 export function parseWorkflowSource(text: string, file: string): SourceDocument {
   const lineCounter = new LineCounter();
   const masked = maskExpressions(text);
-  const doc = parseDocument(masked.text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Composing a document recurses once per level, so a file nested thousands deep would overflow the stack.
+  const tooDeep = findNestingBeyond(masked.text, MAX_YAML_DEPTH, lineCounter.addNewLine);
+  const doc = parseDocument(tooDeep === undefined ? masked.text : '', { prettyErrors: false, uniqueKeys: true });
 
   const position = (offset: number): SourcePosition => {
     const clamped = Math.min(Math.max(0, offset), text.length);
@@ -54,6 +60,7 @@ export function parseWorkflowSource(text: string, file: string): SourceDocument 
 
   const inValues = new Set<number>();
   const aliasProblems: Diagnostic[] = [];
+  let firstAlias: SourceSpan | undefined;
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value !== 'string' || !hasPlaceholder(node.value)) return;
@@ -64,6 +71,7 @@ export function parseWorkflowSource(text: string, file: string): SourceDocument 
     Alias(_key, node, ancestors) {
       const target = node.resolve(doc);
       const span = spanOfRange(rangeOf(node));
+      firstAlias ??= span;
       if (!target) {
         aliasProblems.push({ code: 'YAML_SYNTAX', span, message: `alias "*${node.source}" has no anchor`, hint: `Define "&${node.source}" on a value before this line.` });
       } else if (ancestors.includes(target)) {
@@ -113,10 +121,13 @@ export function parseWorkflowSource(text: string, file: string): SourceDocument 
     });
   }
 
+  if (tooDeep !== undefined) {
+    diagnostics.push({ code: 'LIMIT', span: spanAt(tooDeep, 1), message: `maps and lists nest more than ${MAX_YAML_DEPTH} levels deep here`, hint: TOO_DEEP_HINT });
+  }
   diagnostics.push(...aliasProblems);
   let value: unknown;
   try {
-    value = aliasProblems.length ? undefined : doc.toJS({ maxAliasCount: 1000 });
+    value = aliasProblems.length || tooDeep !== undefined ? undefined : doc.toJS({ maxAliasCount: 1000 });
   } catch (error) {
     value = undefined;
     diagnostics.push({
@@ -125,6 +136,11 @@ export function parseWorkflowSource(text: string, file: string): SourceDocument 
       message: `cannot read the document: ${(error as Error).message}`,
       hint: 'Check the anchors ("&name") and aliases ("*name") in the file.',
     });
+  }
+  // Each level is within the limit as written, but aliases can stack one deep value inside another.
+  if (firstAlias && valueDepthExceeds(value, MAX_YAML_DEPTH)) {
+    value = undefined;
+    diagnostics.push({ code: 'LIMIT', span: firstAlias, message: `once aliases are expanded, maps and lists nest more than ${MAX_YAML_DEPTH} levels deep`, hint: TOO_DEEP_HINT });
   }
 
   const locate = (path: JsonPath, part: 'key' | 'value' = 'value'): SourceSpan => {

@@ -20,7 +20,7 @@ const HINTS: Partial<Record<YAMLError['code'], string>> = {
 const DEFAULT_HINT = 'Fix the YAML syntax here; put values that contain YAML punctuation in quotes.';
 
 /** The yaml library's first line, without its trailing position text. */
-function tidy(message: string): string {
+export function tidy(message: string): string {
   const first = message.split('\n')[0] ?? message;
   const bare = first.replace(/ at line \d+, column \d+:?$/, '').replace(/\.$/, '');
   return bare.charAt(0).toLowerCase() + bare.slice(1);

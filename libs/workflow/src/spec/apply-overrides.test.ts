@@ -50,8 +50,23 @@ describe('applyOverrides', () => {
     assert.deepEqual(applyOverrides(spec, ['unset=[1]']).params.unset, [1]);
   });
 
-  it('text that is not valid YAML is taken as a string', () => {
-    assert.equal(applyOverrides(spec, ['name=[oops']).params.name, '[oops');
+  it('refuses text that is not valid YAML, showing how to quote it as a string', () => {
+    assert.deepEqual(failures(['name={oops']), [
+      `--set name={oops: "{oops" is not a valid YAML value: flow map must end with a } | Fix it, or quote it to pass it as a string: --set 'name="{oops"'`,
+    ]);
+    assert.deepEqual(failures(["name=[it's"]), [
+      `--set name=[it's: "[it's" is not a valid YAML value: flow sequence must end with a ] | Fix it, or quote it to pass it as a string: --set 'name="[it'\\''s"'`,
+    ]);
+    assert.equal(applyOverrides(spec, ['name="{oops"']).params.name, '{oops');
+  });
+
+  it('refuses a value nested deeper than a workflow may be, instead of overflowing the stack', () => {
+    assert.throws(() => applyOverrides(spec, [`sizes=${'['.repeat(5000)}1${']'.repeat(5000)}`]), (error: unknown) => {
+      assert.ok(error instanceof WorkflowError);
+      assert.equal(error.diagnostics[0]?.code, 'LIMIT');
+      assert.match(error.diagnostics[0]!.message, /^the value nests more than 64 levels deep$/);
+      return true;
+    });
   });
 
   it('refuses a value of another type, saying both types', () => {

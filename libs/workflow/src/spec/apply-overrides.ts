@@ -1,14 +1,14 @@
-import { parse as parseYamlScalar } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { WorkflowError, commandLineSpan } from '../diagnostics/diagnostic.js';
 import { expectedOneOf } from '../diagnostics/suggest.js';
+import { parseOverrideValue } from './override-value.js';
 import { assignParam, withArticle } from './param-assignment.js';
 import type { AssignmentProblem } from './param-assignment.js';
 import type { WorkflowSpec } from './workflow-spec.js';
 
 /** A `--set` override, as typed on the command line. */
-function overrideDiagnostic(argument: string, message: string, hint?: string): Diagnostic {
-  return { code: 'BAD_OVERRIDE', span: commandLineSpan(`--set ${argument}`, argument.length), message, ...(hint ? { hint } : {}) };
+function overrideDiagnostic(argument: string, message: string, hint?: string, code: 'BAD_OVERRIDE' | 'LIMIT' = 'BAD_OVERRIDE'): Diagnostic {
+  return { code, span: commandLineSpan(`--set ${argument}`, argument.length), message, ...(hint ? { hint } : {}) };
 }
 
 function problemDiagnostic(argument: string, raw: string, problem: AssignmentProblem): Diagnostic {
@@ -24,7 +24,8 @@ function problemDiagnostic(argument: string, raw: string, problem: AssignmentPro
 
 /**
  * Applies `--set params.path=value` (the `params.` prefix is optional) like `dvc exp run --set-param`.
- * Values are parsed as YAML, so `--set n=5` is a number; the new value must have the type of the old one.
+ * Values are parsed as YAML, so `--set n=5` is a number; the new value must have the type of the old one,
+ * and text that is not valid YAML is refused (quote it to pass it as a string).
  */
 export function applyOverrides(spec: WorkflowSpec, assignments: readonly string[]): WorkflowSpec {
   if (assignments.length === 0) return spec;
@@ -36,15 +37,15 @@ export function applyOverrides(spec: WorkflowSpec, assignments: readonly string[
       problems.push(overrideDiagnostic(argument, `"${argument}" is not an assignment`, 'Write --set NAME=VALUE, e.g. --set dim=300.'));
       continue;
     }
-    const path = argument.slice(0, eq).replace(/^params\./, '').split('.');
+    const name = argument.slice(0, eq);
+    const path = name.replace(/^params\./, '').split('.');
     const raw = argument.slice(eq + 1);
-    let value: unknown;
-    try {
-      value = parseYamlScalar(raw);
-    } catch {
-      value = raw;
+    const parsed = parseOverrideValue(name, raw);
+    if (!('value' in parsed)) {
+      problems.push(overrideDiagnostic(argument, parsed.message, parsed.hint, parsed.code));
+      continue;
     }
-    const problem = assignParam(params, path, value);
+    const problem = assignParam(params, path, parsed.value);
     if (problem) problems.push(problemDiagnostic(argument, raw, problem));
   }
   if (problems.length > 0) throw new WorkflowError(problems);
