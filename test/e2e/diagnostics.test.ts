@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from '../support/cli.js';
+import { runCli, workspace } from '../support/cli.js';
 
 // Golden tests for user errors (as actionlint does): each broken workflow in fixtures/invalid has the exact
 // report the CLI must print next to it. Regenerate deliberately with UPDATE_GOLDEN=1 and review the diff.
@@ -21,6 +21,20 @@ describe('every mistake is reported before anything runs, at its line and column
       assert.equal(result.stderr, readFileSync(expectedPath, 'utf8'));
     });
   }
+
+  it('a workflow path that is missing or a directory gets a sentence and the file meant', async () => {
+    const { dir, dispose } = await workspace({ 'sweep.yaml': 'name: s\nsteps: {}\n' });
+    try {
+      const missing = await runCli(['validate', 'swep.yaml'], dir);
+      assert.equal(missing.code, 2);
+      assert.equal(missing.stderr.split('\n')[0], 'veriflow: workflow file swep.yaml does not exist; did you mean sweep.yaml?');
+      const folder = await runCli(['plan', '.'], dir);
+      assert.equal(folder.code, 2);
+      assert.equal(folder.stderr.split('\n')[0], 'veriflow: workflow file . is a directory; did you mean sweep.yaml?');
+    } finally {
+      await dispose();
+    }
+  });
 
   it('an unknown --set param is a usage error naming the closest param', async () => {
     const result = await runCli(['validate', 'workflows/examples/hello-sweep.yaml', '--set', 'factor=[1]'], root);

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { StepRegistry } from '@veriflow/step-api';
 import { catalogOf, loadPlugins } from '@veriflow/runner';
 import { compileEveryPreset, compileWorkflow, loadWorkflow, resolveParams } from '@veriflow/workflow';
 import type { LoadedWorkflow, ParamChoice, WorkflowGraph } from '@veriflow/workflow';
 import { builtinRegistry } from './builtin-steps.js';
-import { UsageError } from '../usage-error.js';
+import { readWorkflowFile } from './read-workflow-file.js';
 
 export interface OpenedWorkflow {
   readonly path: string;
@@ -23,12 +22,7 @@ export const sourceTexts = new Map<string, string>();
 /** The file, read and validated (presets included), under the name diagnostics give it. */
 async function readWorkflow(file: string): Promise<{ path: string; text: string; loaded: LoadedWorkflow }> {
   const path = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read workflow ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-  }
+  const text = await readWorkflowFile(file, path);
   const shown = relative(process.cwd(), path) || path;
   const name = shown.startsWith('..') ? path : shown;
   sourceTexts.set(name, text);
