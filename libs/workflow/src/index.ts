@@ -13,6 +13,7 @@ export type { CompileOptions } from './compile/compile-workflow.js';
 export { compileEveryPreset } from './compile/compile-presets.js';
 export type { PresetGraphs } from './compile/compile-presets.js';
 export type { StepCatalog, StepKindInfo, OutputKind } from './compile/step-catalog.js';
+export { isOutputName, OUTPUT_NAME_RULE } from './compile/output-names.js';
 export type { WorkflowGraph, CompiledStep, InstanceNode, DependencyMode } from './compile/workflow-graph.js';
 export { evaluateTemplate, evaluateCondition } from './expand/evaluate-template.js';
 export type { Lookup } from './expand/evaluate-template.js';

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRng } from '@veriflow/step-api';
 import type { InstanceIdentity, StepContext } from '@veriflow/step-api';
+import { isOutputName, OUTPUT_NAME_RULE } from '@veriflow/workflow';
 import type { MetricPoint } from '../store/index.js';
 
 export interface ContextSinks {
@@ -31,7 +32,7 @@ export interface ContextParts {
 /** The StepContext of one attempt. Metric histories go into `parts.metrics`, which the record keeps. */
 export function createStepContext(parts: ContextParts): StepContext<unknown> {
   const outputPath = (name: string): string => {
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(name)) throw new Error(`output name "${name}" cannot be a file name; use letters, digits, "_", "." and "-"`);
+    if (!isOutputName(name)) throw new Error(`output name "${name}" cannot be a file name; ${OUTPUT_NAME_RULE}`);
     return join(parts.outputsDir, name);
   };
   return {

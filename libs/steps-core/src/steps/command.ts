@@ -41,7 +41,12 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
       cwd: { type: 'string', description: 'Working directory, relative to the folder of the workflow file (default: a scratch directory of the instance, where relative outputs are read). Refer to scripts as ${{ workflow.dir }}/train.py.' },
       outputs: {
         type: 'object',
-        additionalProperties: { type: 'string' },
+        // A relative path through ".." would collect a file from outside the instance's own folder.
+        additionalProperties: {
+          type: 'string',
+          not: { pattern: '(^|[\\\\/])\\.\\.([\\\\/]|$)' },
+          description: 'A file the program writes: relative to its working directory, without "..", or absolute.',
+        },
         propertyNames: { not: { const: EXIT_CODE } },
         description: 'Artifact outputs: name → file the program writes, relative to $VERIFLOW_WORKDIR unless absolute.',
       },

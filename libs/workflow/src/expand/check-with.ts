@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { isOutputName, OUTPUT_NAME_RULE } from '../compile/output-names.js';
 import type { InstanceNode, WorkflowGraph } from '../compile/workflow-graph.js';
 import type { SourceDocument } from '../source/index.js';
 import { validateAgainstSchema } from '../validation/index.js';
@@ -74,11 +75,21 @@ export function checkInstanceWith(graph: WorkflowGraph, instance: InstanceNode, 
     return [{ code: 'EXPR_TYPE', span: doc.locate(['steps', step.spec.id, 'with']), message: `in ${instance.name}: ${(error as Error).message}` }];
   }
   const { typed, untyped } = evaluated.deferred;
-  return validateAgainstSchema(step.kind.withSchema, evaluated.value, {
+  const base = ['steps', step.spec.id, 'with'];
+  // Caught here rather than when the step writes the output, after it has run.
+  const badNames = Object.keys(step.kind.outputs(evaluated.value)).filter((name) => !isOutputName(name));
+  const nameProblems = badNames.map((name): Diagnostic => ({
+    code: 'WITH_SCHEMA',
+    // `command` names its outputs under with.outputs; a kind's own bad name falls back to the step's `with`.
+    span: doc.locate([...base, 'outputs', name], 'key'),
+    message: `output name "${name}" of ${step.spec.uses} cannot be a file name`,
+    hint: OUTPUT_NAME_RULE,
+  }));
+  return [...nameProblems, ...validateAgainstSchema(step.kind.withSchema, evaluated.value, {
     doc,
-    basePath: ['steps', step.spec.id, 'with'],
+    basePath: base,
     code: 'WITH_SCHEMA',
     describe: `${step.spec.uses} input`,
     ignore: (instancePath: string, keyword: string) => under(instancePath, untyped) || (under(instancePath, typed) && keyword !== 'type'),
-  });
+  })];
 }
