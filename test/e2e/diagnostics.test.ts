@@ -36,6 +36,23 @@ describe('every mistake is reported before anything runs, at its line and column
     }
   });
 
+  it('an include key that is not a matrix axis is a warning, and an error under --strict', async () => {
+    const text = ['name: typo', 'steps:', '  a:', '    uses: core/echo', '    matrix:', '      verifier: [oracle, none]', '      include: [{ verfier: random }]', '    with: { message: hi }', ''].join('\n');
+    const { dir, dispose } = await workspace({ 'typo.yaml': text });
+    try {
+      const warned = await runCli(['validate', 'typo.yaml'], dir);
+      assert.equal(warned.code, 0, warned.stderr);
+      assert.match(warned.stderr, /^typo\.yaml:7:19: warning: include names "verfier", which is not a matrix axis, so it adds "verfier" to the combinations it matches\. Did you mean "verifier"\? .* \[UNKNOWN_MATRIX_KEY\]\n {3}7 \| {7}include: \[\{ verfier: random \}\]\n/);
+      for (const command of ['validate', 'plan', 'run']) {
+        const strict = await runCli([command, 'typo.yaml', '--strict'], dir);
+        assert.equal(strict.code, 2, `${command} --strict: ${strict.stderr}`);
+        assert.match(strict.stderr, /^typo\.yaml:7:19: include names "verfier"/);
+      }
+    } finally {
+      await dispose();
+    }
+  });
+
   it('an unknown --set param is a usage error naming the closest param', async () => {
     const result = await runCli(['validate', 'workflows/examples/hello-sweep.yaml', '--set', 'factor=[1]'], root);
     assert.equal(result.code, 2);

@@ -23,6 +23,7 @@ describe('parseCommandArgs', () => {
       preset: undefined,
       workspace: process.cwd(),
       json: false,
+      strict: false,
       jobs: undefined,
       cpus: undefined,
       gpus: undefined,

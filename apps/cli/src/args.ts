@@ -8,6 +8,8 @@ export interface CommonArgs {
   readonly preset: string | undefined;
   readonly workspace: string;
   readonly json: boolean;
+  /** `--strict`: what would be a warning (an include key that is not a matrix axis) is an error. */
+  readonly strict: boolean;
 }
 
 export interface RunArgs extends CommonArgs {
@@ -46,6 +48,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean', short: 'n' },
   verbose: { type: 'boolean', short: 'v' },
   json: { type: 'boolean' },
+  strict: { type: 'boolean' },
   'tracking-uri': { type: 'string' },
   experiment: { type: 'string' },
   format: { type: 'string', short: 'f' },
@@ -100,6 +103,7 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     preset: presets[0],
     workspace: values.workspace ?? process.cwd(),
     json: values.json ?? false,
+    strict: values.strict ?? false,
     jobs: positiveInteger('--jobs', values.jobs),
     cpus: positiveInteger('--cpus', values.cpus),
     gpus: positiveInteger('--gpus', values.gpus),

@@ -21,7 +21,7 @@ Usage:
                [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI)
   veriflow plan <workflow.yaml> [--preset NAME] [--set ...] [--force [STEP]] [--only STEP] [--json]
   veriflow graph <workflow.yaml> [--preset NAME] [--set ...] [--format text|mermaid|dot]
-  veriflow validate <workflow.yaml> [--preset NAME] [--set ...]   (without --preset: the defaults and every preset)
+  veriflow validate <workflow.yaml> [--preset NAME] [--set ...] [--strict]   (without --preset: the defaults and every preset)
   veriflow steps [--json]
   veriflow runs [--json]                      list tracked runs, newest first
   veriflow runs show <run> [--json]           one run and its instances
@@ -33,6 +33,7 @@ Options:
   --preset NAME     start from the workflow's preset NAME (under presets:); at most once
   --set NAME=VALUE  override a param (YAML-typed); params are the defaults, then the preset, then each --set
   --workspace DIR   where the .veriflow cache and results live (default: current directory)
+  --strict          (run, plan, validate) treat warnings as errors, e.g. a matrix include key that is not an axis
   <run>             a run id or any unique prefix of one, e.g. 20261126
 
 Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments, 130 cancelled.`;

@@ -38,7 +38,7 @@ export function renderPlan(planned: readonly PlannedInstance[]): string {
 }
 
 export async function planCommand(args: RunArgs): Promise<number> {
-  const opened = await openWorkflow(args.file, { preset: args.preset, overrides: args.sets });
+  const opened = await openWorkflow(args.file, { preset: args.preset, overrides: args.sets }, args.strict);
   const planned = await computePlan(opened, args);
   process.stdout.write(args.json ? `${JSON.stringify(planned, null, 2)}\n` : `${renderPlan(planned)}\n`);
   return 0;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { WorkflowError } from '../diagnostics/diagnostic.js';
+import { formatDiagnostic, WorkflowError } from '../diagnostics/diagnostic.js';
 import { loadWorkflow } from '../spec/load-workflow.js';
 import { compileWorkflow } from './compile-workflow.js';
 import type { StepCatalog, StepKindInfo } from './step-catalog.js';
@@ -42,6 +42,28 @@ function diagnostics(text: string): readonly Diagnostic[] {
   }
   assert.fail('the workflow compiled');
 }
+
+describe('compileWorkflow: warnings', () => {
+  const typo = yaml('name: t', 'steps:', '  a:', '    uses: toy/synth', '    matrix:', '      p: [0.1, 0.2]', '      include: [{ pp: 0.3 }]', '    with: { p: 1 }');
+
+  it('an include key that is not an axis is a positioned warning on the graph, and the graph still compiles', () => {
+    const graph = compileWorkflow(loadWorkflow(typo, 'wf.yaml'), catalog, { workflowDir: '/w', env: {} });
+    assert.equal(graph.instances.length, 2);
+    assert.deepEqual(
+      graph.warnings.map((d) => `${d.span.start.line}:${d.span.start.col} ${d.severity} ${d.code} ${d.message}`),
+      ['7:19 warning UNKNOWN_MATRIX_KEY include names "pp", which is not a matrix axis, so it adds "pp" to the combinations it matches'],
+    );
+    assert.match(formatDiagnostic(graph.warnings[0]!), /^wf\.yaml:7:19: warning: include names "pp".*Did you mean "p"\?/);
+  });
+
+  it('under strict it is an error', () => {
+    assert.throws(() => compileWorkflow(loadWorkflow(typo, 'wf.yaml'), catalog, { workflowDir: '/w', env: {}, strict: true }), (error: unknown) => {
+      assert.ok(error instanceof WorkflowError);
+      assert.deepEqual(error.diagnostics.map((d) => [d.code, d.severity, d.span.start.line]), [['UNKNOWN_MATRIX_KEY', undefined, 7]]);
+      return true;
+    });
+  });
+});
 
 describe('compileWorkflow: diagnostics', () => {
   it('an unknown step kind names the closest known one', () => {

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { WorkflowError } from '../diagnostics/diagnostic.js';
+import { sortDiagnostics, WorkflowError } from '../diagnostics/diagnostic.js';
 import { expectedOneOf } from '../diagnostics/suggest.js';
 import type { ValueType } from '../expressions/index.js';
 import { typeOfValue } from '../expressions/index.js';
@@ -23,6 +23,8 @@ export interface CompileOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Absolute folder of the workflow file; defaults to the current directory. */
   readonly workflowDir?: string;
+  /** Report what is allowed but probably a mistake (an include key that is not an axis) as an error. */
+  readonly strict?: boolean;
 }
 
 function unionOf(types: ValueType[]): ValueType {
@@ -43,6 +45,11 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   const { spec, doc } = loaded;
   const env = Object.fromEntries(Object.entries({ ...(options.env ?? process.env), ...spec.env }).filter((entry): entry is [string, string] => entry[1] !== undefined));
   const diagnostics: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const warn = (warning: Diagnostic): void => {
+    if (options.strict) diagnostics.push(warning);
+    else warnings.push({ ...warning, severity: 'warning' });
+  };
   const stepsById = new Map(spec.steps.map((step) => [step.id, step]));
   const kinds = new Map<string, StepKindInfo>();
 
@@ -83,7 +90,7 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   const combinationsOf = new Map<string, Combination[]>();
   for (const id of order) {
     const step = stepsById.get(id)!;
-    const own = ownCombinations(step, spec.params, env, options.workflowDir ?? process.cwd(), spec.name, doc, diagnostics);
+    const own = ownCombinations(step, spec.params, env, options.workflowDir ?? process.cwd(), spec.name, doc, diagnostics, warn);
     combinationsOf.set(id, own);
     const types = new Map<string, ValueType>();
     for (const [upstream, mode] of dependencies.get(id)!) {
@@ -144,7 +151,7 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   }
   stopIf(diagnostics);
 
-  const graph: WorkflowGraph = { spec, workflowDir: options.workflowDir ?? process.cwd(), steps: order.map((id) => compiled.get(id)!), instances, byName };
+  const graph: WorkflowGraph = { spec, workflowDir: options.workflowDir ?? process.cwd(), steps: order.map((id) => compiled.get(id)!), instances, byName, warnings: sortDiagnostics(warnings) };
   // The same mistake usually repeats in every instance of a sweep: report it once, saying how many it hits.
   const byPlace = new Map<string, { problem: Diagnostic; instances: string[] }>();
   for (const instance of instances) {
@@ -171,7 +178,10 @@ function ownCombinations(
   env: Readonly<Record<string, string>>,
   workflowDir: string,
   workflowName: string,
-  doc: LoadedWorkflow['doc'], diagnostics: Diagnostic[]): Combination[] {
+  doc: LoadedWorkflow['doc'],
+  diagnostics: Diagnostic[],
+  warn: (warning: Diagnostic) => void,
+): Combination[] {
   if (!step.matrix) return [{}];
   const axes: Record<string, unknown[]> = {};
   for (const [axis, values] of Object.entries(step.matrix.axes)) {
@@ -197,9 +207,10 @@ function ownCombinations(
       diagnostics.push({ code: 'EXPR_TYPE', span: doc.locate(path), message: `matrix axis "${axis}": ${(error as Error).message}` });
     }
   }
-  const { combinations, problems } = expandMatrix({ axes, include: step.matrix.include, exclude: step.matrix.exclude });
+  const { combinations, problems, warnings } = expandMatrix({ axes, include: step.matrix.include, exclude: step.matrix.exclude });
   for (const problem of problems) {
     diagnostics.push({ code: problem.code, span: doc.locate(['steps', step.id, 'matrix', ...problem.path]), message: problem.message, ...(problem.hint ? { hint: problem.hint } : {}) });
   }
+  for (const warning of warnings) warn({ code: warning.code, span: doc.locate(['steps', step.id, 'matrix', ...warning.path], 'key'), message: warning.message, hint: warning.hint });
   return combinations;
 }

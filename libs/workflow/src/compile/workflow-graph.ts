@@ -1,3 +1,4 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { WorkflowSpec, StepSpec } from '../spec/workflow-spec.js';
 import type { StepKindInfo } from './step-catalog.js';
 import type { ScannedExpression } from './scan-expressions.js';
@@ -38,4 +39,6 @@ export interface WorkflowGraph {
   /** Topological order. */
   readonly instances: readonly InstanceNode[];
   readonly byName: ReadonlyMap<string, InstanceNode>;
+  /** What is allowed but probably a mistake (severity 'warning'), sorted by position; empty under `strict`, where they are errors. */
+  readonly warnings: readonly Diagnostic[];
 }

@@ -25,6 +25,8 @@ export interface Diagnostic {
   readonly span: SourceSpan;
   readonly message: string;
   readonly hint?: string;
+  /** A warning is reported but stops nothing (unless `--strict` makes it an error); absent means an error. */
+  readonly severity?: 'warning';
 }
 
 export type DiagnosticCode =
@@ -73,7 +75,7 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 export function formatDiagnostic(d: Diagnostic): string {
   const where = `${d.span.file}:${d.span.start.line}:${d.span.start.col}`;
   const hint = d.hint ? ` ${sentence(d.hint.charAt(0).toUpperCase() + d.hint.slice(1))}` : '';
-  return `${where}: ${sentence(d.message)}${hint} [${d.code}]`;
+  return `${where}: ${d.severity === 'warning' ? 'warning: ' : ''}${sentence(d.message)}${hint} [${d.code}]`;
 }
 
 /** Ends text with a full stop unless it already ends a sentence or a parenthesis closes it. */

@@ -120,9 +120,31 @@ describe('expandMatrix: include (GitHub Actions semantics)', () => {
     ]);
   });
 
+  it('warns about each include key that is not an axis, suggesting the axis it probably misspells', () => {
+    const { combinations, warnings } = expand({ axes, include: [{ p: 0.5, verfier: 'oracle' }, { verifier: 'learned', lr: 0.01 }] });
+    assert.equal(combinations.length, 5);
+    assert.deepEqual(warnings, [
+      {
+        code: 'UNKNOWN_MATRIX_KEY',
+        path: ['include', 0, 'verfier'],
+        message: 'include names "verfier", which is not a matrix axis, so it adds a combination of its own with "verfier"',
+        hint: 'Did you mean "verifier"? Axes are p, verifier; --strict refuses keys that are not axes.',
+      },
+      {
+        code: 'UNKNOWN_MATRIX_KEY',
+        path: ['include', 1, 'lr'],
+        message: 'include names "lr", which is not a matrix axis, so it adds "lr" to the combinations it matches',
+        hint: 'Axes are p, verifier; --strict refuses keys that are not axes.',
+      },
+    ]);
+    assert.deepEqual(expand({ axes, include: [{ p: 0.5 }] }).warnings, []);
+  });
+
   it('a matrix of include entries only has one combination per entry', () => {
-    const { combinations, problems } = expand({ include: [{ model: 'a', lr: 0.1 }, { model: 'b', lr: 0.2 }, { model: 'c' }] });
+    const { combinations, problems, warnings } = expand({ include: [{ model: 'a', lr: 0.1 }, { model: 'b', lr: 0.2 }, { model: 'c' }] });
     assert.deepEqual(combinations, [{ model: 'a', lr: 0.1 }, { model: 'b', lr: 0.2 }, { model: 'c' }]);
+    // Without axes every key is the entry's own; none can be a misspelt axis.
+    assert.deepEqual(warnings, []);
     assert.deepEqual(problems, []);
   });
 

@@ -1,4 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
+import { closest, levenshtein } from '../diagnostics/suggest.js';
 
 export type Combination = Readonly<Record<string, unknown>>;
 
@@ -8,6 +9,14 @@ export interface MatrixProblem {
   readonly path: readonly (string | number)[];
   readonly message: string;
   readonly hint?: string;
+}
+
+/** Allowed, but probably not meant: reported as a warning, or as a problem under `--strict`. */
+export interface MatrixWarning {
+  readonly code: 'UNKNOWN_MATRIX_KEY';
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+  readonly hint: string;
 }
 
 export interface MatrixInput {
@@ -32,8 +41,9 @@ const matches = (combo: Combination, entry: Combination, keys: readonly string[]
  * `exclude` entry, then each `include` entry extends the combinations it agrees with on the axes, or is added
  * as a combination of its own when it agrees with none. Contradictions are problems, not silent no-ops.
  */
-export function expandMatrix(matrix: MatrixInput): { combinations: Combination[]; problems: MatrixProblem[] } {
+export function expandMatrix(matrix: MatrixInput): { combinations: Combination[]; problems: MatrixProblem[]; warnings: MatrixWarning[] } {
   const problems: MatrixProblem[] = [];
+  const warnings: MatrixWarning[] = [];
   const axisNames = Object.keys(matrix.axes);
   let combos = cartesian(matrix.axes);
 
@@ -60,16 +70,20 @@ export function expandMatrix(matrix: MatrixInput): { combinations: Combination[]
   // a combination of its own. A matrix of include entries only has nothing to extend: each entry is one combination.
   const original = axisNames.length === 0 && matrix.include.length > 0 ? [] : combos;
   const added: Record<string, unknown>[] = [];
-  for (const entry of matrix.include) {
+  matrix.include.forEach((entry, index) => {
     const axisKeys = Object.keys(entry).filter((key) => axisNames.includes(key));
     const extraKeys = Object.keys(entry).filter((key) => !axisNames.includes(key));
     const targets = original.filter((combo) => matches(combo, entry, axisKeys));
+    // GitHub's semantics, but a key that is not an axis is far more often a misspelt axis than a new one.
+    if (axisNames.length > 0) {
+      for (const key of extraKeys) warnings.push(extraKeyWarning(key, index, axisNames, targets.length > 0));
+    }
     if (targets.length > 0 && extraKeys.length > 0) {
       for (const combo of targets) for (const key of extraKeys) combo[key] = entry[key];
     } else if (targets.length === 0) {
       added.push({ ...entry });
     }
-  }
+  });
   combos = [...original, ...added];
 
   if (combos.length === 0) {
@@ -84,7 +98,19 @@ export function expandMatrix(matrix: MatrixInput): { combinations: Combination[]
     }
     seen.add(identity);
   }
-  return { combinations: combos, problems };
+  return { combinations: combos, problems, warnings };
+}
+
+function extraKeyWarning(key: string, index: number, axisNames: readonly string[], matchesSome: boolean): MatrixWarning {
+  // Short names are all close to each other: "lr" is no typo of "p" (it would have to be rewritten whole).
+  const guess = [closest(key, axisNames)].find((axis) => axis !== undefined && levenshtein(key, axis) < Math.max(key.length, axis.length));
+  const effect = matchesSome ? `adds "${key}" to the combinations it matches` : `adds a combination of its own with "${key}"`;
+  return {
+    code: 'UNKNOWN_MATRIX_KEY',
+    path: ['include', index, key],
+    message: `include names "${key}", which is not a matrix axis, so it ${effect}`,
+    hint: `${guess ? `Did you mean "${guess}"? ` : ''}Axes are ${axisNames.join(', ')}; --strict refuses keys that are not axes.`,
+  };
 }
 
 /** JSON with object keys sorted, so equal values (in any key order) have equal text. */
