@@ -6,6 +6,7 @@ import { outputsOf } from '@veriflow/step-api';
 import type { AnyStepDefinition } from '@veriflow/step-api';
 import type { InstanceNode } from '@veriflow/workflow';
 import { runtimeWithProblems } from '../cache/with-validator.js';
+import { pluginFrame } from '../catalog/plugin-frame.js';
 import type { ResolvedInstance } from '../cache/resolve-instance.js';
 import type { InstanceRecord, MetricPoint, ObjectStore, RecordedOutput } from '../store/index.js';
 import { INSTANCE_RECORD_FORMAT } from '../store/index.js';
@@ -155,7 +156,8 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
         };
       } catch (error) {
         const cancelled = error instanceof CancelledError || request.signal.aborted;
-        const message = error instanceof AttemptTimeoutError ? `attempt ${attempt} ${error.message}` : (error as Error).message ?? String(error);
+        const inPlugin = request.module === undefined ? undefined : pluginFrame(error, request.module);
+        const message = `${error instanceof AttemptTimeoutError ? `attempt ${attempt} ${error.message}` : (error as Error).message ?? String(error)}${inPlugin ? ` (in ${definition.name}, at ${inPlugin})` : ''}`;
         request.sinks.log('warn', `attempt ${attempt}/${attempts} failed: ${message}`);
         if (cancelled) throw new InstanceFailedError('cancelled', attempt, true);
         if (attempt >= attempts) throw new InstanceFailedError(attempts > 1 ? `failed after ${attempts} attempts: ${message}` : message, attempt, false);
