@@ -30,6 +30,8 @@ export interface RunArgs extends CommonArgs {
   readonly figure: string | undefined;
   readonly metric: string | undefined;
   readonly x: string | undefined;
+  /** `verify --repair`: remove what is corrupt. */
+  readonly repair: boolean;
 }
 
 const OPTIONS = {
@@ -53,6 +55,7 @@ const OPTIONS = {
   figure: { type: 'string' },
   metric: { type: 'string' },
   x: { type: 'string' },
+  repair: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -116,5 +119,6 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     figure: values.figure,
     metric: values.metric,
     x: values.x,
+    repair: values.repair ?? false,
   };
 }
