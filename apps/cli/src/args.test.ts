@@ -38,6 +38,7 @@ describe('parseCommandArgs', () => {
       figure: undefined,
       metric: undefined,
       x: undefined,
+      repair: false,
       trackingUri: undefined,
       experiment: undefined,
     });

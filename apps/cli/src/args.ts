@@ -32,6 +32,8 @@ export interface RunArgs extends CommonArgs {
   readonly figure: string | undefined;
   readonly metric: string | undefined;
   readonly x: string | undefined;
+  /** `verify --repair`: remove what is corrupt. */
+  readonly repair: boolean;
 }
 
 const OPTIONS = {
@@ -56,6 +58,7 @@ const OPTIONS = {
   figure: { type: 'string' },
   metric: { type: 'string' },
   x: { type: 'string' },
+  repair: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -120,5 +123,6 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     figure: values.figure,
     metric: values.metric,
     x: values.x,
+    repair: values.repair ?? false,
   };
 }

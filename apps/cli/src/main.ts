@@ -10,6 +10,7 @@ import { runsCommand } from './commands/runs.js';
 import { syncCommand } from './commands/sync.js';
 import { stepsCommand } from './commands/steps.js';
 import { validateCommand } from './commands/validate.js';
+import { verifyCommand } from './commands/verify.js';
 import { sourceTexts } from './load/open-workflow.js';
 import { UsageError } from './usage-error.js';
 
@@ -28,6 +29,7 @@ Usage:
   veriflow compare <run>[:<instance>|:<step>]... [--csv FILE] [--json]
                [--figure FILE.svg --metric KEY [--x PARAM]]
   veriflow sync [<run>...] [--tracking-uri URI]  push local runs to MLflow (all not yet synced by default)
+  veriflow verify [--repair] [--json]         re-hash every stored object; --repair removes corrupt ones
 
 Options:
   --preset NAME     start from the workflow's preset NAME (under presets:); at most once
@@ -47,6 +49,7 @@ const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; 
   runs: { needsFile: false, manyPositionals: true, run: runsCommand },
   compare: { needsFile: false, manyPositionals: true, run: compareCommand },
   sync: { needsFile: false, manyPositionals: true, run: syncCommand },
+  verify: { needsFile: false, run: verifyCommand },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

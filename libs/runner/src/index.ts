@@ -22,3 +22,5 @@ export { writeResultsFile } from './provenance/results-file.js';
 export { exportFigures } from './provenance/figures.js';
 export type { ExportedFigure } from './provenance/figures.js';
 export type { ResultsFile } from './provenance/results-file.js';
+export { verifyStore } from './store/index.js';
+export type { DamagedObject, ObjectUser, StoreReport } from './store/index.js';

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readlink, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { outputsOf } from '@veriflow/step-api';
@@ -58,14 +57,30 @@ function valueMatches(kind: string, value: unknown): boolean {
   }
 }
 
+/**
+ * Why the file a step left for an artifact output cannot be stored, or undefined when it can. A symbolic
+ * link is fine when it leads to a file: the store copies that file's bytes, never the link.
+ */
+async function artifactProblem(name: string, path: string): Promise<string | undefined> {
+  const info = await lstat(path).catch(() => undefined);
+  if (info === undefined) return `was not written (write it with ctx.writeJson/ctx.writeBytes or to ctx.outputPath("${name}"))`;
+  if (info.isSymbolicLink()) {
+    const target = await readlink(path);
+    const resolved = await stat(path).catch(() => undefined);
+    if (resolved === undefined) return `is a symbolic link to ${target}, which does not exist; write the file itself, or link to one that exists when the step ends`;
+    return resolved.isFile() ? undefined : `is a symbolic link to ${target}, which is not a file (archive a directory first)`;
+  }
+  return info.isFile() ? undefined : `at ${path} is not a file (archive a directory first)`;
+}
+
 /** Collects declared outputs after a successful attempt; anything missing or mistyped fails the attempt. */
 async function collectOutputs(definition: AnyStepDefinition, runWith: unknown, values: Record<string, unknown>, outputsDir: string, objects: ObjectStore): Promise<Record<string, RecordedOutput>> {
   const declared = outputsOf(definition, runWith);
   const problems: string[] = [];
   for (const [name, spec] of Object.entries(declared)) {
     if (spec.kind === 'artifact') {
-      const path = join(outputsDir, name);
-      if (!existsSync(path) || !(await stat(path)).isFile()) problems.push(`artifact output "${name}" was not written (write it with ctx.writeJson/ctx.writeBytes or to ctx.outputPath("${name}"))`);
+      const problem = await artifactProblem(name, join(outputsDir, name));
+      if (problem) problems.push(`artifact output "${name}" ${problem}`);
     } else if (!valueMatches(spec.kind, values[name])) {
       problems.push(`output "${name}" should be a ${spec.kind === 'number' ? 'finite number' : spec.kind} but the step returned ${JSON.stringify(values[name]) ?? 'nothing'}`);
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -9,6 +9,7 @@ import { defineStep, deriveSeed, StepRegistry } from '@veriflow/step-api';
 import { compileWorkflow, loadWorkflow } from '@veriflow/workflow';
 import type { WorkflowGraph } from '@veriflow/workflow';
 import { catalogOf, runWorkflow, Workspace } from '../index.js';
+import { logFileName } from './run-workflow.js';
 import type { Capacity, RunObserver, RunResult } from '../index.js';
 
 // Tiny step kinds. Side effects go into these maps, keyed by a `tag` each test picks, so tests stay independent.
@@ -174,6 +175,20 @@ describe('runWorkflow', () => {
     assert.deepEqual(Object.keys(reportRecord?.inputs ?? {}), []);
     assert.deepEqual([...result.lockEntries.keys()].sort(), ['report[a=1]', 'report[a=2]', 'sum[a=1]', 'sum[a=2]']);
     assert.equal(await workspace.markers.readIncomplete(sum.key!), undefined);
+  });
+
+  it('gives every instance its own log file, even when sanitising makes their names equal', async () => {
+    const workspace = await newWorkspace();
+    // Both names used to become sum_v=_x_y_.log.
+    const result = await run(workspace, compile(['name: logs', 'steps:', '  sum:', '    uses: toy/add', '    matrix: { v: [x/y, _x_y] }', '    with: { tag: "${{ matrix.v }}", a: 1 }', ''].join('\n')));
+    assert.deepEqual(statuses(result), { 'sum[v="x/y"]': 'succeeded', 'sum[v=_x_y]': 'succeeded' });
+    const logs = await readdir(workspace.layout.runLogsDir(result.runId));
+    assert.equal(logs.length, 2, `one log per instance, got ${logs.join(', ')}`);
+    for (const name of Object.keys(statuses(result))) {
+      const text = await readFile(join(workspace.layout.runLogsDir(result.runId), logFileName(name)), 'utf8');
+      assert.match(text, new RegExp(`attempt 1 of ${name.replace(/[[\]]/g, '\\$&')} `));
+    }
+    assert.equal(logFileName('sum'), 'sum.log', 'a name that needs no change is kept as it is');
   });
 
   it('a second run is all cached and runs nothing', async () => {

@@ -11,7 +11,7 @@ import type { PlanReason } from '../plan/reasons.js';
 import { composeObservers } from '../observe/run-observer.js';
 import type { InstanceOutcome, InstanceStatus, RunEnd, RunObserver } from '../observe/run-observer.js';
 import type { InstanceRecord } from '../store/index.js';
-import { acquireLock } from '../store/index.js';
+import { acquireLock, sha256Hex } from '../store/index.js';
 import { lockEntryOf } from '../provenance/lock-file.js';
 import type { LockEntry } from '../provenance/lock-file.js';
 import { executeInstance, InstanceFailedError } from './execute-instance.js';
@@ -44,7 +44,15 @@ export interface RunResult extends RunEnd {
   readonly lockEntries: ReadonlyMap<string, LockEntry>;
 }
 
-const logFileName = (name: string): string => `${name.replace(/[^A-Za-z0-9._=,-]+/g, '_').slice(0, 150)}.log`;
+/**
+ * A file name for an instance's log. Instance names hold any matrix value, so unsafe characters become
+ * `_`; when that (or the length limit) changed the name, a short hash of the exact name keeps
+ * `step[v=a/b]` and `step[v=a_b]` apart.
+ */
+export function logFileName(name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._=,-]+/g, '_').slice(0, 150);
+  return safe === name ? `${name}.log` : `${safe}-${sha256Hex(name).slice(0, 10)}.log`;
+}
 
 /**
  * Executes the selected instances in dependency order, as many at once as the resource pool allows.

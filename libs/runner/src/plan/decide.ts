@@ -32,7 +32,7 @@ export async function decideInstance(context: DecisionContext, instance: Instanc
   if (context.forced(instance)) return { runs: true, reason: { kind: 'forced' }, resolved };
   const inspected = await context.records.inspect(resolved.key);
   if (inspected.status === 'hit') return { runs: false, reason: { kind: 'cached' }, resolved, record: inspected.record };
-  if (inspected.reason === 'outputs-missing') return { runs: true, reason: { kind: 'outputs-missing', detail: inspected.detail ?? 'an output is gone from the store' }, resolved };
+  if (inspected.reason === 'outputs-missing' || inspected.reason === 'outputs-corrupt') return { runs: true, reason: { kind: inspected.reason, detail: inspected.detail ?? 'an output is damaged in the store' }, resolved };
   const marker = await context.markers.readIncomplete(resolved.key);
   if (marker) return { runs: true, reason: { kind: 'incomplete', runId: marker.runId }, resolved };
   return { runs: true, reason: explainChange(context.previous.get(instance.name), resolved.entry), resolved };

@@ -28,6 +28,7 @@ const EXAMPLES: Record<ReasonKind, [PlanReason, string, boolean]> = {
   ],
   'seed-changed': [{ kind: 'seed-changed', before: 1, after: 2 }, 'seed changed: 1 → 2', true],
   'outputs-missing': [{ kind: 'outputs-missing', detail: 'model is gone' }, 'outputs missing: model is gone', true],
+  'outputs-corrupt': [{ kind: 'outputs-corrupt', detail: 'model digest mismatch' }, 'outputs corrupted: model digest mismatch', true],
   incomplete: [{ kind: 'incomplete', runId: 'run-7' }, 'incomplete: interrupted in run run-7', true],
   'no-record': [{ kind: 'no-record' }, 'not in cache', true],
   forced: [{ kind: 'forced' }, 'forced', true],

@@ -11,6 +11,7 @@ export type PlanReason =
   | { readonly kind: 'environment-changed'; readonly changes: readonly ParamChange[] }
   | { readonly kind: 'seed-changed'; readonly before: number; readonly after: number }
   | { readonly kind: 'outputs-missing'; readonly detail: string }
+  | { readonly kind: 'outputs-corrupt'; readonly detail: string }
   | { readonly kind: 'incomplete'; readonly runId: string }
   | { readonly kind: 'no-record' }
   | { readonly kind: 'forced' }
@@ -36,6 +37,7 @@ const TABLE: Record<ReasonKind, { readonly runs: boolean; readonly label: string
   'environment-changed': { runs: true, label: 'environment changed' },
   'seed-changed': { runs: true, label: 'seed changed' },
   'outputs-missing': { runs: true, label: 'outputs missing' },
+  'outputs-corrupt': { runs: true, label: 'outputs corrupted' },
   incomplete: { runs: true, label: 'incomplete' },
   'no-record': { runs: true, label: 'not in cache' },
   forced: { runs: true, label: 'forced' },
@@ -67,6 +69,7 @@ export function describeReason(reason: PlanReason): string {
     case 'seed-changed':
       return `${label}: ${reason.before} → ${reason.after}`;
     case 'outputs-missing':
+    case 'outputs-corrupt':
       return `${label}: ${reason.detail}`;
     case 'incomplete':
       return `${label}: interrupted in run ${reason.runId}`;

@@ -9,3 +9,6 @@ export type { IncompleteInfo } from './incomplete-markers.js';
 export { acquireLock, withLock, readLockOwner, isProcessAlive } from './file-lock.js';
 export type { AcquireOptions, LockOwner, Release } from './file-lock.js';
 export { WorkspaceLayout, STATE_DIR_NAME } from './workspace-layout.js';
+export type { ObjectHealth } from './object-store.js';
+export { verifyStore } from './verify-store.js';
+export type { DamagedObject, ObjectUser, StoreReport } from './verify-store.js';

@@ -70,19 +70,19 @@ test('inspect: missing or damaged artifacts make a miss', async () => {
   const model = await objects.putData('weights');
   await records.write(recordFor(key, { model: { kind: 'artifact', digest: model.digest, size: model.size } }));
 
-  // Same length, different bytes: only a verifying inspect notices, and it deletes the object.
+  // Same length, different bytes: the edit changed the object's ctime, so it is re-hashed and caught.
   await chmod(model.path, 0o644);
   await writeFile(model.path, 'weightz');
-  assert.equal((await records.inspect(key)).status, 'hit');
-  const verified = await records.inspect(key, { verify: true });
-  assert.equal(verified.status, 'miss');
-  assert.equal(verified.status === 'miss' && verified.reason, 'outputs-missing');
+  const edited = await records.inspect(key);
+  assert.equal(edited.status === 'miss' && edited.reason, 'outputs-corrupt');
+  assert.match(edited.status === 'miss' ? (edited.detail ?? '') : '', /^model digest mismatch/);
+  assert.equal((await records.inspect(key, { verify: true })).status, 'miss');
 
   await objects.putData('weights');
   await unlink(model.path);
   const result = await records.inspect(key);
   assert.equal(result.status === 'miss' && result.reason, 'outputs-missing');
-  assert.match(result.status === 'miss' ? (result.detail ?? '') : '', /output "model"/);
+  assert.match(result.status === 'miss' ? (result.detail ?? '') : '', /output "model" .* is gone from the object store/);
   assert.equal(await records.read(key), undefined);
 });
 

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { readdir, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno, writeJsonAtomic } from '@veriflow/durable-fs';
 import { assertCacheKey, isCacheKey, isDigest } from './digest.js';
 import type { ObjectStore } from './object-store.js';
+import { readdirOrEmpty } from './read-dir.js';
 
 export const INSTANCE_RECORD_FORMAT = 1;
 
@@ -45,7 +46,7 @@ export interface InstanceRecord {
   readonly extra?: Readonly<Record<string, unknown>>;
 }
 
-export type MissReason = 'no-record' | 'corrupt-record' | 'outputs-missing';
+export type MissReason = 'no-record' | 'corrupt-record' | 'outputs-missing' | 'outputs-corrupt';
 
 export type InspectResult =
   | { readonly status: 'hit'; readonly record: InstanceRecord }
@@ -67,35 +68,41 @@ export class InstanceRecords {
     return join(this.root, key.slice(0, 2), `${key}.json`);
   }
 
-  /**
-   * Decides hit or miss. With `verify`, artifacts are re-hashed (slow; corrupt objects are deleted);
-   * otherwise their presence and size are checked.
-   */
-  async inspect(key: string, options: { verify?: boolean } = {}): Promise<InspectResult> {
+  /** The record stored under `key` as written, or why there is none usable; its artifacts are not looked at. */
+  load(key: string): { readonly record: InstanceRecord } | { readonly reason: 'no-record' | 'corrupt-record'; readonly detail?: string } {
     let text: string;
     try {
       // Records are small and a plan reads thousands of them in order: a synchronous read is several
       // times faster than a promise round-trip per file.
       text = readFileSync(this.pathOf(key), 'utf8');
     } catch (error) {
-      if (isErrno(error, 'ENOENT')) return { status: 'miss', reason: 'no-record' };
+      if (isErrno(error, 'ENOENT')) return { reason: 'no-record' };
       throw error;
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      return { status: 'miss', reason: 'corrupt-record', detail: `invalid JSON: ${(error as Error).message}` };
+      return { reason: 'corrupt-record', detail: `invalid JSON: ${(error as Error).message}` };
     }
     const problem = recordProblem(parsed, key);
-    if (problem) return { status: 'miss', reason: 'corrupt-record', detail: problem };
-    const record = parsed as InstanceRecord;
+    if (problem) return { reason: 'corrupt-record', detail: problem };
+    return { record: parsed as InstanceRecord };
+  }
+
+  /**
+   * Decides hit or miss. Artifacts are checked against their fingerprints and re-hashed when those
+   * changed (see ObjectStore.check); with `verify`, always re-hashed.
+   */
+  async inspect(key: string, options: { verify?: boolean } = {}): Promise<InspectResult> {
+    const loaded = this.load(key);
+    if (!('record' in loaded)) return { status: 'miss', ...loaded };
+    const { record } = loaded;
     for (const [name, output] of Object.entries(record.outputs)) {
       if (output.kind !== 'artifact') continue;
-      const present = options.verify ? await this.objects.verify(output.digest) : this.objects.sizeOf(output.digest) === output.size;
-      if (!present) {
-        return { status: 'miss', reason: 'outputs-missing', detail: `output "${name}" (${output.digest}) is missing or damaged in the object store` };
-      }
+      const health = await this.objects.check(output.digest, output.size, { rehash: options.verify ?? false });
+      if (health.status === 'missing') return { status: 'miss', reason: 'outputs-missing', detail: `output "${name}" (${output.digest}) is gone from the object store` };
+      if (health.status === 'corrupt') return { status: 'miss', reason: 'outputs-corrupt', detail: `${name} ${health.problem}` };
     }
     return { status: 'hit', record };
   }
@@ -140,15 +147,6 @@ export class InstanceRecords {
       }
     }
     return keys;
-  }
-}
-
-async function readdirOrEmpty(dir: string): Promise<string[]> {
-  try {
-    return await readdir(dir);
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return [];
-    throw error;
   }
 }
 

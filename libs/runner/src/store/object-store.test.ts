@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -48,22 +48,84 @@ test('putFile with move takes the source, even when the object already exists', 
   assert.equal(empty.size, 0);
 });
 
-test('verify re-hashes and deletes a corrupt object', async () => {
+test('verify re-hashes; removeCorrupt deletes a corrupt object', async () => {
   const dir = await tempDir();
   const store = new ObjectStore(join(dir, 'objects'));
   const stored = await store.putData('model weights');
-  assert.equal(await store.verify(stored.digest), true);
+  assert.deepEqual(await store.verify(stored.digest), { status: 'intact' });
 
   await chmod(stored.path, 0o644);
   await writeFile(stored.path, 'model weightz');
   assert.equal(store.has(stored.digest), true, 'has() does not re-hash');
-  assert.equal(await store.verify(stored.digest), false);
+  const corrupt = await store.verify(stored.digest);
+  assert.equal(corrupt.status, 'corrupt');
+  assert.match(corrupt.status === 'corrupt' ? corrupt.problem : '', /^digest mismatch \(its 13 bytes hash to sha256:[0-9a-f]{12}…\)$/);
+  assert.deepEqual(await store.removeCorrupt(stored.digest), corrupt);
   assert.equal(store.has(stored.digest), false, 'the corrupt object is gone');
-  assert.equal(await store.verify(stored.digest), false, 'missing reads as not verified');
+  assert.deepEqual(await store.verify(stored.digest), { status: 'missing' });
 
   // Storing the content again repairs the store.
   await store.putData('model weights');
-  assert.equal(await store.verify(stored.digest), true);
+  assert.deepEqual(await store.verify(stored.digest), { status: 'intact' });
+  assert.deepEqual(await store.removeCorrupt(stored.digest), { status: 'intact' }, 'an intact object is kept');
+  assert.equal(store.has(stored.digest), true);
+});
+
+test('check catches an object edited in place to the same size, even with its mtime put back', async () => {
+  const dir = await tempDir();
+  const store = new ObjectStore(join(dir, 'objects'));
+  const stored = await store.putData('model weights');
+  assert.deepEqual(await store.check(stored.digest, stored.size), { status: 'intact' });
+  const before = await stat(stored.path);
+
+  await chmod(stored.path, 0o644);
+  await writeFile(stored.path, 'model weightz');
+  await utimes(stored.path, before.atime, before.mtime);
+  const checked = await store.check(stored.digest, stored.size);
+  assert.equal(checked.status, 'corrupt');
+  assert.match(checked.status === 'corrupt' ? checked.problem : '', /^digest mismatch/);
+
+  await writeFile(stored.path, 'model');
+  assert.deepEqual(await store.check(stored.digest, stored.size), { status: 'corrupt', problem: 'is 5 bytes, expected 13' });
+  // The next put of that content replaces the damaged copy.
+  await store.putData('model weights');
+  assert.deepEqual(await store.check(stored.digest, stored.size), { status: 'intact' });
+  await unlink(stored.path);
+  assert.deepEqual(await store.check(stored.digest, stored.size), { status: 'missing' });
+});
+
+test('putFile stores the bytes a symbolic link points to, never the link, and never touches its target', async () => {
+  const dir = await tempDir();
+  const store = new ObjectStore(join(dir, 'objects'), { stagingDir: join(dir, 'tmp') });
+  const outside = join(dir, 'outside.bin');
+  await writeFile(outside, 'dataset v1');
+  await chmod(outside, 0o640);
+  for (const move of [false, true]) {
+    const link = join(dir, `link-${move}`);
+    await symlink(outside, link);
+    const stored = await store.putFile(link, { move });
+    assert.equal(stored.digest, `sha256:${sha256Hex('dataset v1')}`);
+    assert.ok((await lstat(stored.path)).isFile(), 'the object is a regular file');
+    assert.equal((await stat(outside)).mode & 0o777, 0o640, "the link's target keeps its mode");
+    assert.equal(await readFile(outside, 'utf8'), 'dataset v1');
+    assert.equal(await lstat(link).then(() => 'there', () => 'gone'), move ? 'gone' : 'there');
+  }
+  await writeFile(outside, 'dataset v2');
+  assert.equal(await readFile(store.pathOf(`sha256:${sha256Hex('dataset v1')}`), 'utf8'), 'dataset v1', 'a later edit of the target does not reach the object');
+});
+
+test('an object that is a symbolic link (stored by an older version) is corrupt and replaced by the next put', async () => {
+  const dir = await tempDir();
+  const store = new ObjectStore(join(dir, 'objects'));
+  const stored = await store.putData('weights');
+  await unlink(stored.path);
+  await writeFile(join(dir, 'elsewhere'), 'weights');
+  await symlink(join(dir, 'elsewhere'), stored.path);
+  assert.deepEqual(await store.check(stored.digest, stored.size), { status: 'corrupt', problem: 'is a symbolic link, not a stored copy' });
+  assert.deepEqual(await store.verify(stored.digest), { status: 'corrupt', problem: 'is a symbolic link, not a stored copy' });
+  await store.putData('weights');
+  assert.ok((await lstat(stored.path)).isFile());
+  assert.deepEqual(await store.digests(), [stored.digest]);
 });
 
 test('a truncated object is replaced by the next put of that content', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -68,6 +68,28 @@ describe('command: success', () => {
     await command.run(c.ctx);
     assert.equal(await readFile(c.ctx.outputPath('shared'), 'utf8'), 'kept');
     assert.equal(await readFile(external, 'utf8'), 'kept');
+  });
+
+  it('follows a relative link inside the work dir (last.pt -> ckpt/epoch3.pt), also when its target is declared too', async (t) => {
+    const script = 'mkdir ckpt && printf w3 > ckpt/epoch3.pt && ln -s ckpt/epoch3.pt last.pt';
+    const c = await setup(t, { run: ['sh', '-c', script], outputs: { last: 'last.pt', epoch3: 'ckpt/epoch3.pt' } });
+    await command.run(c.ctx);
+    for (const name of ['last', 'epoch3']) {
+      assert.ok((await lstat(c.ctx.outputPath(name))).isFile(), `${name} is stored as a file, not a link`);
+      assert.equal(await readFile(c.ctx.outputPath(name), 'utf8'), 'w3');
+    }
+  });
+
+  it('copies the file behind a link that leaves the work dir and leaves that file as it was', async (t) => {
+    const outside = join(await tempDir(t), 'file');
+    await writeFile(outside, 'outside');
+    await chmod(outside, 0o664);
+    const c = await setup(t, { run: ['ln', '-s', outside, 'out.bin'], outputs: { model: 'out.bin' } });
+    await command.run(c.ctx);
+    assert.ok((await lstat(c.ctx.outputPath('model'))).isFile());
+    assert.equal(await readFile(c.ctx.outputPath('model'), 'utf8'), 'outside');
+    assert.equal(await readFile(outside, 'utf8'), 'outside');
+    assert.equal((await stat(outside)).mode & 0o777, 0o664);
   });
 
   it('passes env, VERIFLOW_* variables, the inherited environment and stdin', async (t) => {
@@ -142,6 +164,12 @@ describe('command: failures', () => {
     assert.ok(error.message.includes(`model: ${join(c.workdir, 'model.pt')} is missing`), error.message);
     assert.ok(error.message.includes(`stats: ${join(c.workdir, 'sub/stats.json')} is missing`));
     assert.match(error.message, /Files in the work dir .*:\n {2}logs\/other\.txt$/);
+  });
+
+  it('names the target of a dangling link', async (t) => {
+    const c = await setup(t, { run: ['ln', '-s', 'ckpt/gone.pt', 'last.pt'], outputs: { model: 'last.pt' } });
+    const error = await failure(c);
+    assert.ok(error.message.includes(`model: ${join(c.workdir, 'last.pt')} is a symbolic link to ckpt/gone.pt, which does not exist`), error.message);
   });
 
   it('hints when a relative output was written to cwd instead of the work dir', async (t) => {

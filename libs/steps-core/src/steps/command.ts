@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
@@ -167,6 +167,11 @@ async function findOutputs(
       problems.push(`  ${name}: ${path} is a directory, not a file (archive it first)`);
       continue;
     }
+    const link = await readlink(path).catch(() => undefined);
+    if (link !== undefined) {
+      problems.push(`  ${name}: ${path} is a symbolic link to ${link}, which does not exist (a relative link is resolved from the link's own folder)`);
+      continue;
+    }
     const relativePath = outputs[name] ?? '';
     const strayCopy = isAbsolute(relativePath) ? undefined : resolve(cwd, relativePath);
     const found = strayCopy !== undefined && strayCopy !== path && (await stat(strayCopy).catch(() => undefined))?.isFile();
@@ -183,15 +188,21 @@ async function findOutputs(
   return resolved;
 }
 
-/** Moves scratch files into place; copies files the step does not own (outside the work dir, or declared twice). */
+/**
+ * Moves scratch files into place; copies files the step does not own (outside the work dir, or declared
+ * twice). A symbolic link is followed to its file (as DVC and Snakemake hash what a link points to): moving
+ * the link itself would break a relative one and leave the store pointing outside the workspace.
+ */
 async function collectOutputs(ctx: StepContext<CommandWith>, artifacts: Array<[string, string]>): Promise<void> {
+  const workdir = await realpath(ctx.workdir);
+  const files = await Promise.all(artifacts.map(async ([name, path]): Promise<[string, string]> => [name, await realpath(path)]));
   const uses = new Map<string, number>();
-  for (const [, path] of artifacts) uses.set(path, (uses.get(path) ?? 0) + 1);
-  for (const [name, path] of artifacts) {
+  for (const [, file] of files) uses.set(file, (uses.get(file) ?? 0) + 1);
+  for (const [name, file] of files) {
     const target = ctx.outputPath(name);
     await mkdir(dirname(target), { recursive: true });
-    if (isInside(ctx.workdir, path) && uses.get(path) === 1) await moveFile(path, target);
-    else await copyFile(path, target);
+    if (isInside(workdir, file) && uses.get(file) === 1) await moveFile(file, target);
+    else await copyFile(file, target);
   }
 }
 
