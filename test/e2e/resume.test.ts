@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { countBy, readResults, runCli, startCli, workspace } from '../support/cli.js';
 
 // Ten slow instances and ten that depend on them, so a kill lands with some finished, some running
@@ -72,9 +74,41 @@ describe('resume after SIGKILL', () => {
       }
       assert.deepEqual(outputsOf(results), reference);
 
+      // The killed run's locks and incomplete markers are gone with the work they guarded.
+      assert.deepEqual(await readdir(join(dir, '.veriflow', 'locks', 'instances')), []);
+      assert.deepEqual(await readdir(join(dir, '.veriflow', 'incomplete')), []);
+
       const again = await runCli(['run', 'slow.yaml'], dir);
       assert.equal(again.code, 0, again.stderr);
       assert.deepEqual(countBy(await readResults(dir, 'slow')), { cached: 21 });
     });
   }
+});
+
+const FAILS = `
+name: fails
+steps:
+  bad:
+    uses: command
+    with:
+      run: [node, -e, "console.error('out of memory'); process.exit(3)"]
+      outputs: { out: out.txt }
+`;
+
+describe('plan after a run', () => {
+  it('says an instance that failed by itself failed, with its error, instead of "interrupted"', async () => {
+    const { dir, dispose } = await workspace({ 'fails.yaml': FAILS });
+    try {
+      const failed = await runCli(['run', 'fails.yaml'], dir);
+      assert.equal(failed.code, 1, failed.stderr);
+      const runId = /run (\d{8}-\d{6}-[0-9a-f]{6})\)/.exec(failed.stderr)?.[1];
+      assert.ok(runId, failed.stderr);
+      const plan = await runCli(['plan', 'fails.yaml'], dir);
+      assert.equal(plan.code, 0, plan.stderr);
+      assert.match(plan.stdout, new RegExp(`^bad\\s+run\\s+failed in run ${runId}: .*exit(ed with)? code 3`, 'm'));
+      assert.doesNotMatch(plan.stdout, /interrupted/);
+    } finally {
+      await dispose();
+    }
+  });
 });

@@ -41,6 +41,7 @@ describe('parseCommandArgs', () => {
       repair: false,
       trackingUri: undefined,
       experiment: undefined,
+      lockTimeoutMs: undefined,
     });
     assert.equal(parse().file, '');
   });
@@ -108,6 +109,22 @@ describe('parseCommandArgs', () => {
     usageError(['--jobs', 'many', 'wf.yaml'], '--jobs needs a whole number of at least 1, got "many"');
     usageError(['--cpus', '0', 'wf.yaml'], '--cpus needs a whole number of at least 1, got "0"');
     usageError(['--gpus=-1', 'wf.yaml'], '--gpus needs a whole number, got "-1"');
+  });
+
+  it('--lock-timeout takes a duration (a bare number is seconds), else VERIFLOW_LOCK_TIMEOUT', () => {
+    assert.equal(parse('--lock-timeout', '90s', 'wf.yaml').lockTimeoutMs, 90_000);
+    assert.equal(parse('--lock-timeout', '2', 'wf.yaml').lockTimeoutMs, 2000);
+    assert.equal(parse('--lock-timeout', '0', 'wf.yaml').lockTimeoutMs, 0);
+    usageError(['--lock-timeout', 'soon', 'wf.yaml'], '--lock-timeout: "soon" is not a duration; write e.g. 30s, 5m or 1h');
+    process.env.VERIFLOW_LOCK_TIMEOUT = '10m';
+    try {
+      assert.equal(parse('wf.yaml').lockTimeoutMs, 600_000);
+      assert.equal(parse('--lock-timeout', '1m', 'wf.yaml').lockTimeoutMs, 60_000, 'the option wins');
+      process.env.VERIFLOW_LOCK_TIMEOUT = '-1';
+      usageError(['wf.yaml'], 'VERIFLOW_LOCK_TIMEOUT: "-1" is not a duration; write e.g. 30s, 5m or 1h');
+    } finally {
+      delete process.env.VERIFLOW_LOCK_TIMEOUT;
+    }
   });
 
   it('takes several positionals and the compare options when the command asks for them', () => {

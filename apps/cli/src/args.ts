@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { durationToMs } from '@veriflow/workflow';
 import { UsageError } from './usage-error.js';
 
 export interface CommonArgs {
@@ -34,6 +35,8 @@ export interface RunArgs extends CommonArgs {
   readonly x: string | undefined;
   /** `verify --repair`: remove what is corrupt. */
   readonly repair: boolean;
+  /** `--lock-timeout` (else VERIFLOW_LOCK_TIMEOUT): when a lock from another host with a silent heartbeat is taken over. */
+  readonly lockTimeoutMs: number | undefined;
 }
 
 const OPTIONS = {
@@ -59,6 +62,7 @@ const OPTIONS = {
   metric: { type: 'string' },
   x: { type: 'string' },
   repair: { type: 'boolean' },
+  'lock-timeout': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -83,6 +87,16 @@ function positiveInteger(name: string, value: string | undefined): number | unde
   const number = Number(value);
   if (!Number.isInteger(number) || number < (name === '--gpus' ? 0 : 1)) throw new UsageError(`${name} needs a whole number${name === '--gpus' ? '' : ' of at least 1'}, got "${value}"`);
   return number;
+}
+
+function lockTimeoutMs(option: string | undefined): number | undefined {
+  const [source, value] = option !== undefined ? ['--lock-timeout', option] : ['VERIFLOW_LOCK_TIMEOUT', process.env.VERIFLOW_LOCK_TIMEOUT];
+  if (value === undefined || value === '') return undefined;
+  try {
+    return durationToMs(/^[0-9]+(\.[0-9]+)?$/.test(value) ? Number(value) : value);
+  } catch (error) {
+    throw new UsageError(`${source}: ${(error as Error).message}`);
+  }
 }
 
 /** `manyPositionals`: for commands that take several words (`runs show ID`, `compare A B`) instead of one workflow file. */
@@ -124,5 +138,6 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     metric: values.metric,
     x: values.x,
     repair: values.repair ?? false,
+    lockTimeoutMs: lockTimeoutMs(values['lock-timeout']),
   };
 }

@@ -20,6 +20,7 @@ Usage:
   veriflow run <workflow.yaml> [--preset NAME] [--set NAME=VALUE]... [--jobs N] [--cpus N] [--gpus N]
                [--keep-going] [--force [STEP]] [--only STEP[,STEP]]... [--dry-run] [--verbose]
                [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI)
+               [--lock-timeout DURATION]   (also VERIFLOW_LOCK_TIMEOUT; default 5m)
   veriflow plan <workflow.yaml> [--preset NAME] [--set ...] [--force [STEP]] [--only STEP] [--json]
   veriflow graph <workflow.yaml> [--preset NAME] [--set ...] [--format text|mermaid|dot]
   veriflow validate <workflow.yaml> [--preset NAME] [--set ...] [--strict]   (without --preset: the defaults and every preset)
@@ -36,6 +37,7 @@ Options:
   --set NAME=VALUE  override a param (YAML-typed); params are the defaults, then the preset, then each --set
   --workspace DIR   where the .veriflow cache and results live (default: current directory)
   --strict          (run, plan, validate) treat warnings as errors, e.g. a matrix include key that is not an axis
+  --lock-timeout D  take over an instance lock held from another host once its heartbeat is silent this long (e.g. 90s, 10m)
   <run>             a run id or any unique prefix of one, e.g. 20261126
 
 Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments, 130 cancelled.`;

@@ -2,6 +2,7 @@ export type { Diagnostic, DiagnosticCode, SourcePosition, SourceSpan } from './d
 export { WorkflowError, formatDiagnostic, formatDiagnosticPretty, sortDiagnostics } from './diagnostics/diagnostic.js';
 export { closest, expectedOneOf } from './diagnostics/suggest.js';
 export { loadWorkflow } from './spec/load-workflow.js';
+export { durationToMs } from './spec/duration.js';
 export type { LoadedWorkflow } from './spec/load-workflow.js';
 export { applyOverrides } from './spec/apply-overrides.js';
 export { resolveParams } from './spec/resolve-params.js';

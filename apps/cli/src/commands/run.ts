@@ -63,6 +63,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       env: processEnv(),
       previous: await previousEntries(workspace, workflow),
       signal: interrupt.signal,
+      ...(args.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: args.lockTimeoutMs }),
       observers: [
         progressObserver({ stream: process.stderr, verbose: args.verbose }),
         storeObserver({

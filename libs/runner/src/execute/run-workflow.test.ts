@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { defineStep, deriveSeed, StepRegistry } from '@veriflow/step-api';
 import { compileWorkflow, loadWorkflow } from '@veriflow/workflow';
 import type { WorkflowGraph } from '@veriflow/workflow';
-import { catalogOf, runWorkflow, Workspace } from '../index.js';
+import { acquireLock } from '../store/index.js';
+import { catalogOf, describeReason, planWorkflow, runWorkflow, Workspace } from '../index.js';
 import { logFileName } from './run-workflow.js';
-import type { Capacity, RunObserver, RunResult } from '../index.js';
+import type { Capacity, PlannedInstance, RunObserver, RunResult } from '../index.js';
 
 // Tiny step kinds. Side effects go into these maps, keyed by a `tag` each test picks, so tests stay independent.
 const calls = new Map<string, number>();
@@ -107,6 +108,7 @@ interface RunOptions {
   readonly force?: 'all' | ReadonlySet<string>;
   readonly signal?: AbortSignal;
   readonly observers?: RunObserver[];
+  readonly lockTimeoutMs?: number;
 }
 function run(workspace: Workspace, graph: WorkflowGraph, options: RunOptions = {}): Promise<RunResult> {
   return runWorkflow({
@@ -122,6 +124,7 @@ function run(workspace: Workspace, graph: WorkflowGraph, options: RunOptions = {
     previous: new Map(),
     signal: options.signal ?? new AbortController().signal,
     observers: options.observers ?? [],
+    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
   });
 }
 const statuses = (result: RunResult): Record<string, string> => Object.fromEntries(result.outcomes.map((outcome) => [outcome.name, outcome.status]));
@@ -310,5 +313,67 @@ describe('runWorkflow', () => {
     assert.deepEqual(statuses(result), { wait: 'cancelled', child: 'cancelled' });
     assert.equal(outcome(result, 'wait').tolerated, false);
     assert.equal(count('cancel-child'), 0);
+  });
+});
+
+const planOf = async (workspace: Workspace, graph: WorkflowGraph, name: string): Promise<PlannedInstance> => {
+  const planned = await planWorkflow(graph, { env: {}, objects: workspace.objects, records: workspace.records, markers: workspace.markers, previous: new Map() }, {});
+  const found = planned.find((item) => item.name === name);
+  assert.ok(found, `no plan entry for ${name}`);
+  return found;
+};
+
+describe('what a run leaves behind', () => {
+  it('a clean failure is planned as "failed in run …" with its error, a cancelled instance as interrupted', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(['name: fails', 'steps:', '  bad: { uses: toy/flaky, with: { tag: plan-failed, failures: 9 } }', ''].join('\n'));
+    const failed = await run(workspace, graph);
+    assert.equal(outcome(failed, 'bad').status, 'failed');
+    const planned = await planOf(workspace, graph, 'bad');
+    assert.deepEqual(planned.reason, { kind: 'failed', runId: failed.runId, error: 'flaky failure 1' });
+    assert.equal(describeReason(planned.reason), `failed in run ${failed.runId}: flaky failure 1`);
+    assert.ok(planned.runs);
+
+    const slowGraph = compile(['name: cancelled', 'steps:', '  wait: { uses: toy/slow, with: { tag: plan-cancelled, ms: 10000 } }', ''].join('\n'));
+    const controller = new AbortController();
+    const cancelled = await run(workspace, slowGraph, { signal: controller.signal, observers: [{ instanceStarted: () => controller.abort() }] });
+    assert.equal(outcome(cancelled, 'wait').status, 'cancelled');
+    assert.deepEqual((await planOf(workspace, slowGraph, 'wait')).reason, { kind: 'incomplete', runId: cancelled.runId });
+  });
+
+  it('a run that serves an instance from the cache removes its stale lock, incomplete marker and take-over leftovers; live locks stay', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(PIPELINE('leftovers'));
+    const first = await run(workspace, graph);
+    const key = outcome(first, 'sum[a=1]').key!;
+    // What a kill -9 between writing the record and cleaning up leaves, with a take-over interrupted too.
+    const stale = JSON.stringify({ pid: 2 ** 22 + 1, host: hostname(), createdAt: new Date().toISOString(), token: 'dead' });
+    const lockPath = workspace.layout.instanceLockPath(key);
+    await writeFile(lockPath, stale);
+    await writeFile(`${lockPath}.stale.${2 ** 22 + 1}.0123456789ab`, stale);
+    await workspace.markers.markIncomplete(key, { runId: 'killed', name: 'sum[a=1]', pid: 2 ** 22 + 1, host: hostname(), startedAt: new Date().toISOString() });
+    const otherKey = 'f'.repeat(64);
+    const live = await acquireLock(workspace.layout.instanceLockPath(otherKey), { wait: false });
+    assert.ok(live);
+
+    const second = await run(workspace, graph);
+    assert.ok(second.outcomes.every((item) => item.status === 'cached'));
+    assert.deepEqual(await readdir(workspace.layout.incomplete), []);
+    assert.deepEqual(await readdir(workspace.layout.instanceLocks), [`${otherKey}.lock`]);
+    await live();
+  });
+
+  it('a lock from another host with a stopped heartbeat is taken over after lockTimeoutMs, saying whom it waited for', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(['name: foreign', 'steps:', '  one: { uses: toy/add, with: { tag: foreign, a: 1 } }', ''].join('\n'));
+    const key = (await planOf(workspace, graph, 'one')).key!;
+    await workspace.layout.ensure();
+    await writeFile(workspace.layout.instanceLockPath(key), JSON.stringify({ pid: 77, host: 'gone-container', createdAt: '2026-01-02T03:04:05.000Z', token: 'old', label: 'run before-the-crash' }));
+    const lines: string[] = [];
+    const result = await run(workspace, graph, { lockTimeoutMs: 300, observers: [{ instanceLog: (name, level, line) => lines.push(`${level} ${name} ${line}`) }] });
+    assert.equal(outcome(result, 'one').status, 'succeeded');
+    assert.equal(count('foreign'), 1);
+    assert.match(lines.join('\n'), /^warn one waiting for the lock on one \(key [0-9a-f]{12}\): held by run before-the-crash \(pid 77 on host gone-container since 2026-01-02T03:04:05\.000Z\); its last heartbeat was .* ago, taken over in .* unless it resumes \(--lock-timeout\)$/m);
+    assert.match(lines.join('\n'), /^warn one took over the lock on one \(key [0-9a-f]{12}\) from run before-the-crash \(pid 77 on host gone-container since 2026-01-02T03:04:05\.000Z\): no heartbeat from host gone-container for 0\.[0-9]s \(the lock timeout is 0\.3s\)$/m);
   });
 });

@@ -10,7 +10,7 @@ import { decideInstance } from '../plan/decide.js';
 import type { PlanReason } from '../plan/reasons.js';
 import { composeObservers } from '../observe/run-observer.js';
 import type { InstanceOutcome, InstanceStatus, RunEnd, RunObserver } from '../observe/run-observer.js';
-import type { InstanceRecord } from '../store/index.js';
+import type { IncompleteInfo, InstanceRecord } from '../store/index.js';
 import { acquireLock, sha256Hex } from '../store/index.js';
 import { lockEntryOf } from '../provenance/lock-file.js';
 import type { LockEntry } from '../provenance/lock-file.js';
@@ -18,6 +18,8 @@ import { executeInstance, InstanceFailedError } from './execute-instance.js';
 import { chainFirstPriority } from './priority.js';
 import { ResourcePool } from './resource-pool.js';
 import type { Capacity } from './resource-pool.js';
+import { describeLockEvent } from './lock-messages.js';
+import { removeLeftovers } from './remove-leftovers.js';
 import { openInstanceLog } from './step-context.js';
 import type { Workspace } from './workspace.js';
 import { selectInstances } from './selection.js';
@@ -37,6 +39,8 @@ export interface RunRequest {
   readonly previous: ReadonlyMap<string, KeyEntry>;
   readonly signal: AbortSignal;
   readonly observers: readonly RunObserver[];
+  /** A lock from another host whose heartbeat is silent this long is taken over (default DEFAULT_LOCK_TIMEOUT_MS). */
+  readonly lockTimeoutMs?: number;
 }
 
 export interface RunResult extends RunEnd {
@@ -115,20 +119,34 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
     if (impossible) return finish(instance, 'failed', decision.reason, { error: `${instance.name} ${impossible}`, tolerated: spec.continueOnError });
     const release = await pool.acquire({ cpus: spec.resources.cpus, gpu: spec.resources.gpu }, order.get(instance.name));
     let unlock: (() => Promise<void>) | undefined;
+    let marker: IncompleteInfo | undefined;
     const log = openInstanceLog(join(logsDir, logFileName(instance.name)));
     const began = Date.now();
     try {
       if (stopping || request.signal.aborted) return finish(instance, request.signal.aborted ? 'cancelled' : 'skipped', request.signal.aborted ? decision.reason : { kind: 'stopped' });
       const key = decision.resolved.key;
       // Another run may be computing the same key: wait for it, then take its record instead of recomputing.
-      unlock = await acquireLock(workspace.layout.instanceLockPath(key), { wait: true, signal: request.signal });
+      unlock = await acquireLock(workspace.layout.instanceLockPath(key), {
+        wait: true,
+        signal: request.signal,
+        label: `run ${request.runId}`,
+        ...(request.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: request.lockTimeoutMs }),
+        onEvent: (event) => {
+          const line = describeLockEvent(event, `${instance.name} (key ${key.slice(0, 12)})`);
+          // Taking over a dead holder's lock on this host is routine after a kill; anything else is worth seeing.
+          const level = event.kind === 'took-over' && event.holder?.host === hostname() ? 'info' : 'warn';
+          log.write(level, line);
+          observer.instanceLog(instance.name, level, line);
+        },
+      });
       const raced = decision.reason.kind === 'forced' ? undefined : await workspace.records.read(key);
       if (raced) {
         records.set(instance.name, raced);
         entries.set(instance.name, decision.resolved.entry);
         return finish(instance, 'cached', { kind: 'cached' });
       }
-      await workspace.markers.markIncomplete(key, { runId: request.runId, name: instance.name, pid: process.pid, host: hostname(), startedAt: new Date().toISOString() });
+      marker = { runId: request.runId, name: instance.name, pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+      await workspace.markers.markIncomplete(key, marker);
       let attempts = 0;
       const record = await executeInstance({
         instance,
@@ -168,6 +186,12 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       const cancelled = (error instanceof InstanceFailedError && error.cancelled) || request.signal.aborted;
       const message = error instanceof Error ? error.message : String(error);
       log.write('error', message);
+      // An interrupted instance keeps its marker as it is; one that failed by itself says so in the plan.
+      if (marker && !cancelled) {
+        await workspace.markers.markFailed(decision.resolved.key, marker, message).catch((markError: unknown) => {
+          log.write('warn', `could not note the failure in ${workspace.markers.pathOf(decision.resolved.key)}: ${(markError as Error).message}`);
+        });
+      }
       return finish(instance, cancelled ? 'cancelled' : 'failed', decision.reason, {
         error: message,
         durationMs: Date.now() - began,
@@ -241,6 +265,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const all = instances.map((instance) => outcomes.get(instance.name)!);
   const failed = all.some((outcome) => outcome.status === 'failed' && !outcome.tolerated);
   const status: RunEnd['status'] = request.signal.aborted ? 'cancelled' : failed ? 'failed' : 'succeeded';
+  await removeLeftovers(workspace, request.lockTimeoutMs);
   const lockEntries = new Map([...entries].map(([name, entry]) => [name, lockEntryOf(records.get(name)!, entry)]));
   const end: RunResult = { runId: request.runId, status, outcomes: all, durationMs: Date.now() - startedAt, lockEntries };
   await observer.runFinished(end);

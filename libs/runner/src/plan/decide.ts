@@ -34,6 +34,6 @@ export async function decideInstance(context: DecisionContext, instance: Instanc
   if (inspected.status === 'hit') return { runs: false, reason: { kind: 'cached' }, resolved, record: inspected.record };
   if (inspected.reason === 'outputs-missing' || inspected.reason === 'outputs-corrupt') return { runs: true, reason: { kind: inspected.reason, detail: inspected.detail ?? 'an output is damaged in the store' }, resolved };
   const marker = await context.markers.readIncomplete(resolved.key);
-  if (marker) return { runs: true, reason: { kind: 'incomplete', runId: marker.runId }, resolved };
+  if (marker) return { runs: true, reason: marker.error === undefined ? { kind: 'incomplete', runId: marker.runId } : { kind: 'failed', runId: marker.runId, error: marker.error }, resolved };
   return { runs: true, reason: explainChange(context.previous.get(instance.name), resolved.entry), resolved };
 }

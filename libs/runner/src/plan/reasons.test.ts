@@ -30,6 +30,7 @@ const EXAMPLES: Record<ReasonKind, [PlanReason, string, boolean]> = {
   'outputs-missing': [{ kind: 'outputs-missing', detail: 'model is gone' }, 'outputs missing: model is gone', true],
   'outputs-corrupt': [{ kind: 'outputs-corrupt', detail: 'model digest mismatch' }, 'outputs corrupted: model digest mismatch', true],
   incomplete: [{ kind: 'incomplete', runId: 'run-7' }, 'incomplete: interrupted in run run-7', true],
+  failed: [{ kind: 'failed', runId: 'run-8', error: 'exit code 3: CUDA out of memory' }, 'failed in run run-8: exit code 3: CUDA out of memory', true],
   'no-record': [{ kind: 'no-record' }, 'not in cache', true],
   forced: [{ kind: 'forced' }, 'forced', true],
   'upstream-runs': [{ kind: 'upstream-runs', upstream: ['train[p=1]'] }, 'upstream will run: train[p=1]', true],

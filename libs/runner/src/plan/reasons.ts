@@ -13,6 +13,7 @@ export type PlanReason =
   | { readonly kind: 'outputs-missing'; readonly detail: string }
   | { readonly kind: 'outputs-corrupt'; readonly detail: string }
   | { readonly kind: 'incomplete'; readonly runId: string }
+  | { readonly kind: 'failed'; readonly runId: string; readonly error: string }
   | { readonly kind: 'no-record' }
   | { readonly kind: 'forced' }
   | { readonly kind: 'upstream-runs'; readonly upstream: readonly string[] }
@@ -39,6 +40,7 @@ const TABLE: Record<ReasonKind, { readonly runs: boolean; readonly label: string
   'outputs-missing': { runs: true, label: 'outputs missing' },
   'outputs-corrupt': { runs: true, label: 'outputs corrupted' },
   incomplete: { runs: true, label: 'incomplete' },
+  failed: { runs: true, label: 'failed' },
   'no-record': { runs: true, label: 'not in cache' },
   forced: { runs: true, label: 'forced' },
   'upstream-runs': { runs: true, label: 'upstream will run' },
@@ -73,6 +75,8 @@ export function describeReason(reason: PlanReason): string {
       return `${label}: ${reason.detail}`;
     case 'incomplete':
       return `${label}: interrupted in run ${reason.runId}`;
+    case 'failed':
+      return `${label} in run ${reason.runId}: ${reason.error}`;
     case 'upstream-runs':
     case 'upstream-not-run':
       return `${label}: ${listed(reason.upstream)}`;

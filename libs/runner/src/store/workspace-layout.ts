@@ -27,6 +27,8 @@ export class WorkspaceLayout {
   /** Markers of instances that started but have no record yet. */
   readonly incomplete: string;
   readonly locks: string;
+  /** One lock per cache key being computed (see instanceLockPath). */
+  readonly instanceLocks: string;
   readonly runs: string;
   /** Staging for the object store; inside the state dir so renames into `objects` stay on one filesystem. */
   readonly tmp: string;
@@ -39,6 +41,7 @@ export class WorkspaceLayout {
     this.instances = join(this.stateDir, 'instances');
     this.incomplete = join(this.stateDir, 'incomplete');
     this.locks = join(this.stateDir, 'locks');
+    this.instanceLocks = join(this.locks, 'instances');
     this.runs = join(this.stateDir, 'runs');
     this.tmp = join(this.stateDir, 'tmp');
     this.workflows = join(this.stateDir, 'workflows');
@@ -76,7 +79,7 @@ export class WorkspaceLayout {
   /** Held while an instance runs, so two concurrent runs never compute the same key twice. */
   instanceLockPath(key: string): string {
     assertCacheKey(key);
-    return join(this.locks, 'instances', `${key}.lock`);
+    return join(this.instanceLocks, `${key}.lock`);
   }
 
   /** A named workspace-wide lock, e.g. `lockPath('workflow-hello')` around writing a workflow's lock.json. */
@@ -86,7 +89,7 @@ export class WorkspaceLayout {
   }
 
   async ensure(): Promise<void> {
-    for (const dir of [this.objects, this.instances, this.incomplete, join(this.locks, 'instances'), this.runs, this.tmp, this.workflows]) {
+    for (const dir of [this.objects, this.instances, this.incomplete, this.instanceLocks, this.runs, this.tmp, this.workflows]) {
       await mkdir(dir, { recursive: true });
     }
   }

@@ -1,0 +1,16 @@
+import { sweepStaleLocks } from '../store/index.js';
+import type { Workspace } from './workspace.js';
+
+/**
+ * Removes what killed runs left behind and is no longer true: locks whose holders are gone (and files
+ * from interrupted take-overs), and incomplete markers of keys that now have a record. Markers without a
+ * record stay: they tell `plan` that an instance was interrupted or failed.
+ */
+export async function removeLeftovers(workspace: Workspace, lockTimeoutMs: number | undefined): Promise<void> {
+  const options = lockTimeoutMs === undefined ? {} : { lockTimeoutMs };
+  await sweepStaleLocks(workspace.layout.instanceLocks, options);
+  await sweepStaleLocks(workspace.layout.locks, options);
+  for (const key of await workspace.markers.keys()) {
+    if ((await workspace.records.inspect(key)).status === 'hit') await workspace.markers.clearIncomplete(key);
+  }
+}
