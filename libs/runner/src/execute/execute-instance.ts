@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileSystemError, namingRefusals } from '@veriflow/durable-fs';
 import { outputsOf } from '@veriflow/step-api';
 import type { AnyStepDefinition } from '@veriflow/step-api';
 import type { InstanceNode } from '@veriflow/workflow';
@@ -73,7 +74,7 @@ async function collectOutputs(definition: AnyStepDefinition, runWith: unknown, v
   const outputs: Record<string, RecordedOutput> = {};
   for (const [name, spec] of Object.entries(declared)) {
     if (spec.kind === 'artifact') {
-      const stored = await objects.putFile(join(outputsDir, name), { move: true });
+      const stored = await namingRefusals(objects.root, () => objects.putFile(join(outputsDir, name), { move: true }));
       outputs[name] = { kind: 'artifact', digest: stored.digest, size: stored.size };
     } else {
       outputs[name] = { kind: 'value', value: values[name] };
@@ -155,13 +156,14 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
         };
       } catch (error) {
         const cancelled = error instanceof CancelledError || request.signal.aborted;
-        const message = error instanceof AttemptTimeoutError ? `attempt ${attempt} ${error.message}` : (error as Error).message ?? String(error);
+        const message = error instanceof AttemptTimeoutError ? `attempt ${attempt} ${error.message}` : (fileSystemError(error)?.message ?? (error as Error).message ?? String(error));
         request.sinks.log('warn', `attempt ${attempt}/${attempts} failed: ${message}`);
         if (cancelled) throw new InstanceFailedError('cancelled', attempt, true);
         if (attempt >= attempts) throw new InstanceFailedError(attempts > 1 ? `failed after ${attempts} attempts: ${message}` : message, attempt, false);
       }
     }
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    // Best effort: on a read-only or failing disk this throws too, and must not hide why the instance failed.
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
   }
 }
