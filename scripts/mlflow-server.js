@@ -90,6 +90,23 @@ export function ensureMlflow({ venv = venvDir, quiet = false } = {}) {
   }
 }
 
+/**
+ * Whether the MLflow integration tests can run: `{ bin }` when mlflow is installed (installing it if
+ * needed), else `{ skip }` with the reason. CI sets VERIFLOW_REQUIRE_MLFLOW=1 (see .ci/run): there a
+ * failed install throws instead, so the tracking suites fail rather than skip quietly.
+ */
+export function mlflowAvailability({ venv = venvDir, quiet = false } = {}) {
+  try {
+    return { bin: ensureMlflow({ venv, quiet }) };
+  } catch (error) {
+    const reason = `mlflow could not be installed into ${venv} (${error.message.split('\n')[0]})`;
+    if (process.env.VERIFLOW_REQUIRE_MLFLOW === '1') {
+      throw new Error(`${reason}, and VERIFLOW_REQUIRE_MLFLOW=1 requires the MLflow integration tests to run; fix the install (python3-venv, network to PyPI) or unset it`, { cause: error });
+    }
+    return { skip: `${reason}; run \`node scripts/mlflow-server.js install\`` };
+  }
+}
+
 /** A free TCP port on 127.0.0.1 (there is a small window in which another process could take it). */
 export function freePort() {
   return new Promise((resolvePort, reject) => {

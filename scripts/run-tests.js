@@ -26,13 +26,16 @@ const projects =
     : ['libs', 'apps'].flatMap((group) => readdirSync(join(root, group)).map((name) => join(root, group, name))).concat(unitOnly ? [] : [join(root, 'test')]);
 
 // The tracking tests talk to a real MLflow server; install it once up front (a no-op when present) so the
-// first test file does not pay for it. A failed install is reported, and those suites say why they skip.
+// first test file does not pay for it. A failed install is reported, and those suites say why they skip;
+// under VERIFLOW_REQUIRE_MLFLOW=1 (CI) it fails the run instead.
 if (!unitOnly && dirFlag < 0) {
-  const { ensureMlflow } = await import('./mlflow-server.js');
+  const { mlflowAvailability } = await import('./mlflow-server.js');
   try {
-    ensureMlflow({ quiet: false });
+    const { skip } = mlflowAvailability({ quiet: false });
+    if (skip) console.error(`warning: ${skip}; the MLflow integration tests will be skipped`);
   } catch (error) {
-    console.error(`warning: ${error.message.split('\n')[0]}; the MLflow integration tests will be skipped`);
+    console.error(`error: ${error.message}`);
+    process.exit(1);
   }
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { fileSystemError } from '@veriflow/durable-fs';
 import { formatDiagnosticPretty, WorkflowError } from '@veriflow/workflow';
 import { parseCommandArgs } from './args.js';
 import type { RunArgs } from './args.js';
@@ -89,6 +90,10 @@ main(process.argv.slice(2)).then(
     } else if (error instanceof UsageError) {
       process.stderr.write(`veriflow: ${error.message}\nRun "veriflow --help" for usage.\n`);
       process.exitCode = 2;
+    } else if (fileSystemError(error)) {
+      // A full disk or a read-only workspace is the machine's state, not a bug: a sentence, no stack.
+      process.stderr.write(`veriflow: ${fileSystemError(error)!.message}\n`);
+      process.exitCode = 1;
     } else {
       process.stderr.write(`veriflow: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
       process.exitCode = 1;

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { cleanupTempFiles, isTempFileName, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+import { cleanupTempFiles, writeFileAtomic, writeJsonAtomic } from './atomic-write.js';
+import { isTempFileName } from './temp-names.js';
 
 const storeIndex = fileURLToPath(new URL('./index.js', import.meta.url));
 const dirs: string[] = [];

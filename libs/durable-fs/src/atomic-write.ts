@@ -1,17 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-
-const TEMP_NAME = /^\..+\.\d+\.[0-9a-f]+\.tmp$/;
-
-/** A unique sibling of `target`: same directory, so the final rename never crosses filesystems. */
-export function tempPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-}
-
-export function isTempFileName(name: string): boolean {
-  return TEMP_NAME.test(name);
-}
+import { dirname, join } from 'node:path';
+import { namingRefusals } from './fs-errors.js';
+import { isTempFileName, tempPathFor } from './temp-names.js';
 
 /** Makes a rename or unlink in `dir` durable. Some filesystems refuse to fsync directories; that only costs durability on power loss. */
 export async function fsyncDir(dir: string): Promise<void> {
@@ -29,9 +19,14 @@ export async function fsyncDir(dir: string): Promise<void> {
 /**
  * Replaces `target` so that readers (and the next process after a crash or SIGKILL) see either the
  * old file or the complete new one, never a prefix. Creates the parent directory if needed. A kill
- * can leave a `.<name>.<pid>.<random>.tmp` sibling behind; `cleanupTempFiles` removes those.
+ * can leave a `.<name>.<pid>.<random>.tmp` sibling behind; `cleanupTempFiles` removes those. A full
+ * disk or a read-only file system throws a FileSystemError naming `target`.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: { mode?: number; durable?: boolean } = {}): Promise<void> {
+export function writeFileAtomic(target: string, data: string | Uint8Array, options: { mode?: number; durable?: boolean } = {}): Promise<void> {
+  return namingRefusals(target, () => replaceFile(target, data, options));
+}
+
+async function replaceFile(target: string, data: string | Uint8Array, options: { mode?: number; durable?: boolean }): Promise<void> {
   // `durable: false` still never exposes a partial file; it only skips the fsyncs that protect against
   // power loss, for hints like incomplete markers that are cheap to lose.
   const durable = options.durable ?? true;

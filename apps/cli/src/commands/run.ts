@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
-import { collectProvenance, exportFigures, runWorkflow, updateLockFile, writeResultsFile, Workspace } from '@veriflow/runner';
+import { collectProvenance, runWorkflow, Workspace } from '@veriflow/runner';
 import type { RunArgs } from '../args.js';
 import { openWorkflow } from '../load/open-workflow.js';
 import { progressObserver } from '../render/progress.js';
@@ -10,6 +10,7 @@ import { trackingUriFrom } from '../tracking/tracking-uri.js';
 import { renderProblems, renderSummary } from '../render/summary.js';
 import { capacityFrom } from './capacity.js';
 import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
+import { writeRunFiles } from './run-files.js';
 import { selectionFrom } from './selection.js';
 
 const PACKAGE_MANIFESTS = ['@veriflow/cli', '@veriflow/runner', '@veriflow/workflow', '@veriflow/step-api', '@veriflow/steps-core', '@veriflow/ml', '@veriflow/gaussian', '@veriflow/eigen', '@veriflow/tracking'].map((name) => new URL(`../../../../node_modules/${name}/package.json`, import.meta.url));
@@ -49,7 +50,19 @@ export async function runCommand(args: RunArgs): Promise<number> {
   const provenance = collectProvenance(opened.directory, PACKAGE_MANIFESTS);
   const interrupt = cancelOnInterrupt();
   const trackingUri = trackingUriFrom(args, opened.loaded.spec.tracking.uri);
-  const live = trackingUri ? liveSyncObserver(trackingUri, workspace.layout.workspaceDir, (line) => process.stderr.write(`${line}\n`)) : undefined;
+  const say = (line: string): void => void process.stderr.write(`${line}\n`);
+  const live = trackingUri ? liveSyncObserver(trackingUri, workspace.layout.workspaceDir, say) : undefined;
+  const store = storeObserver({
+    workspace,
+    graph: opened.graph,
+    registry: opened.registry,
+    file: opened.loaded.spec.file,
+    text: opened.text,
+    preset: opened.loaded.spec.preset,
+    overrides: args.sets,
+    provenance,
+    experiment: args.experiment ?? opened.loaded.spec.tracking.experiment ?? workflow,
+  });
   try {
     const result = await runWorkflow({
       workspace,
@@ -66,30 +79,25 @@ export async function runCommand(args: RunArgs): Promise<number> {
       ...(args.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: args.lockTimeoutMs }),
       observers: [
         progressObserver({ stream: process.stderr, verbose: args.verbose }),
-        storeObserver({
-          workspace,
-          graph: opened.graph,
-          registry: opened.registry,
-          file: opened.loaded.spec.file,
-          text: opened.text,
-          preset: opened.loaded.spec.preset,
-          overrides: args.sets,
-          provenance,
-          experiment: args.experiment ?? opened.loaded.spec.tracking.experiment ?? workflow,
-        }),
+        store,
         ...(live ? [live] : []),
       ],
     });
-    await updateLockFile(workspace.layout, workflow, opened.loaded.spec.file, provenance, result.lockEntries, new Set(opened.graph.instances.map((instance) => instance.name)));
+    const choice = { preset: opened.loaded.spec.preset, overrides: args.sets };
+    const instanceNames = new Set(opened.graph.instances.map((instance) => instance.name));
+    const files = await writeRunFiles({ workspace, workflow, file: opened.loaded.spec.file, instanceNames, result, registry: opened.registry, choice, provenance });
     const resultsPath = workspace.layout.workflowResultsFile(workflow);
-    const figures = await exportFigures(workspace, workflow, result.outcomes, opened.registry);
-    await writeResultsFile(resultsPath, workflow, result, { preset: opened.loaded.spec.preset, overrides: args.sets }, provenance, figures);
     process.stdout.write(`\n${renderSummary(result.outcomes)}\n`);
     const problems = renderProblems(result.outcomes);
     if (problems) process.stdout.write(`\n${problems}\n`);
-    if (figures.length > 0) process.stdout.write(`\nfigures:\n${figures.map((figure) => `  ${relative(process.cwd(), figure.path)}`).join('\n')}\n`);
-    process.stdout.write(`\n${result.status}: results in ${relative(process.cwd(), resultsPath)}, logs in ${relative(process.cwd(), workspace.layout.runLogsDir(result.runId))}\n`);
-    return result.status === 'succeeded' ? 0 : result.status === 'cancelled' ? 130 : 1;
+    if (files.figures.length > 0) process.stdout.write(`\nfigures:\n${files.figures.map((figure) => `  ${relative(process.cwd(), figure.path)}`).join('\n')}\n`);
+    const results = files.resultsWritten ? `results in ${relative(process.cwd(), resultsPath)}` : 'no results file';
+    process.stdout.write(`\n${result.status}: ${results}, logs in ${relative(process.cwd(), workspace.layout.runLogsDir(result.runId))}\n`);
+    for (const problem of [...files.problems, ...(store.failure ? [store.failure] : [])]) say(`veriflow: ${problem}`);
+    if (result.status === 'cancelled') return 130;
+    // The instances' results are safe in the store, but a file the disk refused means the run did not finish its job.
+    if (files.problems.length > 0 || store.failure) return 1;
+    return result.status === 'succeeded' ? 0 : 1;
   } finally {
     interrupt.dispose();
   }

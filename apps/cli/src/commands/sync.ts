@@ -1,4 +1,4 @@
-import { MlflowClient, RunStore, syncRun } from '@veriflow/tracking';
+import { MlflowClient, redactUri, RunStore, syncRun } from '@veriflow/tracking';
 import type { RunArgs } from '../args.js';
 import { trackingUriFrom } from '../tracking/tracking-uri.js';
 import { UsageError } from '../usage-error.js';
@@ -19,9 +19,10 @@ export async function syncCommand(args: RunArgs): Promise<number> {
   if (!trackingUri) throw new UsageError('veriflow sync needs an MLflow server: pass --tracking-uri http://HOST:PORT or set MLFLOW_TRACKING_URI');
   const store = new RunStore(args.workspace);
   const client = new MlflowClient({ trackingUri });
-  const runs = args.positionals.length > 0 ? args.positionals : await unsyncedRuns(store, trackingUri);
+  // Sync state is keyed by the server's URL without credentials (client.trackingUri), as syncRun writes it.
+  const runs = args.positionals.length > 0 ? args.positionals : await unsyncedRuns(store, client.trackingUri);
   if (runs.length === 0) {
-    process.stdout.write(`nothing to sync: every local run is already in MLflow at ${trackingUri}\n`);
+    process.stdout.write(`nothing to sync: every local run is already in MLflow at ${redactUri(trackingUri)}\n`);
     return 0;
   }
   let failed = 0;

@@ -1,5 +1,5 @@
 import type { RunObserver } from '@veriflow/runner';
-import { MlflowClient, RunStore, SyncProgress, syncRun } from '@veriflow/tracking';
+import { hasUserinfo, MlflowClient, redactUri, RunStore, SyncProgress, syncRun } from '@veriflow/tracking';
 import type { SyncReport } from '@veriflow/tracking';
 
 /** Quiet period that coalesces bursts of events into one sync. */
@@ -19,6 +19,10 @@ export function liveSyncObserver(trackingUri: string, workspaceDir: string, say:
   // Live logging is best effort: give up quickly on a dead server, the final sync and `veriflow sync` catch up.
   const client = new MlflowClient({ trackingUri, retry: { maxAttempts: 3, maxElapsedMs: 5_000 } });
   const store = new RunStore(workspaceDir);
+  // Credentials in the URI are used for requests, never shown.
+  const shown = redactUri(trackingUri);
+  const syncLater = (id: string): string =>
+    `veriflow sync ${id} --tracking-uri ${redactUri(trackingUri, 'drop')}${hasUserinfo(trackingUri) ? ' (with MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD set)' : ''}`;
   // What earlier ticks pushed: each tick then sends only new metric points, without reading MLflow's histories.
   const progress = new SyncProgress();
   let runId: string | undefined;
@@ -43,7 +47,7 @@ export function liveSyncObserver(trackingUri: string, workspaceDir: string, say:
         inFlight = undefined;
         if (outcome instanceof Error && !warned) {
           warned = true;
-          say(`veriflow: MLflow at ${trackingUri} is not reachable (${outcome.message.split('\n')[0]}); the run goes on and is kept locally`);
+          say(`veriflow: MLflow at ${shown} is not reachable (${outcome.message.split('\n')[0]}); the run goes on and is kept locally`);
         }
       });
     }, COALESCE_MS);
@@ -66,8 +70,8 @@ export function liveSyncObserver(trackingUri: string, workspaceDir: string, say:
       await inFlight;
       result = syncNow();
       const outcome = await result;
-      if (outcome instanceof Error) say(`veriflow: could not sync run ${runId} to MLflow at ${trackingUri}: ${outcome.message.split('\n')[0]}\n  it is kept locally; push it later with: veriflow sync ${runId} --tracking-uri ${trackingUri}`);
-      else say(`veriflow: synced run ${runId} to MLflow at ${trackingUri} (experiment ${outcome.experimentId}, parent run ${outcome.parentRunId}, ${outcome.instances} instances)`);
+      if (outcome instanceof Error) say(`veriflow: could not sync run ${runId} to MLflow at ${shown}: ${outcome.message.split('\n')[0]}\n  it is kept locally; push it later with: ${syncLater(runId!)}`);
+      else say(`veriflow: synced run ${runId} to MLflow at ${shown} (experiment ${outcome.experimentId}, parent run ${outcome.parentRunId}, ${outcome.instances} instances)`);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { fileSystemError } from '@veriflow/durable-fs';
 import type { StepRegistry } from '@veriflow/step-api';
 import { outputsOf } from '@veriflow/step-api';
 import type { InstanceOutcome, Provenance, RunObserver, Workspace } from '@veriflow/runner';
@@ -64,20 +65,32 @@ function trackedInstance(outcome: InstanceOutcome, options: StoreObserverOptions
   };
 }
 
+export interface StoreObserver extends RunObserver {
+  /** Why the run store stopped recording this run (a full disk, a read-only workspace), if it did. */
+  readonly failure: string | undefined;
+}
+
 /**
  * Records every run in the workspace's embedded run store as it happens (append-only), so a run is
- * comparable and syncable with no server at all, and a killed run leaves a readable record.
+ * comparable and syncable with no server at all, and a killed run leaves a readable record. After the
+ * first write the store refuses, recording stops (the log then reads back as interrupted, which is the
+ * truth) and `failure` says why, for the command to report once instead of once per event.
  */
-export function storeObserver(options: StoreObserverOptions): RunObserver {
+export function storeObserver(options: StoreObserverOptions): StoreObserver {
   let writer: RunWriter | undefined;
+  let failure: string | undefined;
   const safely = (what: string, body: () => void): void => {
+    if (failure !== undefined) return;
     try {
       body();
     } catch (error) {
-      process.emitWarning(`run store: could not record ${what}: ${(error as Error).message}`);
+      failure = `run store: could not record ${what}: ${fileSystemError(error)?.message ?? (error as Error).message}`;
     }
   };
   return {
+    get failure() {
+      return failure;
+    },
     runStarted(start) {
       safely('the run', () => {
         writer = new RunStore(options.workspace.layout.workspaceDir).openRun({
@@ -111,7 +124,15 @@ export function storeObserver(options: StoreObserverOptions): RunObserver {
       safely(outcome.name, () => writer?.append({ type: 'instance-finished', instance: trackedInstance(outcome, options) }));
     },
     async runFinished(end) {
-      await writer?.close(end.status);
+      if (failure !== undefined) {
+        await writer?.abandon().catch(() => undefined);
+        return;
+      }
+      try {
+        await writer?.close(end.status);
+      } catch (error) {
+        failure = `run store: could not finish the run's log: ${fileSystemError(error)?.message ?? (error as Error).message}`;
+      }
     },
   };
 }

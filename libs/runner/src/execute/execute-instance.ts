@@ -1,6 +1,7 @@
 import { lstat, mkdir, mkdtemp, readlink, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileSystemError, namingRefusals } from '@veriflow/durable-fs';
 import { outputsOf } from '@veriflow/step-api';
 import type { AnyStepDefinition } from '@veriflow/step-api';
 import type { InstanceNode } from '@veriflow/workflow';
@@ -89,7 +90,7 @@ async function collectOutputs(definition: AnyStepDefinition, runWith: unknown, v
   const outputs: Record<string, RecordedOutput> = {};
   for (const [name, spec] of Object.entries(declared)) {
     if (spec.kind === 'artifact') {
-      const stored = await objects.putFile(join(outputsDir, name), { move: true });
+      const stored = await namingRefusals(objects.root, () => objects.putFile(join(outputsDir, name), { move: true }));
       outputs[name] = { kind: 'artifact', digest: stored.digest, size: stored.size };
     } else {
       outputs[name] = { kind: 'value', value: values[name] };
@@ -172,13 +173,15 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
       } catch (error) {
         const cancelled = error instanceof CancelledError || request.signal.aborted;
         const inPlugin = request.module === undefined ? undefined : pluginFrame(error, request.module);
-        const message = `${error instanceof AttemptTimeoutError ? `attempt ${attempt} ${error.message}` : (error as Error).message ?? String(error)}${inPlugin ? ` (in ${definition.name}, at ${inPlugin})` : ''}`;
+        const cause = error instanceof AttemptTimeoutError ? `attempt ${attempt} ${error.message}` : (fileSystemError(error)?.message ?? (error as Error).message ?? String(error));
+        const message = `${cause}${inPlugin ? ` (in ${definition.name}, at ${inPlugin})` : ''}`;
         request.sinks.log('warn', `attempt ${attempt}/${attempts} failed: ${message}`);
         if (cancelled) throw new InstanceFailedError('cancelled', attempt, true);
         if (attempt >= attempts) throw new InstanceFailedError(attempts > 1 ? `failed after ${attempts} attempts: ${message}` : message, attempt, false);
       }
     }
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    // Best effort: on a read-only or failing disk this throws too, and must not hide why the instance failed.
+    await rm(staging, { recursive: true, force: true }).catch(() => undefined);
   }
 }

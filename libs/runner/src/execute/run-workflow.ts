@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { fileSystemError, namingRefusals } from '@veriflow/durable-fs';
 import type { StepRegistry } from '@veriflow/step-api';
 import type { InstanceNode, WorkflowGraph } from '@veriflow/workflow';
 import type { KeyEntry } from '../cache/key-entry.js';
@@ -70,7 +71,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const instances = graph.instances.filter((instance) => selected.has(instance.name));
   observer.runStarted({ runId: request.runId, workflow: graph.spec.name, total: instances.length, startedAt });
   const logsDir = workspace.layout.runLogsDir(request.runId);
-  await mkdir(logsDir, { recursive: true });
+  await namingRefusals(logsDir, () => mkdir(logsDir, { recursive: true }));
 
   const pool = new ResourcePool(request.capacity);
   const order = chainFirstPriority(instances);
@@ -176,6 +177,8 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
         if (error instanceof InstanceFailedError) attempts = Math.max(attempts, error.attempts);
         throw error;
       });
+      // A log the disk refused is a failed instance: its record would claim a run nobody can inspect.
+      if (log.failure) throw log.failure;
       await workspace.records.write(record);
       await workspace.markers.clearIncomplete(key);
       await rm(workspace.layout.checkpointDir(key), { recursive: true, force: true });
@@ -184,7 +187,8 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       return finish(instance, 'succeeded', decision.reason, { attempts, durationMs: Date.now() - began, key });
     } catch (error) {
       const cancelled = (error instanceof InstanceFailedError && error.cancelled) || request.signal.aborted;
-      const message = error instanceof Error ? error.message : String(error);
+      // A store, record or marker write the file system refused says which path and why, not a bare errno.
+      const message = fileSystemError(error)?.message ?? (error instanceof Error ? error.message : String(error));
       log.write('error', message);
       // An interrupted instance keeps its marker as it is; one that failed by itself says so in the plan.
       if (marker && !cancelled) {

@@ -2,6 +2,8 @@ import { createWriteStream } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileSystemError, namingRefusals } from '@veriflow/durable-fs';
+import type { FileSystemError } from '@veriflow/durable-fs';
 import { createRng } from '@veriflow/step-api';
 import type { InstanceIdentity, StepContext } from '@veriflow/step-api';
 import { isOutputName, OUTPUT_NAME_RULE } from '@veriflow/workflow';
@@ -62,19 +64,42 @@ export function createStepContext(parts: ContextParts): StepContext<unknown> {
       },
     },
     outputPath,
-    writeJson: (name, value) => writeFile(outputPath(name), `${JSON.stringify(value, null, 2)}\n`),
-    writeBytes: (name, data) => writeFile(outputPath(name), data),
+    writeJson: (name, value) => namingRefusals(outputPath(name), () => writeFile(outputPath(name), `${JSON.stringify(value, null, 2)}\n`)),
+    writeBytes: (name, data) => namingRefusals(outputPath(name), () => writeFile(outputPath(name), data)),
     progress: (fraction) => parts.sinks.progress(Math.min(1, Math.max(0, fraction))),
   };
 }
 
-/** An append-only log file per instance; lines carry a timestamp and level. */
-export function openInstanceLog(path: string): { write(level: string, line: string): void; close(): Promise<void> } {
+export interface InstanceLog {
+  write(level: string, line: string): void;
+  /** Why the log could not be written (a full disk, a read-only file system), once that happened. */
+  readonly failure: Error | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * An append-only log file per instance; lines carry a timestamp and level. A write the file system
+ * refuses arrives as a stream `error` event: it is kept as `failure` (never thrown from an event
+ * handler, which would crash the run) and later lines are dropped.
+ */
+export function openInstanceLog(path: string): InstanceLog {
   const stream: WriteStream = createWriteStream(path, { flags: 'a' });
+  let failure: FileSystemError | Error | undefined;
+  stream.on('error', (error) => {
+    failure ??= fileSystemError(error, path) ?? new Error(`could not write the log ${path}: ${error.message}`);
+  });
   return {
     write: (level, line) => {
-      stream.write(`${new Date().toISOString()} ${level.padEnd(5)} ${line}\n`);
+      if (failure === undefined && !stream.destroyed) stream.write(`${new Date().toISOString()} ${level.padEnd(5)} ${line}\n`);
     },
-    close: () => new Promise((resolve) => stream.end(resolve)),
+    get failure() {
+      return failure;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        if (stream.destroyed) return resolve();
+        stream.once('close', resolve);
+        stream.end();
+      }),
   };
 }

@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import type { MlflowHttp } from './http.js';
 import type { FileInfo, RunInfo, WireFileInfo } from './types.js';
 import { toFileInfo } from './types.js';
+import { redactUri } from './redact-uri.js';
 
 export const ARTIFACTS_ROUTE = '/api/2.0/mlflow-artifacts/artifacts';
 
@@ -50,7 +51,7 @@ function proxyPath(run: RunInfo, artifactPath: string): string {
   const root = proxiedRoot(run.artifactUri);
   if (root === undefined) {
     throw new Error(
-      `run ${run.runId} stores artifacts at ${run.artifactUri}, which the tracking server does not proxy; ` +
+      `run ${run.runId} stores artifacts at ${redactUri(run.artifactUri)}, which the tracking server does not proxy; ` +
         'start the server with --artifacts-destination (artifact serving on) and log to a new experiment',
     );
   }

@@ -2,6 +2,7 @@
 export { MlflowClient, type CreateRunOptions, type LogBatchResult, type MlflowClientOptions, type RunRef, type SearchRunsOptions } from './client.js';
 export { filterLiteral, type IdempotentRunOptions } from './idempotent.js';
 export { MlflowError, isMlflowError, redact, type FailureKind } from './errors.js';
+export { hasUserinfo, redactUri } from './redact-uri.js';
 export { MlflowHttp, credentialsFromEnv, type Credentials, type HttpOptions, type RequestSpec } from './http.js';
 export { defaultRetry, parseRetryAfter, backoffMs, type RetryOptions, type RetryPolicy } from './retry.js';
 export {

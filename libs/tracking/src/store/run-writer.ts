@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import type { TrackedRun, TrackedRunStatus, TrackingEvent } from '../model.js';
 import { encodeEvent } from './encode.js';
 import { EVENTS_FILE, WRITER_FILE, assertRunId, trackingRunsDir } from './paths.js';
-import { fsyncDir } from '@veriflow/durable-fs';
+import { fileSystemError, fsyncDir } from '@veriflow/durable-fs';
 
 const fsyncAsync = promisify(fsync);
 const closeAsync = promisify(closeFd);
@@ -101,7 +101,11 @@ export class RunWriter {
     let offset = 0;
     // One write per event; regular files only write short on errors like a full disk, and then we retry
     // the rest (or throw) rather than leave a fragment that would glue onto the next event.
-    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
+    try {
+      while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset, bytes.length - offset);
+    } catch (error) {
+      throw fileSystemError(error, this.path) ?? error;
+    }
     this.needsNewline = false;
   }
 }
