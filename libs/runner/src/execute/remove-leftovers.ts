@@ -8,9 +8,14 @@ import type { Workspace } from './workspace.js';
  */
 export async function removeLeftovers(workspace: Workspace, lockTimeoutMs: number | undefined): Promise<void> {
   const options = lockTimeoutMs === undefined ? {} : { lockTimeoutMs };
-  await sweepStaleLocks(workspace.layout.instanceLocks, options);
-  await sweepStaleLocks(workspace.layout.locks, options);
-  for (const key of await workspace.markers.keys()) {
-    if ((await workspace.records.inspect(key)).status === 'hit') await workspace.markers.clearIncomplete(key);
+  try {
+    await sweepStaleLocks(workspace.layout.instanceLocks, options);
+    await sweepStaleLocks(workspace.layout.locks, options);
+    for (const key of await workspace.markers.keys()) {
+      if ((await workspace.records.inspect(key)).status === 'hit') await workspace.markers.clearIncomplete(key);
+    }
+  } catch {
+    // Housekeeping only: on a full or read-only disk it must not hide the error that ended the run, and
+    // whatever it could not remove is still recognisable as stale, so the next run removes it.
   }
 }

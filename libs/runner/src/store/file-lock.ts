@@ -236,7 +236,9 @@ function makeRelease(path: string, held: HeldLock): Release {
     heldLocks.delete(path);
     // Unlink only our own file: if a racer wrongly broke our lock, the file there now is someone else's.
     const current = await stat(path).catch(() => undefined);
-    if (current?.ino === held.ino) await unlinkIfPresent(path);
+    // A lock that cannot be removed (read-only or failing disk) must not hide the error that stopped the
+    // run: left behind, it names a dead process and the next run recovers it as stale.
+    if (current?.ino === held.ino) await unlink(path).catch(() => undefined);
   };
 }
 
