@@ -39,8 +39,12 @@ describe('parseCommandArgs', () => {
       x: undefined,
       trackingUri: undefined,
       experiment: undefined,
+      expectFail: true,
+      junit: undefined,
     });
     assert.equal(parse().file, '');
+    assert.equal(parse('--no-expect-fail', 'wf.yaml').expectFail, false);
+    assert.equal(parse('--junit', 'out.xml', 'wf.yaml').junit, 'out.xml');
   });
 
   it('reads long and short options', () => {

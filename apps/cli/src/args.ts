@@ -30,6 +30,10 @@ export interface RunArgs extends CommonArgs {
   readonly figure: string | undefined;
   readonly metric: string | undefined;
   readonly x: string | undefined;
+  /** `--no-expect-fail`: report failed expectations without exiting 3. */
+  readonly expectFail: boolean;
+  /** `--junit FILE` (check): JUnit XML with one test case per expectation. */
+  readonly junit: string | undefined;
 }
 
 const OPTIONS = {
@@ -53,6 +57,8 @@ const OPTIONS = {
   figure: { type: 'string' },
   metric: { type: 'string' },
   x: { type: 'string' },
+  'no-expect-fail': { type: 'boolean' },
+  junit: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -116,5 +122,7 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     figure: values.figure,
     metric: values.metric,
     x: values.x,
+    expectFail: !(values['no-expect-fail'] ?? false),
+    junit: values.junit,
   };
 }

@@ -7,6 +7,7 @@ import { progressObserver } from '../render/progress.js';
 import { liveSyncObserver } from '../tracking/live-sync-observer.js';
 import { storeObserver } from '../tracking/store-observer.js';
 import { trackingUriFrom } from '../tracking/tracking-uri.js';
+import { isRegression, REGRESSION_EXIT_CODE, renderExpectations } from '../render/expectations.js';
 import { renderProblems, renderSummary } from '../render/summary.js';
 import { capacityFrom } from './capacity.js';
 import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
@@ -82,13 +83,18 @@ export async function runCommand(args: RunArgs): Promise<number> {
     await updateLockFile(workspace.layout, workflow, opened.loaded.spec.file, provenance, result.lockEntries, new Set(opened.graph.instances.map((instance) => instance.name)));
     const resultsPath = workspace.layout.workflowResultsFile(workflow);
     const figures = await exportFigures(workspace, workflow, result.outcomes, opened.registry);
-    await writeResultsFile(resultsPath, workflow, result, { preset: opened.loaded.spec.preset, overrides: args.sets }, provenance, figures);
+    const { params, seed } = opened.graph.spec;
+    await writeResultsFile(resultsPath, workflow, result, { preset: opened.loaded.spec.preset, overrides: args.sets }, provenance, figures, { params, seed });
     process.stdout.write(`\n${renderSummary(result.outcomes)}\n`);
     const problems = renderProblems(result.outcomes);
     if (problems) process.stdout.write(`\n${problems}\n`);
     if (figures.length > 0) process.stdout.write(`\nfigures:\n${figures.map((figure) => `  ${relative(process.cwd(), figure.path)}`).join('\n')}\n`);
-    process.stdout.write(`\n${result.status}: results in ${relative(process.cwd(), resultsPath)}, logs in ${relative(process.cwd(), workspace.layout.runLogsDir(result.runId))}\n`);
-    return result.status === 'succeeded' ? 0 : result.status === 'cancelled' ? 130 : 1;
+    if (result.expectations.length > 0) process.stdout.write(`\n${renderExpectations(result.expectations)}\n`);
+    const regression = result.status === 'succeeded' && isRegression(result.expectations);
+    const outcome = regression ? `regression${args.expectFail ? '' : ' (reported only: --no-expect-fail)'}` : result.status;
+    process.stdout.write(`\n${outcome}: results in ${relative(process.cwd(), resultsPath)}, logs in ${relative(process.cwd(), workspace.layout.runLogsDir(result.runId))}\n`);
+    if (result.status !== 'succeeded') return result.status === 'cancelled' ? 130 : 1;
+    return regression && args.expectFail ? REGRESSION_EXIT_CODE : 0;
   } finally {
     interrupt.dispose();
   }

@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { StepRegistry } from '@veriflow/step-api';
+import { evaluateExpectations } from '@veriflow/workflow';
 import type { InstanceNode, WorkflowGraph } from '@veriflow/workflow';
 import type { KeyEntry } from '../cache/key-entry.js';
 import { workflowEnvironment } from '../cache/resolve-instance.js';
@@ -234,7 +235,9 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const failed = all.some((outcome) => outcome.status === 'failed' && !outcome.tolerated);
   const status: RunEnd['status'] = request.signal.aborted ? 'cancelled' : failed ? 'failed' : 'succeeded';
   const lockEntries = new Map([...entries].map(([name, entry]) => [name, lockEntryOf(records.get(name)!, entry)]));
-  const end: RunResult = { runId: request.runId, status, outcomes: all, durationMs: Date.now() - startedAt, lockEntries };
+  // Evaluated before runFinished, so every observer (run store, MLflow) records them with the run.
+  const expectations = evaluateExpectations(graph.spec.expectations, { params: graph.spec.params, seed: graph.spec.seed, runStatus: status, instances: all });
+  const end: RunResult = { runId: request.runId, status, outcomes: all, durationMs: Date.now() - startedAt, expectations, lockEntries };
   await observer.runFinished(end);
   return end;
 }
