@@ -80,7 +80,7 @@ describe('expect: through the CLI', () => {
     assert.match(fromFile.stdout, /expectations: 2 held, 1 failed/);
     assert.doesNotMatch(fromFile.stderr, /running/);
     const xml = await readFile(join(failed.dir, 'report.xml'), 'utf8');
-    assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="veriflow" tests="3" failures="1" errors="0">/);
+    assert.match(xml, /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="veriflow" tests="3" failures="1" errors="0" skipped="0">/);
     const cases = [...xml.matchAll(/<testcase classname="veriflow.claims" name="([^"]+)"[^>]*>([\s\S]*?)<\/testcase>/g)].map((match) => [match[1], match[2]!.trim().split(/[ >]/)[0]]);
     assert.deepEqual(cases, [['base-total', '<system-out'], ['least-total', '<failure'], ['ordered', '<system-out']]);
     assert.match(xml, /<failure type="failed" message="every scaled total reaches params.least">that: \$\{\{ min\(map\(steps.scaled.instances, &apos;outputs.total&apos;\)\) &gt;= params.least \}\}\n[^<]*params.least = 5\ntotals = \[4, 5, 6\]<\/failure>/);
@@ -91,6 +91,15 @@ describe('expect: through the CLI', () => {
     assert.match(fromStore.stdout, new RegExp(`claims, run ${runs[0]!.id}\\nexpectations: 3 held`));
     const shown = await runCli(['runs', 'show', runs[0]!.id], held.dir);
     assert.match(shown.stdout, /expectations: 3 held\n\s+✓ base-total held/);
+  });
+
+  it('skips, without failing, claims on steps that --only left out, and evaluates the others', async () => {
+    const run = await runCli(['run', 'wf.yaml', '--only', 'base'], failed.dir);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const claims = await claimsOf(failed.dir);
+    assert.deepEqual(statuses(claims), { 'base-total': 'held', 'least-total': 'skipped', ordered: 'skipped' });
+    assert.match(claims[1]!.reason!, /reads "scaled", which this run left out \(--only\)/);
+    assert.match(run.stdout, /expectations: 1 held, 2 skipped/);
   });
 
   it('reports claims on a failed step as not evaluated, saying why, and exits 1', async () => {

@@ -83,7 +83,7 @@ export interface TrackedInstance {
 /** One `expect:` claim of a run as evaluated at its end (the workflow library's ExpectationResult). */
 export interface TrackedExpectation {
   readonly name: string;
-  readonly status: 'held' | 'failed' | 'not-evaluated';
+  readonly status: 'held' | 'failed' | 'not-evaluated' | 'skipped';
   readonly that: string;
   readonly message?: string;
   readonly tolerance?: number;

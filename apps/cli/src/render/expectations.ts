@@ -3,8 +3,8 @@ import type { ExpectationResult, ExpectationStatus } from '@veriflow/workflow';
 /** Measured values of lists stay readable up to this many elements. */
 const LISTED_ELEMENTS = 8;
 
-const MARKS: Record<ExpectationStatus, string> = { held: '✓', failed: '✗', 'not-evaluated': '–' };
-const WORDS: Record<ExpectationStatus, string> = { held: 'held', failed: 'FAILED', 'not-evaluated': 'not evaluated' };
+const MARKS: Record<ExpectationStatus, string> = { held: '✓', failed: '✗', 'not-evaluated': '–', skipped: '·' };
+const WORDS: Record<ExpectationStatus, string> = { held: 'held', failed: 'FAILED', 'not-evaluated': 'not evaluated', skipped: 'skipped' };
 
 /** A measured value: numbers to 4 significant digits, lists element by element (shortened when long). */
 export function formatMeasured(value: unknown): string {
@@ -19,7 +19,7 @@ export function formatMeasured(value: unknown): string {
 
 /** "2 held, 1 failed, 1 not evaluated" (only the statuses present). */
 export function countExpectations(results: readonly Pick<ExpectationResult, 'status'>[]): string {
-  const order: ExpectationStatus[] = ['held', 'failed', 'not-evaluated'];
+  const order: ExpectationStatus[] = ['held', 'failed', 'not-evaluated', 'skipped'];
   return order
     .map((status) => [status, results.filter((result) => result.status === status).length] as const)
     .filter(([, count]) => count > 0)
@@ -45,7 +45,7 @@ export function renderExpectations(results: readonly ShownExpectation[]): string
     lines.push(`  ${MARKS[result.status]} ${result.name} ${WORDS[result.status]}${said}`);
     for (const line of measuredLines(result)) lines.push(`      ${line}`);
     if (result.reason) lines.push(`      ${result.reason}`);
-    if (result.status !== 'held') lines.push(`      that: ${result.that.trim()}`);
+    if (result.status === 'failed' || result.status === 'not-evaluated') lines.push(`      that: ${result.that.trim()}`);
   }
   return lines.join('\n');
 }
@@ -53,7 +53,10 @@ export function renderExpectations(results: readonly ShownExpectation[]): string
 /** Exit code of a run or check whose expectations do not all hold (1 stays "a step failed"). */
 export const REGRESSION_EXIT_CODE = 3;
 
-/** Whether the expectations make the run a regression: one failed, or one that could not be evaluated (a claim never checked does not pass). */
+/**
+ * Whether the expectations make the run a regression: one failed, or one that could not be evaluated (a
+ * claim never checked does not pass). One skipped because --only left out its steps is not.
+ */
 export function isRegression(results: readonly Pick<ExpectationResult, 'status'>[]): boolean {
-  return results.some((result) => result.status !== 'held');
+  return results.some((result) => result.status === 'failed' || result.status === 'not-evaluated');
 }

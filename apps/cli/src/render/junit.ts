@@ -16,6 +16,7 @@ function detailOf(result: ShownExpectation): string {
 function testCase(result: ShownExpectation, suite: string): string {
   const open = `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(result.name)}" time="0"`;
   if (result.status === 'held') return `${open}>\n      <system-out>${escapeXml(detailOf(result))}</system-out>\n    </testcase>`;
+  if (result.status === 'skipped') return `${open}>\n      <skipped message="${escapeXml(result.reason ?? 'skipped')}"/>\n    </testcase>`;
   // Not evaluated is an error, not a skip: CI must not show a claim that was never checked as passing.
   const element = result.status === 'failed' ? 'failure' : 'error';
   const message = result.status === 'failed' ? (result.message ?? `expectation ${result.name} failed`) : `not evaluated: ${result.reason ?? ''}`;
@@ -27,11 +28,12 @@ export function renderJunit(workflow: string, results: readonly ShownExpectation
   const suite = `veriflow.${workflow}`;
   const failures = results.filter((result) => result.status === 'failed').length;
   const errors = results.filter((result) => result.status === 'not-evaluated').length;
-  const counts = `tests="${results.length}" failures="${failures}" errors="${errors}"`;
+  const skipped = results.filter((result) => result.status === 'skipped').length;
+  const counts = `tests="${results.length}" failures="${failures}" errors="${errors}" skipped="${skipped}"`;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="veriflow" ${counts}>`,
-    `  <testsuite name="${escapeXml(suite)}" ${counts} skipped="0">`,
+    `  <testsuite name="${escapeXml(suite)}" ${counts}>`,
     ...results.map((result) => testCase(result, suite)),
     '  </testsuite>',
     '</testsuites>',

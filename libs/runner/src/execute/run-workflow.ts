@@ -236,7 +236,8 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const status: RunEnd['status'] = request.signal.aborted ? 'cancelled' : failed ? 'failed' : 'succeeded';
   const lockEntries = new Map([...entries].map(([name, entry]) => [name, lockEntryOf(records.get(name)!, entry)]));
   // Evaluated before runFinished, so every observer (run store, MLflow) records them with the run.
-  const expectations = evaluateExpectations(graph.spec.expectations, { params: graph.spec.params, seed: graph.spec.seed, runStatus: status, instances: all });
+  const selectedSteps = new Set(instances.map((instance) => instance.step.spec.id));
+  const expectations = evaluateExpectations(graph.spec.expectations, { params: graph.spec.params, seed: graph.spec.seed, runStatus: status, instances: all, selectedSteps });
   const end: RunResult = { runId: request.runId, status, outcomes: all, durationMs: Date.now() - startedAt, expectations, lockEntries };
   await observer.runFinished(end);
   return end;

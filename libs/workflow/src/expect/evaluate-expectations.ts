@@ -3,7 +3,8 @@ import type { Expr } from '../expressions/index.js';
 import type { ExpectationSpec } from '../spec/workflow-spec.js';
 import { parseExpectationExpression } from './expectation-expression.js';
 
-export type ExpectationStatus = 'held' | 'failed' | 'not-evaluated';
+/** `skipped`: the run left out (`--only`) a step the claim reads, by choice; never a regression. */
+export type ExpectationStatus = 'held' | 'failed' | 'not-evaluated' | 'skipped';
 
 /** An expectation as written, with what happened to it: a superset of its spec, so a recorded result can be re-checked. */
 export interface ExpectationResult extends ExpectationSpec {
@@ -29,6 +30,8 @@ export interface ExpectationInputs {
   readonly seed: number;
   readonly runStatus: 'succeeded' | 'failed' | 'cancelled';
   readonly instances: readonly ExpectationInstance[];
+  /** Steps the run was asked to run (`--only` and their upstream); undefined: all of them. */
+  readonly selectedSteps?: ReadonlySet<string>;
 }
 
 const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
@@ -66,7 +69,7 @@ function unevaluable(stepIds: ReadonlySet<string>, inputs: ExpectationInputs): s
     const instances = inputs.instances.filter((instance) => instance.step === step);
     const unfinished = instances.filter((instance) => !FINISHED.has(instance.status));
     const described = unfinished.map((instance) => `${instance.name} ${instance.status}`);
-    if (instances.length === 0) return `step "${step}" did not run in this run (was it left out by --only?)`;
+    if (instances.length === 0) return `step "${step}" did not run in this run`;
     if (unfinished.length === instances.length) return `step "${step}" has no finished instance: ${listed(described)}`;
     if (unfinished.length > 0 && inputs.runStatus === 'failed') return `step "${step}" did not finish: ${listed(described)}`;
   }
@@ -109,6 +112,8 @@ function evaluateOne(spec: ExpectationSpec, inputs: ExpectationInputs): Expectat
   if (invalid && 'error' in invalid) return { ...spec, status: 'failed', measured: {}, reason: invalid.error };
   const parsed = expressions as Exclude<(typeof expressions)[number], { error: string }>[];
   const stepIds = new Set(parsed.flatMap((each) => collectReferences(each.expr)).filter((ref) => ref.path[0] === 'steps').map((ref) => String(ref.path[1])));
+  const unselected = [...stepIds].filter((step) => inputs.selectedSteps && !inputs.selectedSteps.has(step));
+  if (unselected.length > 0) return { ...spec, status: 'skipped', measured: {}, reason: `reads ${unselected.map((step) => `"${step}"`).join(', ')}, which this run left out (--only)` };
   const why = unevaluable(stepIds, inputs);
   if (why) return { ...spec, status: 'not-evaluated', measured: {}, reason: why };
 
