@@ -9,7 +9,7 @@ const root = resolve(import.meta.dirname, '..', '..', '..');
 
 // The smoke configuration of the eigenvalue experiment (the workflow's defaults) end to end: a tiny
 // generator trains on real pairs, labels fresh matrices with beam search, every verifier chooses, a
-// student trains per verifier and synthesized-set size, the checks step reports on the paper's claims and
+// student trains per verifier and synthesized-set size, the expectations report on the paper's claims and
 // both figures are drawn. Too small for the claims to hold; that is what the CPU preset is for.
 describe('eigenvalue workflow, smoke configuration', () => {
   let dir: string;
@@ -17,10 +17,13 @@ describe('eigenvalue workflow, smoke configuration', () => {
   before(async () => ({ dir, dispose } = await workspace({})));
   after(() => dispose());
 
-  it('runs generator → verifiers → students → checks and figures; training reduces the loss', async () => {
-    const run = await runCli(['run', resolve(root, 'workflows/paper/eigen-verification.yaml')], dir);
+  it('runs generator → verifiers → students → expectations and figures; training reduces the loss', async () => {
+    // At smoke size the claims need not hold: --no-expect-fail reports them without exiting 3.
+    const run = await runCli(['run', resolve(root, 'workflows/paper/eigen-verification.yaml'), '--no-expect-fail'], dir);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    const results = await readResults(dir, 'eigen-verification');
+    const results = (await readResults(dir, 'eigen-verification')) as Awaited<ReturnType<typeof readResults>> & {
+      expectations: { name: string; status: string; measured: Record<string, unknown> }[];
+    };
     const byName = new Map(results.instances.map((instance) => [instance.name, instance]));
 
     const verify = results.instances.filter((instance) => instance.name.startsWith('verify['));
@@ -46,14 +49,13 @@ describe('eigenvalue workflow, smoke configuration', () => {
       assert.equal(typeof instance.values.accuracy_5pct, 'number');
     }
 
-    // The checks state each claim with its numbers; at smoke size they need not hold.
-    const checks = byName.get('checks')!;
-    assert.equal(checks.status, 'succeeded');
-    const list = checks.values.checks as { name: string; held: boolean | null; detail: string }[];
-    assert.equal(list.length, 3);
-    assert.deepEqual(list.map((check) => check.name), ['unverified ends at or below the generator', 'oracle beats the generator', 'higher p* trains better models']);
-    for (const check of list) assert.match(check.detail, /\d/, `${check.name} states its numbers: ${check.detail}`);
-    assert.equal(checks.values.all_held, list.every((check) => check.held === true));
+    // Each claim is evaluated and states its numbers; at smoke size they need not hold.
+    assert.deepEqual(results.expectations.map((claim) => claim.name), ['unverified-at-or-below-generator', 'oracle-beats-generator', 'higher-p-star-trains-better']);
+    for (const claim of results.expectations) {
+      assert.ok(claim.status === 'held' || claim.status === 'failed', `${claim.name} is evaluated: ${JSON.stringify(claim)}`);
+      assert.ok(Object.values(claim.measured).some((value) => typeof value === 'number' || Array.isArray(value)), `${claim.name} states its numbers: ${JSON.stringify(claim.measured)}`);
+    }
+    assert.match(run.stdout, /expectations: /);
 
     const figures = join(dir, '.veriflow', 'workflows', 'eigen-verification', 'figures');
     for (const figure of ['accuracy-vs-size.figure.svg', 'accuracy-vs-p-star.figure.svg']) assert.ok(existsSync(join(figures, figure)), figure);

@@ -56,6 +56,7 @@ describe('the paper\'s Gaussian phase transition through the CLI', () => {
   let first: { dir: string; dispose: () => Promise<void> };
   let second: { dir: string; dispose: () => Promise<void> };
   let instances: ResultsInstance[];
+  let expectations: { name: string; status: string }[];
 
   before(async () => {
     first = await workspace({});
@@ -65,6 +66,7 @@ describe('the paper\'s Gaussian phase transition through the CLI', () => {
     const results = await readResults(first.dir, NAME);
     assert.equal(results.status, 'succeeded');
     instances = results.instances;
+    expectations = (results as typeof results & { expectations: typeof expectations }).expectations;
   });
   after(async () => {
     await first.dispose();
@@ -82,6 +84,7 @@ describe('the paper\'s Gaussian phase transition through the CLI', () => {
     const transition = instances.find((instance) => instance.name === 'transition');
     assert.ok(transition, 'no transition instance');
     assert.equal(transition.values['all_within'], true, JSON.stringify(transition.values));
+    assert.deepEqual(expectations.map((claim) => [claim.name, claim.status]), [['transition-at-p-star', 'held']], 'the workflow states the claim as an expectation');
     assert.ok(num(transition, 'max_error') <= TOLERANCE, `max_error ${String(transition.values['max_error'])}`);
   });
 

@@ -42,8 +42,12 @@ describe('parseCommandArgs', () => {
       trackingUri: undefined,
       experiment: undefined,
       lockTimeoutMs: undefined,
+      expectFail: true,
+      junit: undefined,
     });
     assert.equal(parse().file, '');
+    assert.equal(parse('--no-expect-fail', 'wf.yaml').expectFail, false);
+    assert.equal(parse('--junit', 'out.xml', 'wf.yaml').junit, 'out.xml');
   });
 
   it('reads long and short options', () => {

@@ -37,6 +37,10 @@ export interface RunArgs extends CommonArgs {
   readonly repair: boolean;
   /** `--lock-timeout` (else VERIFLOW_LOCK_TIMEOUT): when a lock from another host with a silent heartbeat is taken over. */
   readonly lockTimeoutMs: number | undefined;
+  /** `--no-expect-fail`: report failed expectations without exiting 3. */
+  readonly expectFail: boolean;
+  /** `--junit FILE` (check): JUnit XML with one test case per expectation. */
+  readonly junit: string | undefined;
 }
 
 const OPTIONS = {
@@ -63,6 +67,8 @@ const OPTIONS = {
   x: { type: 'string' },
   repair: { type: 'boolean' },
   'lock-timeout': { type: 'string' },
+  'no-expect-fail': { type: 'boolean' },
+  junit: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -139,5 +145,7 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     x: values.x,
     repair: values.repair ?? false,
     lockTimeoutMs: lockTimeoutMs(values['lock-timeout']),
+    expectFail: !(values['no-expect-fail'] ?? false),
+    junit: values.junit,
   };
 }

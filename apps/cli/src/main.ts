@@ -3,6 +3,7 @@ import { fileSystemError } from '@veriflow/durable-fs';
 import { formatDiagnosticPretty, WorkflowError } from '@veriflow/workflow';
 import { parseCommandArgs } from './args.js';
 import type { RunArgs } from './args.js';
+import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
 import { graphCommand } from './commands/graph.js';
 import { planCommand } from './commands/plan.js';
@@ -20,8 +21,9 @@ const HELP = `veriflow: declare ML experiments as YAML graphs of steps, run them
 Usage:
   veriflow run <workflow.yaml> [--preset NAME] [--set NAME=VALUE]... [--jobs N] [--cpus N] [--gpus N]
                [--keep-going] [--force [STEP]] [--only STEP[,STEP]]... [--dry-run] [--verbose]
-               [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI)
+               [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI) [--no-expect-fail]
                [--lock-timeout DURATION]   (also VERIFLOW_LOCK_TIMEOUT; default 5m)
+  veriflow check <run | results.json> [--junit FILE]   re-evaluate a run's expectations, running nothing
   veriflow plan <workflow.yaml> [--preset NAME] [--set ...] [--force [STEP]] [--only STEP] [--json]
   veriflow graph <workflow.yaml> [--preset NAME] [--set ...] [--format text|mermaid|dot]
   veriflow validate <workflow.yaml> [--preset NAME] [--set ...] [--strict]   (without --preset: the defaults and every preset)
@@ -39,9 +41,11 @@ Options:
   --workspace DIR   where the .veriflow cache and results live (default: current directory)
   --strict          (run, plan, validate) treat warnings as errors, e.g. a matrix include key that is not an axis
   --lock-timeout D  take over an instance lock held from another host once its heartbeat is silent this long (e.g. 90s, 10m)
+  --no-expect-fail  report failed expectations (expect:) without exiting 3
   <run>             a run id or any unique prefix of one, e.g. 20261126
 
-Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments, 130 cancelled.`;
+Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments,
+            3 regression (an expectation failed or could not be evaluated), 130 cancelled.`;
 
 const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; run: (args: RunArgs) => Promise<number> }> = {
   run: { needsFile: true, run: runCommand },
@@ -53,6 +57,7 @@ const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; 
   compare: { needsFile: false, manyPositionals: true, run: compareCommand },
   sync: { needsFile: false, manyPositionals: true, run: syncCommand },
   verify: { needsFile: false, run: verifyCommand },
+  check: { needsFile: false, manyPositionals: true, run: checkCommand },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

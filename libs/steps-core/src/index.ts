@@ -3,13 +3,12 @@ import { command } from './steps/command.js';
 import { echo } from './steps/echo.js';
 import { plot } from './steps/plot.js';
 import { sum } from './steps/sum.js';
-import { verifierChecks } from './steps/verifier-checks.js';
 
-export const coreSteps: AnyStepDefinition[] = [echo, sum, command, plot, verifierChecks];
+export const coreSteps: AnyStepDefinition[] = [echo, sum, command, plot];
 /** Every library exports its kinds as `steps`: worker threads load them from there. */
 export const steps = coreSteps;
 
-export { echo, sum, command, plot, verifierChecks };
+export { echo, sum, command, plot };
 export type { PlotInstance } from './steps/plot.js';
 export { renderLineChart, renderHeatmap } from './plot/index.js';
 export type { LineChartSpec, LineSeries, LinePoint, ReferenceLine, VerticalMarker, HeatmapSpec } from './plot/index.js';

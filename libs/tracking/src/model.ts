@@ -80,6 +80,27 @@ export interface TrackedInstance {
   readonly error: string | undefined;
 }
 
+/** One `expect:` claim of a run as evaluated at its end (the workflow library's ExpectationResult). */
+export interface TrackedExpectation {
+  readonly name: string;
+  readonly status: 'held' | 'failed' | 'not-evaluated' | 'skipped';
+  readonly that: string;
+  readonly message?: string;
+  readonly tolerance?: number;
+  /** Name → expression, as written under `values:`. */
+  readonly values: Readonly<Record<string, string>>;
+  /** Label → measured value. */
+  readonly measured: Readonly<Record<string, unknown>>;
+  readonly reason?: string;
+}
+
+/** A run's expectations with the params and seed they read, so `veriflow check` can re-evaluate them. */
+export interface TrackedExpectations {
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly results: readonly TrackedExpectation[];
+}
+
 /** The events a run store appends, in order; replaying them rebuilds the run and its instances. */
 export type TrackingEvent =
   | { readonly type: 'run-started'; readonly run: TrackedRun }
@@ -89,4 +110,5 @@ export type TrackingEvent =
       readonly type: 'instance-finished';
       readonly instance: Omit<TrackedInstance, 'runId' | 'metrics'> & { readonly metrics?: readonly MetricPoint[] };
     }
+  | ({ readonly type: 'expectations' } & TrackedExpectations)
   | { readonly type: 'run-finished'; readonly status: Exclude<TrackedRunStatus, 'running' | 'interrupted'>; readonly time: number };

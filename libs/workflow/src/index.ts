@@ -21,3 +21,6 @@ export type { Lookup } from './expand/evaluate-template.js';
 export { instanceLookup } from './expand/instance-scope.js';
 export type { OutputSource } from './expand/instance-scope.js';
 export { instanceName, formatCoordinate } from './expand/instance-name.js';
+export type { ExpectationSpec } from './spec/workflow-spec.js';
+export { evaluateExpectations } from './expect/evaluate-expectations.js';
+export type { ExpectationInputs, ExpectationInstance, ExpectationResult, ExpectationStatus } from './expect/evaluate-expectations.js';

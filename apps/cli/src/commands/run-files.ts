@@ -12,6 +12,8 @@ export interface RunFilesRequest {
   readonly registry: StepRegistry;
   readonly choice: { readonly preset: string | undefined; readonly overrides: readonly string[] };
   readonly provenance: Provenance;
+  /** The resolved params and seed, so `veriflow check` can re-evaluate the expectations from results.json alone. */
+  readonly inputs: { readonly params: Readonly<Record<string, unknown>>; readonly seed: number };
 }
 
 export interface RunFiles {
@@ -50,7 +52,7 @@ export async function writeRunFiles(request: RunFilesRequest): Promise<RunFiles>
     problems.push(`could not export the figures: ${reasonOf(error)}`);
   }
   try {
-    await writeResultsFile(workspace.layout.workflowResultsFile(workflow), workflow, result, request.choice, request.provenance, figures);
+    await writeResultsFile(workspace.layout.workflowResultsFile(workflow), workflow, result, request.choice, request.provenance, figures, request.inputs);
     return { figures, resultsWritten: true, problems };
   } catch (error) {
     problems.push(`could not write the results file: ${reasonOf(error)}\n  ${finishedSummary(result.outcomes)}`);

@@ -7,6 +7,7 @@ import { progressObserver } from '../render/progress.js';
 import { liveSyncObserver } from '../tracking/live-sync-observer.js';
 import { storeObserver } from '../tracking/store-observer.js';
 import { trackingUriFrom } from '../tracking/tracking-uri.js';
+import { isRegression, REGRESSION_EXIT_CODE, renderExpectations } from '../render/expectations.js';
 import { renderProblems, renderSummary } from '../render/summary.js';
 import { capacityFrom } from './capacity.js';
 import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
@@ -85,19 +86,22 @@ export async function runCommand(args: RunArgs): Promise<number> {
     });
     const choice = { preset: opened.loaded.spec.preset, overrides: args.sets };
     const instanceNames = new Set(opened.graph.instances.map((instance) => instance.name));
-    const files = await writeRunFiles({ workspace, workflow, file: opened.loaded.spec.file, instanceNames, result, registry: opened.registry, choice, provenance });
+    const files = await writeRunFiles({ workspace, workflow, file: opened.loaded.spec.file, instanceNames, result, registry: opened.registry, choice, provenance, inputs: { params: opened.graph.spec.params, seed: opened.graph.spec.seed } });
     const resultsPath = workspace.layout.workflowResultsFile(workflow);
     process.stdout.write(`\n${renderSummary(result.outcomes)}\n`);
     const problems = renderProblems(result.outcomes);
     if (problems) process.stdout.write(`\n${problems}\n`);
     if (files.figures.length > 0) process.stdout.write(`\nfigures:\n${files.figures.map((figure) => `  ${relative(process.cwd(), figure.path)}`).join('\n')}\n`);
+    if (result.expectations.length > 0) process.stdout.write(`\n${renderExpectations(result.expectations)}\n`);
+    const regression = result.status === 'succeeded' && isRegression(result.expectations);
+    const outcome = regression ? `regression${args.expectFail ? '' : ' (reported only: --no-expect-fail)'}` : result.status;
     const results = files.resultsWritten ? `results in ${relative(process.cwd(), resultsPath)}` : 'no results file';
-    process.stdout.write(`\n${result.status}: ${results}, logs in ${relative(process.cwd(), workspace.layout.runLogsDir(result.runId))}\n`);
+    process.stdout.write(`\n${outcome}: ${results}, logs in ${relative(process.cwd(), workspace.layout.runLogsDir(result.runId))}\n`);
     for (const problem of [...files.problems, ...(store.failure ? [store.failure] : [])]) say(`veriflow: ${problem}`);
     if (result.status === 'cancelled') return 130;
     // The instances' results are safe in the store, but a file the disk refused means the run did not finish its job.
-    if (files.problems.length > 0 || store.failure) return 1;
-    return result.status === 'succeeded' ? 0 : 1;
+    if (result.status !== 'succeeded' || files.problems.length > 0 || store.failure) return 1;
+    return regression && args.expectFail ? REGRESSION_EXIT_CODE : 0;
   } finally {
     interrupt.dispose();
   }

@@ -2,6 +2,7 @@ import { formatMs } from '@veriflow/runner';
 import type { RunRecord, RunSummary, TrackedInstance, TrackedInstanceStatus } from '@veriflow/tracking';
 import { CorruptRunError, RunLookupError, RunStore, finalMetrics } from '@veriflow/tracking';
 import type { RunArgs } from '../args.js';
+import { renderExpectations } from '../render/expectations.js';
 import { formatCell, renderTable } from '../render/table.js';
 import { UsageError } from '../usage-error.js';
 
@@ -89,6 +90,7 @@ async function showCommand(store: RunStore, query: string, json: boolean): Promi
   const parts = [renderHeader(record), record.instances.length > 0 ? renderInstances(record.instances) : 'no instances recorded'];
   const failures = record.instances.filter((instance) => instance.error !== undefined).map((instance) => `✗ ${instance.name}: ${instance.error}`);
   if (failures.length > 0) parts.push(failures.join('\n'));
+  if (record.expectations) parts.push(renderExpectations(record.expectations.results));
   process.stdout.write(`${parts.join('\n\n')}\n`);
   if (record.skippedLines > 0) process.stderr.write(`note: skipped ${record.skippedLines} damaged line(s) of the event log (the run was probably killed mid-write)\n`);
   return 0;

@@ -124,6 +124,9 @@ export function storeObserver(options: StoreObserverOptions): StoreObserver {
       safely(outcome.name, () => writer?.append({ type: 'instance-finished', instance: trackedInstance(outcome, options) }));
     },
     async runFinished(end) {
+      if (end.expectations.length > 0) {
+        safely('the expectations', () => writer?.append({ type: 'expectations', params: options.graph.spec.params, seed: options.graph.spec.seed, results: end.expectations }));
+      }
       if (failure !== undefined) {
         await writer?.abandon().catch(() => undefined);
         return;

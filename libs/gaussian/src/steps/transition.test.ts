@@ -46,6 +46,7 @@ describe('gaussian/transition', () => {
     assert.ok(Math.abs(outputs.max_error - (crossing - 0.62)) < 1e-12, `max_error ${outputs.max_error}`);
     const table = (await t.readOutputJson('table')) as { tolerance: number; transitions: Row[] };
     assert.equal(table.tolerance, 0.03);
+    assert.deepEqual(outputs.transitions, table.transitions, 'expectations read the same rows as the table');
     const bySeries = Object.fromEntries(table.transitions.map((row) => [row.series, row]));
     assert.deepEqual(Object.keys(bySeries).sort(), ['oracle', 'rates-0.62']);
     assert.deepEqual(bySeries['oracle'], { series: 'oracle', measured: null, predicted: 1, error: 0, within: true });

@@ -17,7 +17,7 @@ const label = (value: unknown): string => (typeof value === 'string' ? value : J
 
 export const transition = defineStep({
   name: 'gaussian/transition',
-  version: '1',
+  version: '2',
   description: 'Finds where each verifier\'s accuracy-vs-p curve falls through the midpoint between Bayes and 1 − Bayes, and compares it with the predicted p*.',
   with: {
     type: 'object',
@@ -34,6 +34,7 @@ export const transition = defineStep({
   },
   outputs: {
     table: { kind: 'artifact', description: 'Per verifier: predicted and measured transition, error, within tolerance (JSON).' },
+    transitions: { kind: 'json', description: 'Per verifier: { series, predicted, measured (null: no crossing), error (null: none measurable), within }, for expectations.' },
     max_error: { kind: 'number', description: 'Largest |measured − predicted| over the verifiers.' },
     all_within: { kind: 'boolean', description: 'Every verifier\'s transition lies within tolerance of its prediction.' },
   },
@@ -65,7 +66,8 @@ export const transition = defineStep({
     ctx.log.info(`${name}: predicted p* ${pStar.toFixed(3)}, measured ${row.measured === null ? 'no crossing' : row.measured.toFixed(3)}, error ${row.error.toFixed(3)} ${row.within ? '✓' : '✗'}`);
   }
   const maxError = Math.max(...rows.map((row) => row.error));
-  await ctx.writeJson('table', { tolerance, transitions: rows.map((row) => ({ ...row, error: Number.isFinite(row.error) ? row.error : null })) });
+  const transitions = rows.map((row) => ({ ...row, error: Number.isFinite(row.error) ? row.error : null }));
+  await ctx.writeJson('table', { tolerance, transitions });
   if (Number.isFinite(maxError)) ctx.metrics.log('max_transition_error', maxError);
-  return { max_error: Number.isFinite(maxError) ? maxError : 1, all_within: rows.every((row) => row.within) };
+  return { transitions, max_error: Number.isFinite(maxError) ? maxError : 1, all_within: rows.every((row) => row.within) };
 });

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileSystemError, namingRefusals } from '@veriflow/durable-fs';
 import type { StepRegistry } from '@veriflow/step-api';
+import { evaluateExpectations } from '@veriflow/workflow';
 import type { InstanceNode, WorkflowGraph } from '@veriflow/workflow';
 import type { KeyEntry } from '../cache/key-entry.js';
 import { workflowEnvironment } from '../cache/resolve-instance.js';
@@ -271,7 +272,10 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const status: RunEnd['status'] = request.signal.aborted ? 'cancelled' : failed ? 'failed' : 'succeeded';
   await removeLeftovers(workspace, request.lockTimeoutMs);
   const lockEntries = new Map([...entries].map(([name, entry]) => [name, lockEntryOf(records.get(name)!, entry)]));
-  const end: RunResult = { runId: request.runId, status, outcomes: all, durationMs: Date.now() - startedAt, lockEntries };
+  // Evaluated before runFinished, so every observer (run store, MLflow) records them with the run.
+  const selectedSteps = new Set(instances.map((instance) => instance.step.spec.id));
+  const expectations = evaluateExpectations(graph.spec.expectations, { params: graph.spec.params, seed: graph.spec.seed, runStatus: status, instances: all, selectedSteps });
+  const end: RunResult = { runId: request.runId, status, outcomes: all, durationMs: Date.now() - startedAt, expectations, lockEntries };
   await observer.runFinished(end);
   return end;
 }

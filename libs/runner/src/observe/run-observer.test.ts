@@ -4,7 +4,7 @@ import { composeObservers } from './run-observer.js';
 import type { InstanceOutcome, RunEnd, RunObserver } from './run-observer.js';
 
 const outcome: InstanceOutcome = { name: 'a', step: 'a', matrix: {}, status: 'succeeded', reason: { kind: 'new' }, attempts: 1, durationMs: 5, values: {}, metrics: {}, kind: 'core/echo' };
-const end: RunEnd = { runId: 'r1', status: 'succeeded', outcomes: [outcome], durationMs: 9 };
+const end: RunEnd = { runId: 'r1', status: 'succeeded', outcomes: [outcome], durationMs: 9, expectations: [] };
 
 /** Collects process warnings emitted while `body` runs. */
 async function warningsDuring(body: () => Promise<void> | void): Promise<string[]> {

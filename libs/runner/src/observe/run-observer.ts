@@ -1,3 +1,4 @@
+import type { ExpectationResult } from '@veriflow/workflow';
 import type { PlanReason } from '../plan/reasons.js';
 import type { InstanceRecord } from '../store/index.js';
 
@@ -38,6 +39,8 @@ export interface RunEnd {
   readonly status: 'succeeded' | 'failed' | 'cancelled';
   readonly outcomes: readonly InstanceOutcome[];
   readonly durationMs: number;
+  /** The workflow's `expect:` claims, evaluated on this run's outcomes (empty when it declares none). */
+  readonly expectations: readonly ExpectationResult[];
 }
 
 /**

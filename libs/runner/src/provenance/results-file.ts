@@ -20,6 +20,10 @@ export interface ResultsFile {
   /** Image outputs of the run, copied next to this file. */
   readonly figures: readonly { readonly instance: string; readonly output: string; readonly path: string }[];
   readonly instances: readonly (Omit<InstanceOutcome, 'reason'> & { readonly reason: string })[];
+  /** The resolved params and seed the expectations read: with `instances`, what `veriflow check` re-evaluates them on. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly seed: number;
+  readonly expectations: RunEnd['expectations'];
 }
 
 export async function writeResultsFile(
@@ -28,7 +32,8 @@ export async function writeResultsFile(
   end: RunEnd,
   choice: { readonly preset: string | undefined; readonly overrides: readonly string[] },
   provenance: Provenance,
-  figures: ResultsFile['figures'] = [],
+  figures: ResultsFile['figures'],
+  inputs: { readonly params: Readonly<Record<string, unknown>>; readonly seed: number },
 ): Promise<ResultsFile> {
   const results: ResultsFile = {
     format: RESULTS_FORMAT,
@@ -41,6 +46,9 @@ export async function writeResultsFile(
     provenance,
     figures,
     instances: end.outcomes.map((outcome) => ({ ...outcome, reason: describeReason(outcome.reason) })),
+    params: inputs.params,
+    seed: inputs.seed,
+    expectations: end.expectations,
   };
   await writeJsonAtomic(path, results);
   return results;

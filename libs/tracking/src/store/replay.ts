@@ -1,10 +1,12 @@
-import type { MetricPoint, TrackedInstance, TrackedInstanceStatus, TrackedRun, TrackingEvent } from '../model.js';
+import type { MetricPoint, TrackedExpectations, TrackedInstance, TrackedInstanceStatus, TrackedRun, TrackingEvent } from '../model.js';
 import { decodeNumber } from './encode.js';
 
 export interface ReplayedRun {
   readonly run: TrackedRun;
   /** In the order they first appeared in the log. */
   readonly instances: TrackedInstance[];
+  /** The run's evaluated `expect:` claims; undefined when the run declared none or ended before evaluating them. */
+  readonly expectations: TrackedExpectations | undefined;
   /** Lines that were not events: a torn last line (killed mid-write) or damage inside the log. */
   readonly skippedLines: number;
 }
@@ -129,6 +131,7 @@ export function replayRun(text: string, options: { live?: boolean } = {}): Repla
   let run: Mutable<TrackedRun> | undefined;
   let finished: TrackingEvent & { type: 'run-finished' } | undefined;
   const instances = new Map<string, Building>();
+  let expectations: TrackedExpectations | undefined;
   const instance = (name: string): Building => {
     let found = instances.get(name);
     if (!found) instances.set(name, (found = emptyInstance(run!.id, name)));
@@ -155,16 +158,18 @@ export function replayRun(text: string, options: { live?: boolean } = {}): Repla
       if (point) instance(event.name).metrics.push(point);
     } else if (event.type === 'instance-finished' && isObject(raw.instance) && typeof raw.instance.name === 'string') {
       instances.set(raw.instance.name, finishInstance(instance(raw.instance.name), raw.instance));
+    } else if (event.type === 'expectations' && Array.isArray(raw.results)) {
+      expectations = { params: recordOr(raw.params, {}), seed: numberOr(raw.seed, 0), results: event.results };
     } else if (event.type === 'run-finished' && typeof raw.status === 'string') {
       finished = event;
     }
   }
   if (!run) return undefined;
-  if (!finished && options.live) return { run, instances: [...instances.values()], skippedLines };
+  if (!finished && options.live) return { run, instances: [...instances.values()], expectations, skippedLines };
   run.status = finished ? finished.status : 'interrupted';
   run.endedAt = finished ? numberOr(finished.time, undefined) : undefined;
   // An instance still running when the log ends was cut off, by the run's cancellation or by a kill.
   const cutOff: TrackedInstanceStatus = finished?.status === 'cancelled' ? 'cancelled' : 'interrupted';
   for (const item of instances.values()) if (item.status === 'running') item.status = cutOff;
-  return { run, instances: [...instances.values()], skippedLines };
+  return { run, instances: [...instances.values()], expectations, skippedLines };
 }

@@ -2,7 +2,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { isErrno, writeJsonAtomic } from '@veriflow/durable-fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { TrackedInstance, TrackedInstanceStatus, TrackedRun, TrackedRunStatus } from '../model.js';
+import type { TrackedExpectations, TrackedInstance, TrackedInstanceStatus, TrackedRun, TrackedRunStatus } from '../model.js';
 import { CorruptRunError, RunLookupError } from './errors.js';
 import { EVENTS_FILE, SYNC_STATE_FILE, WRITER_FILE, assertRunId, isRunId, trackingRunsDir } from './paths.js';
 import { replayRun } from './replay.js';
@@ -22,6 +22,7 @@ export interface RunSummary {
 export interface RunRecord {
   readonly run: TrackedRun;
   readonly instances: TrackedInstance[];
+  readonly expectations: TrackedExpectations | undefined;
   /** Log lines that were not whole events; non-zero after a kill mid-write. */
   readonly skippedLines: number;
 }

@@ -1,6 +1,7 @@
 import type { MetricPoint, TrackedInstance } from '../model.js';
 import type { MlflowClient, Run } from '../mlflow/index.js';
 import type { RunStore } from '../store/index.js';
+import { expectationRecord } from './expectation-mapping.js';
 import { artifactFileName, instanceRunTags, mlflowStatus, parentRunTags } from './run-mapping.js';
 
 export interface SyncCounts {
@@ -143,7 +144,7 @@ async function syncInstance(client: MlflowClient, mlflowRun: Run, instance: Trac
  * `progress` to every tick, so each tick pushes new metric points without reading MLflow's histories.
  */
 export async function syncRun(client: MlflowClient, store: RunStore, runIdOrPrefix: string, progress: SyncProgress = new SyncProgress()): Promise<SyncReport> {
-  const { run, instances } = await store.readRun(runIdOrPrefix);
+  const { run, instances, expectations } = await store.readRun(runIdOrPrefix);
   const allStates = ((await store.readSyncState(run.id)) ?? {}) as Record<string, ServerSyncState>;
   const state = allStates[client.trackingUri] ?? {};
   const counts: SyncCounts = { metricsLogged: 0, paramsLogged: 0, datasetsLogged: 0, artifactsUploaded: 0 };
@@ -184,6 +185,14 @@ export async function syncRun(client: MlflowClient, store: RunStore, runIdOrPref
     }
   };
   await Promise.all(Array.from({ length: SYNC_CONCURRENCY }, worker));
+  if (expectations) {
+    const { metrics, tags } = expectationRecord(expectations, run.endedAt ?? Date.now());
+    // A metric is compared with its latest value in MLflow, so a re-sync logs it once; tags just overwrite.
+    const logged = new Map(parent.data.metrics.map((metric) => [metric.key, metric.value]));
+    const fresh = metrics.filter((metric) => logged.get(metric.key) !== metric.value);
+    await client.logBatch(parent.info.runId, { metrics: fresh, tags });
+    counts.metricsLogged += fresh.length;
+  }
   const complete = run.status !== 'running' && instances.every(settled);
   if (complete) await client.updateRun(parent.info.runId, { status: mlflowStatus(run.status), ...(run.endedAt ? { endTime: run.endedAt } : {}) });
   const settledState: ServerSyncState & { syncedAt: number } = { experimentId: experiment.experimentId, parentRunId: parent.info.runId, done, complete, syncedAt: Date.now() };

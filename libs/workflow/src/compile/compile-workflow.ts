@@ -10,6 +10,7 @@ import { expandMatrix } from '../expand/matrix.js';
 import type { Combination } from '../expand/matrix.js';
 import type { LoadedWorkflow } from '../spec/load-workflow.js';
 import type { StepSpec } from '../spec/workflow-spec.js';
+import { checkExpectations } from './check-expectations.js';
 import { findCycle, topologicalOrder } from './cycles.js';
 import { stepDependencies } from './dependencies.js';
 import { typecheckStepExpressions } from './reference-types.js';
@@ -123,6 +124,7 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
     );
     compiled.set(id, { spec: step, kind: kinds.get(step.uses)!, dependencies: dependencies.get(id)!, expressions, coordinateKeys: [...types.keys()].sort() });
   }
+  diagnostics.push(...checkExpectations(spec.expectations, { doc, params: spec.params, steps: stepsById, kinds, coordinateTypesOf: (stepId) => coordinateTypes.get(stepId) ?? new Map() }));
   stopIf(diagnostics);
 
   const instancesByStep = new Map<string, InstanceNode[]>();

@@ -24,6 +24,8 @@ const ROOTS: Record<ScannedExpression['field'], readonly string[]> = {
   if: ['params', 'matrix', 'env', 'steps', 'seed', 'workflow'],
   env: ['params', 'matrix', 'env', 'steps', 'seed', 'workflow'],
   matrix: ['params', 'env', 'seed', 'workflow'],
+  // Only what a recorded run keeps, so `veriflow check` can re-evaluate an expectation from its results.
+  expect: ['params', 'steps', 'seed', 'tolerance'],
 };
 
 const ANY: ValueType = { kind: 'any' };
@@ -81,6 +83,7 @@ function resolveReference(ref: Reference, field: ScannedExpression['field'], con
     case 'env':
       return { type: rest.length === 0 ? { kind: 'object' } : { kind: 'string' } };
     case 'seed':
+    case 'tolerance':
       return { type: { kind: 'number' } };
     case 'workflow': {
       const type = typeAt(WORKFLOW_TYPE, rest);
@@ -104,6 +107,21 @@ function resolveReference(ref: Reference, field: ScannedExpression['field'], con
 
 /** Reference and type errors in a step's expressions, each at its exact column. */
 export function typecheckStepExpressions(step: StepSpec, expressions: readonly ScannedExpression[], context: TypeContext): Diagnostic[] {
+  return typecheckScanned(expressions, context, (scanned) => (scanned.field === 'if' ? { label: '"if"', hint: 'Compare it, e.g. params.n > 0.' } : undefined));
+}
+
+/** Where a boolean is required: how to name the place, and how to make one. */
+export interface BooleanRequirement {
+  readonly label: string;
+  readonly hint: string;
+}
+
+/** Reference and type errors in scanned expressions, each at its exact column; `needsBoolean` says which must be true/false. */
+export function typecheckScanned(
+  expressions: readonly ScannedExpression[],
+  context: TypeContext,
+  needsBoolean: (scanned: ScannedExpression) => BooleanRequirement | undefined,
+): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   for (const scanned of expressions) {
     const { errors, type } = typecheckExpression(scanned.expr, (ref) => {
@@ -122,12 +140,13 @@ export function typecheckStepExpressions(step: StepSpec, expressions: readonly S
     for (const error of errors) {
       diagnostics.push({ code: 'EXPR_TYPE', span: spanInString(context.doc, scanned.path, error.offset, error.length), message: error.message });
     }
-    if (scanned.field === 'if' && type.kind !== 'boolean' && type.kind !== 'any') {
+    const requirement = needsBoolean(scanned);
+    if (requirement && type.kind !== 'boolean' && type.kind !== 'any') {
       diagnostics.push({
         code: 'EXPR_TYPE',
         span: context.doc.locate(scanned.path),
-        message: `"if" needs a boolean, but this expression is a ${formatType(type)}`,
-        hint: 'Compare it, e.g. params.n > 0.',
+        message: `${requirement.label} needs a boolean, but this expression is a ${formatType(type)}`,
+        hint: requirement.hint,
       });
     }
   }

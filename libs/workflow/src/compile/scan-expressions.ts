@@ -4,7 +4,7 @@ import { collectReferences, ExpressionLimitError, ExpressionSyntaxError, findExp
 import type { SourceDocument } from '../source/index.js';
 import type { StepSpec } from '../spec/workflow-spec.js';
 
-export type ExpressionField = 'with' | 'if' | 'matrix' | 'env';
+export type ExpressionField = 'with' | 'if' | 'matrix' | 'env' | 'expect';
 
 /** One expression found in a step, parsed, with what it refers to and where it is. */
 export interface ScannedExpression {

@@ -1,6 +1,8 @@
 import { MAX_YAML_DEPTH, valueDepthExceeds } from '../limits/nesting-limits.js';
 import type { FunctionName } from './functions.js';
+import { readFieldPath, splitFieldPath } from './field-path.js';
 import { maxPlaceholder, parseFormatString } from './format-string.js';
+import { mean, spearman } from './statistics.js';
 import { displayString, runtimeTypeName, valuesEqual } from './values.js';
 
 /** Raises a runtime error; `argIndex` says which argument is at fault, undefined for the call as a whole. */
@@ -89,7 +91,55 @@ export function callBuiltin(name: FunctionName, args: readonly unknown[], fail: 
       return displayString(arg(0));
     case 'num':
       return toNumber(arg(0), fail);
+    case 'abs':
+      return Math.abs(number(0));
+    case 'mean':
+      return valueOr(mean(numbers(args, 0, name, fail)), fail);
+    case 'spearman':
+      return valueOr(spearman(numbers(args, 0, name, fail), numbers(args, 1, name, fail)), fail);
+    case 'map': {
+      const path = fieldPath(args, fail);
+      return list(args, name, fail).map((element, i) => valueOr(readFieldPath(element, path), fail, `element ${i} of argument 1 of map()`, 1));
+    }
+    case 'filter': {
+      const path = fieldPath(args, fail);
+      return list(args, name, fail).filter((element, i) => {
+        const value = valueOr(readFieldPath(element, path), fail, `element ${i} of argument 1 of filter()`, 1);
+        if (args.length > 2) return valuesEqual(value, arg(2));
+        if (typeof value !== 'boolean') fail(`filter() without a value keeps elements whose field is true, but element ${i} has ${runtimeTypeName(value)} at '${String(arg(1))}'; pass the value to compare with as argument 3`, 1);
+        return value;
+      });
+    }
+    case 'all':
+    case 'any': {
+      const items = list(args, name, fail).map((item, i) => (typeof item === 'boolean' ? item : fail(`element ${i} of argument 1 of ${name}() must be a boolean, found ${runtimeTypeName(item)}`, 0)));
+      return name === 'all' ? items.every(Boolean) : items.some(Boolean);
+    }
   }
+}
+
+function list(args: readonly unknown[], name: FunctionName, fail: Fail): unknown[] {
+  const value = args[0];
+  if (!Array.isArray(value)) return fail(`argument 1 of ${name}() must be an array, found ${runtimeTypeName(value)}`, 0);
+  return value;
+}
+
+/** A list argument whose every element is a number, e.g. the result of map(). */
+function numbers(args: readonly unknown[], index: number, name: FunctionName, fail: Fail): number[] {
+  const value = args[index];
+  if (!Array.isArray(value)) return fail(`argument ${index + 1} of ${name}() must be an array of numbers, found ${runtimeTypeName(value)}`, index);
+  return value.map((item, i) => (isNumber(item) ? item : fail(`element ${i} of argument ${index + 1} of ${name}() must be a number, found ${runtimeTypeName(item)}`, index)));
+}
+
+function fieldPath(args: readonly unknown[], fail: Fail): (string | number)[] {
+  const path = args[1];
+  if (typeof path !== 'string') return fail(`argument 2 must be a field path string such as 'outputs.accuracy', found ${runtimeTypeName(path)}`, 1);
+  return valueOr(splitFieldPath(path), fail, undefined, 1);
+}
+
+function valueOr<T>(result: { value: T } | { error: string }, fail: Fail, where?: string, argIndex?: number): T {
+  if ('error' in result) return fail(where ? `${where}: ${result.error}` : result.error, argIndex);
+  return result.value;
 }
 
 function isString(value: unknown): value is string {

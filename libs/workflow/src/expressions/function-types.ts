@@ -1,4 +1,5 @@
 import type { CallExpr, Expr } from './ast.js';
+import { splitFieldPath, typeAtFieldPath } from './field-path.js';
 import { maxPlaceholder, parseFormatString } from './format-string.js';
 import { ANY, BOOLEAN, NUMBER, STRING, arrayOf, formatType, isAssignable, optionsOf, typeOfValue, typesOverlap } from './types.js';
 import type { ValueType } from './types.js';
@@ -86,5 +87,53 @@ export function typeOfCall(call: CallExpr, argTypes: readonly ValueType[], repor
     case 'num':
       require(0, NUMBER_OR_STRING_OR_BOOLEAN, 'a number, a string or a boolean');
       return NUMBER;
+    case 'abs':
+      require(0, NUMBER, 'a number');
+      return NUMBER;
+    case 'mean':
+      require(0, arrayOf(NUMBER), 'an array of numbers');
+      return NUMBER;
+    case 'spearman':
+      require(0, arrayOf(NUMBER), 'an array of numbers');
+      require(1, arrayOf(NUMBER), 'an array of numbers');
+      return NUMBER;
+    case 'map':
+      return arrayOf(fieldOfElements(call, type(0), report));
+    case 'filter': {
+      const field = fieldOfElements(call, type(0), report);
+      if (args.length > 2 && !typesOverlap(field, type(2))) report(node(2), `filter() compares ${formatType(field)} with ${formatType(type(2))}, which never match`);
+      if (args.length === 2 && !isAssignable(field, BOOLEAN)) report(node(1), `filter() without a value keeps elements whose field is true, but this field is ${formatType(field)}; pass the value to compare with as argument 3`);
+      return isAssignable(type(0), arrayOf(ANY)) ? type(0) : arrayOf(ANY);
+    }
+    case 'all':
+    case 'any':
+      require(0, arrayOf(BOOLEAN), 'an array of booleans');
+      return BOOLEAN;
   }
+}
+
+/** The type of the field that argument 2 (a path string) names in each element of argument 1; `any` when the path is computed. */
+function fieldOfElements(call: CallExpr, listType: ValueType, report: Report): ValueType {
+  const [list, path] = call.args;
+  if (!isAssignable(listType, arrayOf(ANY))) {
+    report(list ?? call, `argument 1 of ${call.name}() must be an array, found ${formatType(listType)}`);
+    return ANY;
+  }
+  if (path?.kind !== 'literal') return ANY;
+  if (typeof path.value !== 'string') {
+    report(path, `argument 2 of ${call.name}() must be a field path string such as 'outputs.accuracy', found ${formatType(typeOfValue(path.value))}`);
+    return ANY;
+  }
+  const segments = splitFieldPath(path.value);
+  if ('error' in segments) {
+    report(path, segments.error);
+    return ANY;
+  }
+  const element = listType.kind === 'array' ? listType.element : ANY;
+  const field = typeAtFieldPath(element, segments.value);
+  if ('error' in field) {
+    report(path, `${call.name}(): ${field.error}`);
+    return ANY;
+  }
+  return field;
 }

@@ -20,6 +20,13 @@ export const FUNCTIONS = {
   round: { minArgs: 1, maxArgs: 2, signature: 'round(x, digits?)' },
   str: { minArgs: 1, maxArgs: 1, signature: 'str(value)' },
   num: { minArgs: 1, maxArgs: 1, signature: 'num(value)' },
+  abs: { minArgs: 1, maxArgs: 1, signature: 'abs(x)' },
+  mean: { minArgs: 1, maxArgs: 1, signature: 'mean(numbers)' },
+  spearman: { minArgs: 2, maxArgs: 2, signature: 'spearman(xs, ys)' },
+  map: { minArgs: 2, maxArgs: 2, signature: "map(list, 'field.path')" },
+  filter: { minArgs: 2, maxArgs: 3, signature: "filter(list, 'field.path', value?)" },
+  all: { minArgs: 1, maxArgs: 1, signature: 'all(booleans)' },
+  any: { minArgs: 1, maxArgs: 1, signature: 'any(booleans)' },
 } as const satisfies Record<string, FunctionInfo>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -47,6 +54,12 @@ export const FUNCTION_ALIASES: ReadonlyMap<string, FunctionName> = new Map<strin
   ['parseFloat', 'num'],
   ['includes', 'contains'],
   ['concat', 'format'],
+  ['average', 'mean'],
+  ['avg', 'mean'],
+  ['every', 'all'],
+  ['some', 'any'],
+  ['where', 'filter'],
+  ['select', 'map'],
 ]);
 
 /** "expected 1 or 2", "expected at least 1", "expected 2" */

@@ -5,7 +5,7 @@ import { validateAgainstSchema } from '../validation/index.js';
 import { checkPresets } from './check-presets.js';
 import { durationToMs } from './duration.js';
 import { workflowSchema } from './workflow-schema.js';
-import type { MatrixSpec, PresetSpec, StepSpec, WorkflowSpec } from './workflow-spec.js';
+import type { ExpectationSpec, MatrixSpec, PresetSpec, StepSpec, WorkflowSpec } from './workflow-spec.js';
 
 export interface LoadedWorkflow {
   readonly spec: WorkflowSpec;
@@ -43,6 +43,17 @@ function toSpec(raw: Raw, file: string): WorkflowSpec {
       uri: (raw.tracking as Raw | undefined)?.uri as string | undefined,
     },
     steps,
+    expectations: Object.entries((raw.expect as Record<string, Raw> | undefined) ?? {}).map(([name, expectation]) => toExpectationSpec(name, expectation)),
+  };
+}
+
+function toExpectationSpec(name: string, raw: Raw): ExpectationSpec {
+  return {
+    name,
+    that: raw.that as string,
+    message: raw.message as string | undefined,
+    tolerance: raw.tolerance as number | undefined,
+    values: (raw.values as Record<string, string> | undefined) ?? {},
   };
 }
 

@@ -73,6 +73,23 @@ const preset = {
   },
 } as const;
 
+const expectation = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['that'],
+  properties: {
+    that: { type: 'string', minLength: 1, description: 'A boolean expression that must hold after the run, e.g. ${{ steps.eval.outputs.accuracy >= 0.9 }}.' },
+    message: { type: 'string', description: 'Said when the expectation fails: what the claim means.' },
+    tolerance: { type: 'number', minimum: 0, description: 'A slack the expressions read as `tolerance`, recorded with the result.' },
+    values: {
+      type: 'object',
+      description: 'Measured values shown beside held/failed: NAME: expression.',
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
+      additionalProperties: { type: 'string', minLength: 1 },
+    },
+  },
+} as const;
+
 export const workflowSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://veriflow.dev/schemas/workflow.schema.json',
@@ -112,6 +129,12 @@ export const workflowSchema = {
       minProperties: 1,
       propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
       additionalProperties: step,
+    },
+    expect: {
+      type: 'object',
+      description: 'Named claims about the results, checked after every run; a failed one exits with code 3 (regression).',
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_-]*$' },
+      additionalProperties: expectation,
     },
   },
 } as const;

@@ -14,6 +14,24 @@ export interface WorkflowSpec {
   readonly tracking: { readonly experiment: string | undefined; readonly uri: string | undefined };
   /** In file order. */
   readonly steps: readonly StepSpec[];
+  /** The run's claims (`expect:`), in file order; evaluated after every run. */
+  readonly expectations: readonly ExpectationSpec[];
+}
+
+/**
+ * One named claim about a run's results. Expressions are kept as written (bare or `${{ }}`), so a
+ * recorded run can be re-checked from its results alone.
+ */
+export interface ExpectationSpec {
+  readonly name: string;
+  /** A boolean expression over params, seed, tolerance and steps.X.outputs / steps.X.instances. */
+  readonly that: string;
+  /** Said when it fails, e.g. what the claim means. */
+  readonly message: string | undefined;
+  /** Readable as `tolerance` in this expectation's expressions. */
+  readonly tolerance: number | undefined;
+  /** Name → expression: measured values shown beside held/failed. */
+  readonly values: Readonly<Record<string, string>>;
 }
 
 export interface PresetSpec {
