@@ -6,3 +6,4 @@ export type { Resources } from './resources.js';
 export { createRng, deriveSeed, hash32 } from './rng.js';
 export type { Rng } from './rng.js';
 export { StepRegistry } from './registry.js';
+export { STOP_GRACE_MS } from './stop-grace.js';

@@ -1,6 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { STOP_GRACE_MS } from '@veriflow/step-api';
 
-const SETTLE_MS = 2000;
+/** A stopped step's grace, plus time for the SIGKILL that ends it to take effect. */
+const SETTLE_MS = STOP_GRACE_MS + 2000;
 const noop = (): void => undefined;
 
 /** Why an attempt was stopped from outside. */
@@ -60,7 +62,7 @@ export async function runAttempt<T>(runSignal: AbortSignal, timeoutMs: number | 
   try {
     return await Promise.race([work, stopped]);
   } catch (error) {
-    // Give a cooperative step (a killed child process) a moment to wind down before a retry starts.
+    // Let a cooperative step (a command stopping its programs) wind down before a retry starts or the run ends.
     if (controller.signal.aborted) {
       // Cancel the grace timer once the step is done, or it keeps the process alive for SETTLE_MS after the run.
       const grace = new AbortController();

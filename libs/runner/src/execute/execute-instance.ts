@@ -1,16 +1,18 @@
 import { lstat, mkdir, mkdtemp, readlink, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { fileSystemError, namingRefusals } from '@veriflow/durable-fs';
 import { outputsOf } from '@veriflow/step-api';
 import type { AnyStepDefinition } from '@veriflow/step-api';
+import { retryDelayMs } from '@veriflow/workflow';
 import type { InstanceNode } from '@veriflow/workflow';
 import { runtimeWithProblems } from '../cache/with-validator.js';
 import { pluginFrame } from '../catalog/plugin-frame.js';
 import type { ResolvedInstance } from '../cache/resolve-instance.js';
 import type { InstanceRecord, MetricPoint, ObjectStore, RecordedOutput } from '../store/index.js';
 import { INSTANCE_RECORD_FORMAT } from '../store/index.js';
-import { AttemptTimeoutError, CancelledError, runAttempt } from './attempt.js';
+import { AttemptTimeoutError, CancelledError, formatMs, runAttempt } from './attempt.js';
 import { createStepContext } from './step-context.js';
 import { runInWorker } from './worker-executor.js';
 import type { ContextSinks } from './step-context.js';
@@ -104,6 +106,11 @@ async function collectOutputs(definition: AnyStepDefinition, runWith: unknown, v
   return outputs;
 }
 
+/** Waits `ms`; false, at once, when the run is cancelled meanwhile. */
+async function waitUnlessAborted(ms: number, signal: AbortSignal): Promise<boolean> {
+  return delay(ms, true, { signal }).catch(() => false);
+}
+
 /**
  * Runs an instance with its retries and timeout and returns the record to store. Artifacts are in the
  * object store when this returns; writing the record is the caller's last step.
@@ -175,9 +182,12 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
         const inPlugin = request.module === undefined ? undefined : pluginFrame(error, request.module);
         const cause = error instanceof AttemptTimeoutError ? `attempt ${attempt} ${error.message}` : (fileSystemError(error)?.message ?? (error as Error).message ?? String(error));
         const message = `${cause}${inPlugin ? ` (in ${definition.name}, at ${inPlugin})` : ''}`;
-        request.sinks.log('warn', `attempt ${attempt}/${attempts} failed: ${message}`);
+        const retrying = !cancelled && attempt < attempts;
+        const waitMs = retrying ? retryDelayMs(spec.retryBackoff, attempt) : 0;
+        request.sinks.log('warn', `attempt ${attempt}/${attempts} failed: ${message}${retrying ? `; retrying in ${formatMs(waitMs)}` : ''}`);
         if (cancelled) throw new InstanceFailedError('cancelled', attempt, true);
-        if (attempt >= attempts) throw new InstanceFailedError(attempts > 1 ? `failed after ${attempts} attempts: ${message}` : message, attempt, false);
+        if (!retrying) throw new InstanceFailedError(attempts > 1 ? `failed after ${attempts} attempts: ${message}` : message, attempt, false);
+        if (!(await waitUnlessAborted(waitMs, request.signal))) throw new InstanceFailedError('cancelled', attempt, true);
       }
     }
   } finally {

@@ -222,6 +222,28 @@ describe('runWorkflow', () => {
     assert.equal((await workspace.records.read(outcome(result, 'ok').key!))?.attempts, 3);
   });
 
+  it('waits the retry backoff before each retry, growing by its factor, and says so in the log', async () => {
+    const workspace = await newWorkspace();
+    const warnings: string[] = [];
+    const starts: number[] = [];
+    const observers: RunObserver[] = [{ instanceLog: (_, level, line) => level === 'warn' && warnings.push(line), instanceStarted: () => starts.push(Date.now()) }];
+    const text = ['name: b', 'steps:', '  ok: { uses: toy/flaky, retries: 2, retry-backoff: { delay: 300ms, factor: 2 }, with: { tag: backoff, failures: 2 } }', ''].join('\n');
+    const result = await run(workspace, compile(text), { observers });
+    assert.equal(outcome(result, 'ok').attempts, 3);
+    assert.deepEqual(warnings, ['attempt 1/3 failed: flaky failure 1; retrying in 300ms', 'attempt 2/3 failed: flaky failure 2; retrying in 600ms']);
+    assert.ok(starts[1]! - starts[0]! >= 300 && starts[2]! - starts[1]! >= 600, `attempts started ${starts.map((t) => t - starts[0]!).join(', ')} ms in`);
+  });
+
+  it('Ctrl-C during the wait before a retry cancels the instance at once, without retrying', async () => {
+    const workspace = await newWorkspace();
+    const controller = new AbortController();
+    const observers: RunObserver[] = [{ instanceLog: (_, level, line) => level === 'warn' && line.includes('retrying in 60m00s') && controller.abort() }];
+    const text = ['name: c', 'steps:', '  no: { uses: toy/flaky, retries: 3, retry-backoff: 1h, with: { tag: backoff-cancel, failures: 9 } }', ''].join('\n');
+    const result = await run(workspace, compile(text), { observers, signal: controller.signal });
+    assert.equal(outcome(result, 'no').status, 'cancelled');
+    assert.equal(count('backoff-cancel'), 1);
+  });
+
   it('keeps a checkpoint directory across attempts and removes it once the instance succeeds', async () => {
     const workspace = await newWorkspace();
     const result = await run(workspace, compile(['name: ck', 'steps:', '  long: { uses: toy/resumable, retries: 1, with: { tag: ck } }', ''].join('\n')));

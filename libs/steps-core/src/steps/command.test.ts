@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { chmod, lstat, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { outputsOf } from '@veriflow/step-api';
 import { createTestContext } from '../testing/test-context.js';
 import type { TestContext } from '../testing/test-context.js';
+import { ProcessGroup } from '../util/process-group.js';
 import { command } from './command.js';
 import type { CommandWith } from './command.js';
 import { CommandFailedError } from './command-error.js';
@@ -202,6 +204,30 @@ describe('command: failures', () => {
     assert.match(error.message, /^command ".*sleep-forever\.mjs" was cancelled \(timeout after 5m\)$/m);
   });
 
+  it('stops the program’s whole process group when cancelled, not only the program', async (t) => {
+    const dir = await tempDir(t);
+    const pidFile = join(dir, 'sleep.pid');
+    // The sleep (its shell writes its pid, then becomes it) does not hold the step's pipes: only signalling
+    // the group, not the outer shell, ends it.
+    const c = await setup(t, { run: ['sh', '-c', `sh -c 'echo $$ > ${pidFile}; exec sleep 30' > /dev/null 2>&1; echo done`] });
+    const running = command.run(c.ctx).catch((e: unknown) => e);
+    while ((await readFile(pidFile, 'utf8').catch(() => '')).trim() === '') await new Promise((r) => setTimeout(r, 10));
+    c.abort(new Error('timed out after 2.0s'));
+    const error = await running;
+    assert.ok(error instanceof CommandFailedError && error.cancelled, String(error));
+    assert.equal(runs(Number(await readFile(pidFile, 'utf8'))), false, 'the sleep outlived the cancelled step');
+  });
+
+  it('stops processes a program left running when it exited, and says so', async (t) => {
+    const dir = await tempDir(t);
+    const pidFile = join(dir, 'group.pid');
+    // The background sleep inherits stdout: left alone it would hold the step open for 30 s.
+    const c = await setup(t, { run: ['sh', '-c', `echo $$ > ${pidFile}; sleep 30 & echo started`] });
+    assert.deepEqual(await command.run(c.ctx), { exit_code: 0 });
+    assert.equal(await groupRuns(pidFile), false, 'the background sleep outlived the step');
+    assert.ok(c.logs.some((l) => l.level === 'warn' && /left processes of its group \(\d+\) running; stopping them/.test(l.message)), JSON.stringify(c.logs));
+  });
+
   it('explains a program that is not installed, keeping the cause', async (t) => {
     const c = await setup(t, { run: ['veriflow-no-such-program', '--help'] });
     const error = await commandFailure(c);
@@ -227,3 +253,23 @@ describe('command: failures', () => {
     assert.match((await commandFailure(c)).message, /could not start: working directory \/nonexistent\/veriflow\/dir does not exist/);
   });
 });
+
+/** Whether `pid` runs: a zombie (dead, not yet reaped by whoever inherited it) does not. */
+function runs(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  return !/^\S+ \(.*\) [ZX] /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+/** Whether a process of the group whose leader wrote its pid to `pidFile` still runs. */
+async function groupRuns(pidFile: string): Promise<boolean> {
+  const group = new ProcessGroup(Number(await readFile(pidFile, 'utf8')));
+  try {
+    return await group.alive();
+  } finally {
+    group.release();
+  }
+}

@@ -3,8 +3,10 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
+import { STOP_GRACE_MS } from '@veriflow/step-api';
 import type { OutputSpecs, StepContext, StepDefinition } from '@veriflow/step-api';
 import { isInside, listFiles, moveFile } from '../util/files.js';
+import { ProcessGroup } from '../util/process-group.js';
 import { LineSplitter, TailLines } from '../util/tail-lines.js';
 import { CommandFailedError, STDERR_TAIL_LINES, quoteCommand } from './command-error.js';
 
@@ -18,8 +20,6 @@ export interface CommandWith {
   readonly stdin?: string;
 }
 
-/** Time a cancelled program gets between SIGTERM and SIGKILL, e.g. to save a checkpoint. */
-const KILL_GRACE_MS = 5_000;
 const EXIT_CODE = 'exit_code';
 
 type CommandOutputs = { readonly exit_code: { readonly kind: 'number' } };
@@ -72,6 +72,8 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
       throw new CommandFailedError(`could not start: working directory ${cwd} does not exist`, { argv });
     }
 
+    if (ctx.signal.aborted) throw new CommandFailedError(`was cancelled before it started${describeReason(ctx.signal.reason)}`, { argv, cancelled: true });
+
     ctx.log.debug(`$ ${quoteCommand(argv)} (in ${cwd})`);
     const subprocess = execa(file, args, {
       cwd,
@@ -84,8 +86,8 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
         VERIFLOW_INSTANCE: ctx.instance.name,
       },
       extendEnv: false,
-      cancelSignal: ctx.signal,
-      forceKillAfterDelay: KILL_GRACE_MS,
+      // A session of its own makes the program lead a process group: stopping it stops its children too.
+      detached: true,
       reject: false,
       // Stream instead of buffering: a chatty training run would otherwise hit maxBuffer and be killed.
       buffer: false,
@@ -93,14 +95,15 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
     });
     const stdoutTail = follow(subprocess.stdout, (line) => ctx.log.info(line));
     const stderrTail = follow(subprocess.stderr, (line) => ctx.log.warn(line));
-    const result = await subprocess;
+    const result = await runToEnd(ctx, subprocess);
     const tails = { stderrTail: stderrTail.lines(), stdoutTail: stdoutTail.lines() };
 
+    if (ctx.signal.aborted) {
+      const details = { ...tails, argv, exitCode: result.exitCode, signal: result.signal, cause: result, cancelled: true };
+      throw new CommandFailedError(`was cancelled${describeReason(ctx.signal.reason)}`, details);
+    }
     if (result.failed) {
       const details = { ...tails, argv, exitCode: result.exitCode, signal: result.signal, cause: result };
-      if (result.isCanceled) {
-        throw new CommandFailedError(`was cancelled${describeReason(ctx.signal.reason)}`, { ...details, cancelled: true });
-      }
       if (result.signal !== undefined) {
         const hint = result.signal === 'SIGKILL' ? ' (often the out-of-memory killer)' : '';
         throw new CommandFailedError(`was killed by ${result.signal}${hint}`, details);
@@ -116,6 +119,37 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
     return { ...valueOutputs, exit_code: 0 };
   },
 };
+
+type Subprocess = ReturnType<typeof execa<{ detached: true; reject: false; buffer: false }>>;
+
+/**
+ * Waits for the program and for every process it started. On abort (timeout, Ctrl-C, fail-fast) the whole
+ * group is stopped: SIGTERM, then SIGKILL after STOP_GRACE_MS. Processes left behind by a program that
+ * exited are stopped too, as CI runners do: they would keep its output pipes, and so the step, open.
+ */
+async function runToEnd(ctx: StepContext<CommandWith>, subprocess: Subprocess): Promise<Awaited<Subprocess>> {
+  if (subprocess.pid === undefined) return subprocess;
+  const group = new ProcessGroup(subprocess.pid);
+  const onAbort = (): void => void group.stop(STOP_GRACE_MS);
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let leftovers: Promise<void> = Promise.resolve();
+  subprocess.once('exit', () => {
+    leftovers = group.alive().then((alive) => {
+      if (!alive || ctx.signal.aborted) return undefined;
+      ctx.log.warn(`the program exited but left processes of its group (${group.id}) running; stopping them`);
+      return group.stop(STOP_GRACE_MS);
+    });
+  });
+  try {
+    const result = await subprocess;
+    await leftovers;
+    if (ctx.signal.aborted) await group.stop(STOP_GRACE_MS);
+    return result;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    group.release();
+  }
+}
 
 /** Forwards a stream's lines as they arrive and remembers the last few. */
 function follow(stream: Readable | null, onLine: (line: string) => void): TailLines {

@@ -4,6 +4,7 @@ import type { SourceDocument } from '../source/index.js';
 import { validateAgainstSchema } from '../validation/index.js';
 import { checkPresets } from './check-presets.js';
 import { durationToMs } from './duration.js';
+import { checkRetryBackoffs, toRetryBackoff } from './retry-backoff.js';
 import { workflowSchema } from './workflow-schema.js';
 import type { ExpectationSpec, MatrixSpec, PresetSpec, StepSpec, WorkflowSpec } from './workflow-spec.js';
 
@@ -21,8 +22,8 @@ export function loadWorkflow(text: string, file: string): LoadedWorkflow {
   const problems = validateAgainstSchema(workflowSchema, doc.value, { doc, basePath: [] });
   if (problems.length > 0) throw new WorkflowError(problems);
   const spec = toSpec(doc.value as Raw, file);
-  const presetProblems = checkPresets(spec, doc);
-  if (presetProblems.length > 0) throw new WorkflowError(presetProblems);
+  const specProblems = [...checkRetryBackoffs(spec, doc), ...checkPresets(spec, doc)];
+  if (specProblems.length > 0) throw new WorkflowError(specProblems);
   return { spec, doc };
 }
 
@@ -72,6 +73,7 @@ function toStepSpec(id: string, raw: Raw): StepSpec {
     needs,
     matrix: raw.matrix === undefined ? undefined : toMatrixSpec(raw.matrix as Raw),
     retries: (raw.retries as number | undefined) ?? 0,
+    retryBackoff: toRetryBackoff(raw['retry-backoff'] as Parameters<typeof toRetryBackoff>[0]),
     timeoutMs: raw.timeout === undefined ? undefined : durationToMs(raw.timeout as number | string),
     resources: {
       cpus: (resources.cpus as number | undefined) ?? 1,

@@ -2,11 +2,30 @@
  * The shape of a workflow file. Published as schemas/workflow.schema.json so editors autocomplete;
  * `additionalProperties: false` everywhere so a typo is an error, not a silently ignored key.
  */
+const durationText = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$' } as const;
+
 const duration = {
   description: 'Seconds as a number, or a duration such as "90s", "5m", "1h", "250ms".',
+  anyOf: [{ type: 'number', exclusiveMinimum: 0 }, durationText],
+} as const;
+
+/** A wait may be zero, unlike a timeout. */
+const wait = { description: 'Seconds as a number, or a duration such as "90s", "5m", "0s".', anyOf: [{ type: 'number', minimum: 0 }, durationText] } as const;
+
+const retryBackoff = {
+  description:
+    'How long to wait before each retry (default 1s, doubling after each failure, at most 10m or the first wait): the first wait as a duration, or { delay, factor, max-delay }.',
   anyOf: [
-    { type: 'number', exclusiveMinimum: 0 },
-    { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?(ms|s|m|h)$' },
+    wait,
+    {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        delay: { ...wait, description: 'The wait before the first retry (default 1s).' },
+        factor: { type: 'number', minimum: 1, description: 'Each wait is the previous one times this (default 2; 1 waits the same every time).' },
+        'max-delay': { ...wait, description: 'No wait is longer than this (default 10m, or the delay if longer).' },
+      },
+    },
   ],
 } as const;
 
@@ -52,6 +71,7 @@ const step = {
     },
     matrix,
     retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Extra attempts after a failure (default 0).' },
+    'retry-backoff': retryBackoff,
     timeout: duration,
     resources,
     if: { description: 'Run only when this is true; skipped otherwise.', anyOf: [{ type: 'boolean' }, { type: 'string' }] },

@@ -49,12 +49,21 @@ export interface StepSpec {
   readonly needs: readonly string[];
   readonly matrix: MatrixSpec | undefined;
   readonly retries: number;
+  /** How long to wait before each retry. */
+  readonly retryBackoff: RetryBackoff;
   readonly timeoutMs: number | undefined;
   readonly resources: { readonly cpus: number; readonly gpu: number; readonly memoryMb: number | undefined };
   /** `true` when absent; a string is an expression (with or without `${{ }}`). */
   readonly if: boolean | string;
   readonly continueOnError: boolean;
   readonly env: Readonly<Record<string, string>>;
+}
+
+/** The wait before retry n (1-based) is `delayMs × factor^(n−1)`, at most `maxDelayMs`. */
+export interface RetryBackoff {
+  readonly delayMs: number;
+  readonly factor: number;
+  readonly maxDelayMs: number;
 }
 
 export interface MatrixSpec {
