@@ -18,6 +18,7 @@ import { executeInstance, InstanceFailedError } from './execute-instance.js';
 import { chainFirstPriority } from './priority.js';
 import { ResourcePool } from './resource-pool.js';
 import type { Capacity } from './resource-pool.js';
+import { maxLogBytesFrom } from './head-tail-log.js';
 import { openInstanceLog } from './step-context.js';
 import type { Workspace } from './workspace.js';
 import { selectInstances } from './selection.js';
@@ -52,6 +53,7 @@ const logFileName = (name: string): string => `${name.replace(/[^A-Za-z0-9._=,-]
  */
 export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const { graph, workspace } = request;
+  const maxLogBytes = maxLogBytesFrom(request.env);
   const observer = composeObservers(request.observers);
   const startedAt = Date.now();
   const selected = selectInstances(graph, request.selection);
@@ -107,7 +109,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
     if (impossible) return finish(instance, 'failed', decision.reason, { error: `${instance.name} ${impossible}`, tolerated: spec.continueOnError });
     const release = await pool.acquire({ cpus: spec.resources.cpus, gpu: spec.resources.gpu }, order.get(instance.name));
     let unlock: (() => Promise<void>) | undefined;
-    const log = openInstanceLog(join(logsDir, logFileName(instance.name)));
+    const log = openInstanceLog(join(logsDir, logFileName(instance.name)), maxLogBytes);
     const began = Date.now();
     try {
       if (stopping || request.signal.aborted) return finish(instance, request.signal.aborted ? 'cancelled' : 'skipped', request.signal.aborted ? decision.reason : { kind: 'stopped' });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createRng } from '@veriflow/step-api';
 import type { InstanceIdentity, StepContext } from '@veriflow/step-api';
 import type { MetricPoint } from '../store/index.js';
+import { HeadTailLog } from './head-tail-log.js';
 
 export interface ContextSinks {
   log(level: 'info' | 'warn' | 'debug', line: string): void;
@@ -67,13 +68,18 @@ export function createStepContext(parts: ContextParts): StepContext<unknown> {
   };
 }
 
-/** An append-only log file per instance; lines carry a timestamp and level. */
-export function openInstanceLog(path: string): { write(level: string, line: string): void; close(): Promise<void> } {
+/**
+ * An append-only log file per instance; lines carry a timestamp and level. It holds at most `maxBytes`
+ * (see HeadTailLog): a step printing without limit cannot fill the disk.
+ */
+export function openInstanceLog(path: string, maxBytes: number): { write(level: string, line: string): void; close(): Promise<void> } {
   const stream: WriteStream = createWriteStream(path, { flags: 'a' });
+  const bounded = new HeadTailLog(maxBytes);
   return {
     write: (level, line) => {
-      stream.write(`${new Date().toISOString()} ${level.padEnd(5)} ${line}\n`);
+      const text = bounded.take(`${new Date().toISOString()} ${level.padEnd(5)} ${line}\n`);
+      if (text !== '') stream.write(text);
     },
-    close: () => new Promise((resolve) => stream.end(resolve)),
+    close: () => new Promise((resolve) => stream.end(bounded.rest(), resolve)),
   };
 }
