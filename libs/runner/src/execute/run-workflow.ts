@@ -22,6 +22,7 @@ import { ResourcePool } from './resource-pool.js';
 import type { Capacity } from './resource-pool.js';
 import { describeLockEvent } from './lock-messages.js';
 import { removeLeftovers } from './remove-leftovers.js';
+import { maxLogBytesFrom } from './head-tail-log.js';
 import { openInstanceLog } from './step-context.js';
 import type { Workspace } from './workspace.js';
 import { selectInstances } from './selection.js';
@@ -66,6 +67,7 @@ export function logFileName(name: string): string {
  */
 export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const { graph, workspace } = request;
+  const maxLogBytes = maxLogBytesFrom(request.env);
   const observer = composeObservers(request.observers);
   const startedAt = Date.now();
   const selected = selectInstances(graph, request.selection);
@@ -122,7 +124,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
     const release = await pool.acquire({ cpus: spec.resources.cpus, gpu: spec.resources.gpu }, order.get(instance.name));
     let unlock: (() => Promise<void>) | undefined;
     let marker: IncompleteInfo | undefined;
-    const log = openInstanceLog(join(logsDir, logFileName(instance.name)));
+    const log = openInstanceLog(join(logsDir, logFileName(instance.name)), maxLogBytes);
     const began = Date.now();
     try {
       if (stopping || request.signal.aborted) return finish(instance, request.signal.aborted ? 'cancelled' : 'skipped', request.signal.aborted ? decision.reason : { kind: 'stopped' });

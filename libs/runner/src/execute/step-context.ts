@@ -8,6 +8,7 @@ import { createRng } from '@veriflow/step-api';
 import type { InstanceIdentity, StepContext } from '@veriflow/step-api';
 import { isOutputName, OUTPUT_NAME_RULE } from '@veriflow/workflow';
 import type { MetricPoint } from '../store/index.js';
+import { HeadTailLog } from './head-tail-log.js';
 
 export interface ContextSinks {
   log(level: 'info' | 'warn' | 'debug', line: string): void;
@@ -78,19 +79,23 @@ export interface InstanceLog {
 }
 
 /**
- * An append-only log file per instance; lines carry a timestamp and level. A write the file system
+ * An append-only log file per instance; lines carry a timestamp and level. It holds at most `maxBytes`
+ * (see HeadTailLog): a step printing without limit cannot fill the disk. A write the file system
  * refuses arrives as a stream `error` event: it is kept as `failure` (never thrown from an event
  * handler, which would crash the run) and later lines are dropped.
  */
-export function openInstanceLog(path: string): InstanceLog {
+export function openInstanceLog(path: string, maxBytes: number): InstanceLog {
   const stream: WriteStream = createWriteStream(path, { flags: 'a' });
+  const bounded = new HeadTailLog(maxBytes);
   let failure: FileSystemError | Error | undefined;
   stream.on('error', (error) => {
     failure ??= fileSystemError(error, path) ?? new Error(`could not write the log ${path}: ${error.message}`);
   });
   return {
     write: (level, line) => {
-      if (failure === undefined && !stream.destroyed) stream.write(`${new Date().toISOString()} ${level.padEnd(5)} ${line}\n`);
+      if (failure !== undefined || stream.destroyed) return;
+      const text = bounded.take(`${new Date().toISOString()} ${level.padEnd(5)} ${line}\n`);
+      if (text !== '') stream.write(text);
     },
     get failure() {
       return failure;
@@ -99,7 +104,8 @@ export function openInstanceLog(path: string): InstanceLog {
       new Promise((resolve) => {
         if (stream.destroyed) return resolve();
         stream.once('close', resolve);
-        stream.end();
+        if (failure === undefined) stream.end(bounded.rest());
+        else stream.end();
       }),
   };
 }
