@@ -86,7 +86,10 @@ describe('Ctrl-C', () => {
 
   it('cancels cleanly with exit code 130, keeps what finished, and the next run resumes', async () => {
     const started = startCli(['run', 'slow.yaml', '--jobs', '2'], dir);
-    await delay(1000);
+    // Interrupt once two instances finished, not after a fixed time that a busy machine may not reach.
+    let shown = '';
+    started.child.stderr!.on('data', (chunk: Buffer) => (shown += chunk.toString()));
+    while ((shown.match(/ succeeded /g) ?? []).length < 2 && started.child.exitCode === null) await delay(20);
     started.child.kill('SIGINT');
     const interrupted = await started.done;
     assert.equal(interrupted.code, 130, interrupted.stderr);
