@@ -144,6 +144,51 @@ describe('ResourcePool', () => {
     assert.deepEqual(peak, { jobs: 3, cpus: 4, gpus: 1 });
   });
 
+  it('a reservation still deciding keeps its place: a later, lower-priority grant request waits behind it', async () => {
+    const pool = new ResourcePool({ jobs: 1, cpus: 4, gpus: 0 });
+    const first = pool.reserve(cpu(), 0);
+    const second = pool.reserve(cpu(), 1);
+    const granted: string[] = [];
+    // The second instance's cache lookup finished first; the first one's has not.
+    const secondGrant = second.granted().then((release) => {
+      granted.push('second');
+      return release;
+    });
+    await tick();
+    assert.equal(granted.length, 0);
+    const releaseFirst = await first.granted();
+    granted.push('first');
+    await tick();
+    assert.deepEqual(granted, ['first']);
+    releaseFirst();
+    (await secondGrant)();
+    assert.deepEqual(granted, ['first', 'second']);
+  });
+
+  it('a cancelled reservation (a cache hit) gives its place to the next waiter', async () => {
+    const pool = new ResourcePool({ jobs: 1, cpus: 4, gpus: 0 });
+    const cached = pool.reserve(cpu(), 0);
+    const runs = pool.reserve(cpu(), 1);
+    let granted = false;
+    void runs.granted().then(() => (granted = true));
+    await tick();
+    assert.equal(granted, false);
+    cached.cancel();
+    await tick();
+    assert.equal(granted, true);
+  });
+
+  it('a deciding reservation that does not fit does not hold back smaller waiters (backfill)', async () => {
+    const pool = new ResourcePool({ jobs: 4, cpus: 4, gpus: 0 });
+    const busy = await pool.acquire(cpu(3));
+    pool.reserve(cpu(4), 0);
+    let granted = false;
+    void pool.acquire(cpu(1), 1).then(() => (granted = true));
+    await tick();
+    assert.equal(granted, true);
+    busy();
+  });
+
   it('impossible says why a request can never be granted', () => {
     const pool = new ResourcePool({ jobs: 2, cpus: 4, gpus: 0 });
     assert.equal(pool.impossible(cpu(4)), undefined);

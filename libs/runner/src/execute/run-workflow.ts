@@ -19,7 +19,7 @@ import type { LockEntry } from '../provenance/lock-file.js';
 import { executeInstance, InstanceFailedError } from './execute-instance.js';
 import { chainFirstPriority } from './priority.js';
 import { ResourcePool } from './resource-pool.js';
-import type { Capacity } from './resource-pool.js';
+import type { Capacity, Reservation, ResourceRequest } from './resource-pool.js';
 import { describeLockEvent } from './lock-messages.js';
 import { removeLeftovers } from './remove-leftovers.js';
 import { maxLogBytesFrom } from './head-tail-log.js';
@@ -116,12 +116,17 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
     return outcome;
   };
 
-  const execute = async (instance: InstanceNode, decision: Decision & { runs: true }): Promise<InstanceOutcome> => {
+  const resourcesOf = (instance: InstanceNode): ResourceRequest => ({ cpus: instance.step.spec.resources.cpus, gpu: instance.step.spec.resources.gpu });
+
+  const execute = async (instance: InstanceNode, decision: Decision & { runs: true }, reservation: Reservation): Promise<InstanceOutcome> => {
     const spec = instance.step.spec;
     const definition = request.registry.get(spec.uses)!;
-    const impossible = pool.impossible({ cpus: spec.resources.cpus, gpu: spec.resources.gpu });
-    if (impossible) return finish(instance, 'failed', decision.reason, { error: `${instance.name} ${impossible}`, tolerated: spec.continueOnError });
-    const release = await pool.acquire({ cpus: spec.resources.cpus, gpu: spec.resources.gpu }, order.get(instance.name));
+    const impossible = pool.impossible(resourcesOf(instance));
+    if (impossible) {
+      reservation.cancel();
+      return finish(instance, 'failed', decision.reason, { error: `${instance.name} ${impossible}`, tolerated: spec.continueOnError });
+    }
+    const release = await reservation.granted();
     let unlock: (() => Promise<void>) | undefined;
     let marker: IncompleteInfo | undefined;
     const log = openInstanceLog(join(logsDir, logFileName(instance.name)), maxLogBytes);
@@ -228,13 +233,18 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
     }
     if (request.signal.aborted) return finish(instance, 'cancelled', { kind: 'stopped' });
     if (stopping) return finish(instance, 'skipped', { kind: 'stopped' });
+    // The place in the queue is taken before the (asynchronous) cache lookup, so grants follow the plan's
+    // priority rather than whichever lookup finished first.
+    const reservation = pool.reserve(resourcesOf(instance), order.get(instance.name));
     let decision: Decision;
     try {
       decision = await decideInstance(decisionContext, instance, records);
     } catch (error) {
+      reservation.cancel();
       return finish(instance, 'failed', { kind: 'new' }, { error: `could not resolve inputs: ${(error as Error).message}`, tolerated: instance.step.spec.continueOnError });
     }
     if (!decision.runs) {
+      reservation.cancel();
       if (decision.record) {
         records.set(instance.name, decision.record);
         entries.set(instance.name, decision.resolved!.entry);
@@ -242,7 +252,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       }
       return finish(instance, 'skipped', decision.reason);
     }
-    return execute(instance, decision);
+    return execute(instance, decision, reservation);
   };
 
   // Wave scheduling by dependency counts: an instance starts once every selected upstream has finished.
