@@ -20,6 +20,15 @@ function testFiles(dir) {
   });
 }
 
+/**
+ * The TypeScript source a compiled test came from (libraries compile src/ to dist/, test/ compiles itself).
+ * tsc never deletes outputs, so a test whose source was removed or renamed lingers in dist/ and would run.
+ */
+function sourceOf(project, compiled) {
+  const relative = compiled.slice(join(project, 'dist').length + 1).replace(/\.js$/, '.ts');
+  return existsSync(join(project, 'src')) ? join(project, 'src', relative) : join(project, relative);
+}
+
 const projects =
   dirFlag >= 0
     ? [resolve(process.cwd(), args[dirFlag + 1] ?? '.')]
@@ -39,7 +48,9 @@ if (!unitOnly && dirFlag < 0) {
   }
 }
 
-const files = projects.flatMap((project) => testFiles(join(project, 'dist'))).sort();
+const files = projects
+  .flatMap((project) => testFiles(join(project, 'dist')).filter((file) => existsSync(sourceOf(project, file))))
+  .sort();
 if (files.length === 0) {
   console.error('no compiled test files found; run `npm run build` first');
   process.exit(1);
