@@ -22,7 +22,7 @@ export async function writeRunReport(resultsPath: string, warn: (line: string) =
   try {
     return (await writeReport(resultsPath)).path;
   } catch (error) {
-    warn(`veriflow: warning: could not write the HTML report: ${fileSystemError(error)?.message ?? (error as Error).message}`);
+    warn(`veriflow: warning: could not write the HTML report: ${fileSystemError(error)?.message ?? (error as Error).message}; the run's results are unaffected (veriflow report latest draws it again)`);
     return undefined;
   }
 }
