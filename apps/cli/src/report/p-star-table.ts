@@ -13,7 +13,7 @@ const MEASURES: readonly { readonly key: string; readonly label: string }[] = [
   { key: 'p_star', label: 'p* = φ/(φ+ψ)' },
   { key: 'p_star_predicted', label: 'p* predicted' },
   { key: 'generator_error', label: 'generator error' },
-  { key: 'kept', label: 'kept' },
+  { key: 'kept_count', label: 'kept' },
 ];
 
 /** A measure from the instance's value outputs, else its final metric (a null φ stays null: no correct labels). */

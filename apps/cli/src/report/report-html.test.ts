@@ -43,7 +43,7 @@ function results(figures: ResultsFile['figures']): ResultsFile {
         step: 'verify',
         kind: 'gaussian/verify',
         matrix: { verifier: HOSTILE },
-        values: { phi: 0.9, psi: 0.3, p_star: 0.75, generator_error: 0.2, label: `a&b "quoted" 'single'` },
+        values: { phi: 0.9, psi: 0.3, p_star: 0.75, generator_error: 0.2, kept_count: 1234, label: `a&b "quoted" 'single'` },
         metrics: { phi: 0.9, psi: 0.3, p_star: 0.75, generator_error: 0.2, kept: 1234 },
         upstream: ['synth'],
       }),
