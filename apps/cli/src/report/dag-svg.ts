@@ -1,4 +1,5 @@
 import { html } from './html.js';
+import { tableId } from './instance-tables.js';
 import type { SafeHtml } from './html.js';
 import { byStep } from './report-results.js';
 import type { ReportInstance } from './report-results.js';
@@ -62,7 +63,7 @@ function stepClass(counts: ReadonlyMap<string, number>): string {
 /**
  * The run's DAG at step level, as inline SVG: one box per step (its kind, instance count and their
  * statuses), an arrow for every step another reads. Instance-level edges of a sweep would be hundreds of
- * crossing lines; the instance tables below list every instance.
+ * crossing lines; each box links to its step's table of instances.
  */
 export function renderDagSvg(instances: readonly ReportInstance[]): SafeHtml {
   const nodes = stepNodes(instances);
@@ -88,7 +89,7 @@ export function renderDagSvg(instances: readonly ReportInstance[]): SafeHtml {
   const boxes = nodes.map((node) => {
     const counts = statusCounts(node.instances);
     const summary = [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
-    return html`<g class="node ${stepClass(counts)}" data-step="${node.id}" transform="translate(${x(node.id)},${y(node.id)})"><title>${node.id} (${node.kind}): ${node.instances.length} instance(s): ${summary}</title><rect width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="6"/><text x="8" y="17" class="step-id">${clip(node.id)}</text><text x="8" y="32">${clip(`${node.kind} ×${node.instances.length}`)}</text><text x="8" y="46" class="counts">${clip(summary)}</text></g>`;
+    return html`<a href="#${tableId('step', node.id)}"><g class="node ${stepClass(counts)}" data-step="${node.id}" transform="translate(${x(node.id)},${y(node.id)})"><title>${node.id} (${node.kind}): ${node.instances.length} instance(s): ${summary}</title><rect width="${NODE_WIDTH}" height="${NODE_HEIGHT}" rx="6"/><text x="8" y="17" class="step-id">${clip(node.id)}</text><text x="8" y="32">${clip(`${node.kind} ×${node.instances.length}`)}</text><text x="8" y="46" class="counts">${clip(summary)}</text></g></a>`;
   });
   return html`<svg class="dag" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="workflow DAG">
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="4" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="arrow-head"/></marker></defs>

@@ -109,7 +109,8 @@ describe('the HTML report', () => {
     const dag = /<svg class="dag"[\s\S]*?<\/svg>/.exec(page)?.[0] ?? '';
     assert.deepEqual([...dag.matchAll(/data-step="([^"]+)"/g)].map((match) => match[1]), ['synth', 'verify', 'evaluate', 'broken']);
     assert.deepEqual([...dag.matchAll(/<title>([^<]+→[^<]+)<\/title>/g)].map((match) => match[1]), ['synth → verify', 'verify → evaluate', 'evaluate → broken']);
-    assert.match(dag, /class="node st-failed" data-step="broken"/);
+    assert.match(dag, /<a href="#step-broken"><g class="node st-failed" data-step="broken"/);
+    assert.match(page, /<h3 id="step-broken">/);
     assert.match(page, /<th scope="row">git commit<\/th><td>0123abcd-dirty<\/td>/);
     assert.match(page, /<th scope="row">engine<\/th><td>wasm\+openblas \(1 instance\)<\/td>/);
     assert.match(page, /<th scope="row">seed<\/th><td>7<\/td>/);
