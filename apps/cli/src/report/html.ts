@@ -1,3 +1,5 @@
+import { escapeXml } from '@veriflow/steps-core';
+
 /** Markup that is already escaped: `html` interpolates it as it is, and escapes everything else. */
 export class SafeHtml {
   constructor(readonly text: string) {}
@@ -6,11 +8,12 @@ export class SafeHtml {
   }
 }
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text safe inside an element or a quoted attribute: instance names, matrix values and messages are user data. */
+/**
+ * Text safe inside an element or a quoted attribute: instance names, matrix values and messages are user
+ * data. The figures' escaping serves as it is (it also replaces control characters no markup may hold).
+ */
 export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (char) => ENTITIES[char]!);
+  return escapeXml(String(value));
 }
 
 function interpolate(value: unknown): string {
