@@ -44,6 +44,7 @@ describe('parseCommandArgs', () => {
       lockTimeoutMs: undefined,
       expectFail: true,
       junit: undefined,
+      output: undefined,
     });
     assert.equal(parse().file, '');
     assert.equal(parse('--no-expect-fail', 'wf.yaml').expectFail, false);

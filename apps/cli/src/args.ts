@@ -41,6 +41,8 @@ export interface RunArgs extends CommonArgs {
   readonly expectFail: boolean;
   /** `--junit FILE` (check): JUnit XML with one test case per expectation. */
   readonly junit: string | undefined;
+  /** `-o FILE` (report): where to write the HTML report. */
+  readonly output: string | undefined;
 }
 
 const OPTIONS = {
@@ -69,6 +71,7 @@ const OPTIONS = {
   'lock-timeout': { type: 'string' },
   'no-expect-fail': { type: 'boolean' },
   junit: { type: 'string' },
+  output: { type: 'string', short: 'o' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -147,5 +150,6 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     lockTimeoutMs: lockTimeoutMs(values['lock-timeout']),
     expectFail: !(values['no-expect-fail'] ?? false),
     junit: values.junit,
+    output: values.output,
   };
 }

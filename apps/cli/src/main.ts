@@ -7,6 +7,7 @@ import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
 import { graphCommand } from './commands/graph.js';
 import { planCommand } from './commands/plan.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { syncCommand } from './commands/sync.js';
@@ -24,6 +25,7 @@ Usage:
                [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI) [--no-expect-fail]
                [--lock-timeout DURATION]   (also VERIFLOW_LOCK_TIMEOUT; default 5m)
   veriflow check <run | results.json> [--junit FILE]   re-evaluate a run's expectations, running nothing
+  veriflow report <run | latest | results.json> [-o FILE]   one self-contained HTML page of a run
   veriflow plan <workflow.yaml> [--preset NAME] [--set ...] [--force [STEP]] [--only STEP] [--json]
   veriflow graph <workflow.yaml> [--preset NAME] [--set ...] [--format text|mermaid|dot]
   veriflow validate <workflow.yaml> [--preset NAME] [--set ...] [--strict]   (without --preset: the defaults and every preset)
@@ -58,6 +60,7 @@ const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; 
   sync: { needsFile: false, manyPositionals: true, run: syncCommand },
   verify: { needsFile: false, run: verifyCommand },
   check: { needsFile: false, manyPositionals: true, run: checkCommand },
+  report: { needsFile: false, manyPositionals: true, run: reportCommand },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

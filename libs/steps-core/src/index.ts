@@ -10,7 +10,7 @@ export const steps = coreSteps;
 
 export { echo, sum, command, plot };
 export type { PlotInstance } from './steps/plot.js';
-export { renderLineChart, renderHeatmap } from './plot/index.js';
+export { renderLineChart, renderHeatmap, escapeXml } from './plot/index.js';
 export type { LineChartSpec, LineSeries, LinePoint, ReferenceLine, VerticalMarker, HeatmapSpec } from './plot/index.js';
 export type { CommandWith } from './steps/command.js';
 export { CommandFailedError } from './steps/command-error.js';

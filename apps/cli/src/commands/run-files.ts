@@ -8,6 +8,8 @@ export interface RunFilesRequest {
   readonly workflow: string;
   readonly file: string;
   readonly instanceNames: ReadonlySet<string>;
+  /** For each instance, the instances it reads (recorded in results.json for the report's DAG). */
+  readonly upstream: ReadonlyMap<string, readonly string[]>;
   readonly result: RunResult;
   readonly registry: StepRegistry;
   readonly choice: { readonly preset: string | undefined; readonly overrides: readonly string[] };
@@ -52,7 +54,7 @@ export async function writeRunFiles(request: RunFilesRequest): Promise<RunFiles>
     problems.push(`could not export the figures: ${reasonOf(error)}`);
   }
   try {
-    await writeResultsFile(workspace.layout.workflowResultsFile(workflow), workflow, result, request.choice, request.provenance, figures, request.inputs);
+    await writeResultsFile(workspace.layout.workflowResultsFile(workflow), workflow, result, request.choice, request.provenance, figures, request.inputs, request.upstream);
     return { figures, resultsWritten: true, problems };
   } catch (error) {
     problems.push(`could not write the results file: ${reasonOf(error)}\n  ${finishedSummary(result.outcomes)}`);

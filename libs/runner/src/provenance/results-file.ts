@@ -19,7 +19,8 @@ export interface ResultsFile {
   readonly provenance: Provenance;
   /** Image outputs of the run, copied next to this file. */
   readonly figures: readonly { readonly instance: string; readonly output: string; readonly path: string }[];
-  readonly instances: readonly (Omit<InstanceOutcome, 'reason'> & { readonly reason: string })[];
+  /** Each instance with `upstream`: the instances it read (the edges of the DAG a report draws). */
+  readonly instances: readonly (Omit<InstanceOutcome, 'reason'> & { readonly reason: string; readonly upstream: readonly string[] })[];
   /** The resolved params and seed the expectations read: with `instances`, what `veriflow check` re-evaluates them on. */
   readonly params: Readonly<Record<string, unknown>>;
   readonly seed: number;
@@ -34,6 +35,7 @@ export async function writeResultsFile(
   provenance: Provenance,
   figures: ResultsFile['figures'],
   inputs: { readonly params: Readonly<Record<string, unknown>>; readonly seed: number },
+  upstream: ReadonlyMap<string, readonly string[]>,
 ): Promise<ResultsFile> {
   const results: ResultsFile = {
     format: RESULTS_FORMAT,
@@ -45,7 +47,7 @@ export async function writeResultsFile(
     overrides: choice.overrides,
     provenance,
     figures,
-    instances: end.outcomes.map((outcome) => ({ ...outcome, reason: describeReason(outcome.reason) })),
+    instances: end.outcomes.map((outcome) => ({ ...outcome, reason: describeReason(outcome.reason), upstream: upstream.get(outcome.name) ?? [] })),
     params: inputs.params,
     seed: inputs.seed,
     expectations: end.expectations,
