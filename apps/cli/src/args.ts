@@ -41,6 +41,10 @@ export interface RunArgs extends CommonArgs {
   readonly expectFail: boolean;
   /** `--junit FILE` (check): JUnit XML with one test case per expectation. */
   readonly junit: string | undefined;
+  /** `run --wide`: the end of the run lists every instance with every column instead of a compact table per step. */
+  readonly wide: boolean;
+  /** `runs show --all`: every instance with every column. */
+  readonly all: boolean;
 }
 
 const OPTIONS = {
@@ -69,6 +73,8 @@ const OPTIONS = {
   'lock-timeout': { type: 'string' },
   'no-expect-fail': { type: 'boolean' },
   junit: { type: 'string' },
+  wide: { type: 'boolean' },
+  all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -147,5 +153,7 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     lockTimeoutMs: lockTimeoutMs(values['lock-timeout']),
     expectFail: !(values['no-expect-fail'] ?? false),
     junit: values.junit,
+    wide: values.wide ?? false,
+    all: values.all ?? false,
   };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { collectProvenance, runWorkflow, Workspace } from '@veriflow/runner';
 import type { RunArgs } from '../args.js';
 import { openWorkflow } from '../load/open-workflow.js';
@@ -8,7 +9,9 @@ import { liveSyncObserver } from '../tracking/live-sync-observer.js';
 import { storeObserver } from '../tracking/store-observer.js';
 import { trackingUriFrom } from '../tracking/tracking-uri.js';
 import { isRegression, REGRESSION_EXIT_CODE, renderExpectations } from '../render/expectations.js';
-import { renderProblems, renderSummary } from '../render/summary.js';
+import { renderStepTables } from '../render/step-tables.js';
+import { renderProblems, renderSummary, shownOutcome } from '../render/summary.js';
+import { terminalWidth } from '../render/terminal-width.js';
 import { capacityFrom } from './capacity.js';
 import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
 import { writeRunFiles } from './run-files.js';
@@ -88,11 +91,15 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const instanceNames = new Set(opened.graph.instances.map((instance) => instance.name));
     const files = await writeRunFiles({ workspace, workflow, file: opened.loaded.spec.file, instanceNames, result, registry: opened.registry, choice, provenance, inputs: { params: opened.graph.spec.params, seed: opened.graph.spec.seed } });
     const resultsPath = workspace.layout.workflowResultsFile(workflow);
-    process.stdout.write(`\n${renderSummary(result.outcomes)}\n`);
+    if (result.expectations.length > 0) process.stdout.write(`\n${renderExpectations(result.expectations)}\n`);
+    const tables = args.wide ? renderSummary(result.outcomes) : renderStepTables(result.outcomes.map(shownOutcome), { width: terminalWidth(), everything: `veriflow runs show ${result.runId} --all` });
+    process.stdout.write(`\n${tables}\n`);
     const problems = renderProblems(result.outcomes);
     if (problems) process.stdout.write(`\n${problems}\n`);
     if (files.figures.length > 0) process.stdout.write(`\nfigures:\n${files.figures.map((figure) => `  ${relative(process.cwd(), figure.path)}`).join('\n')}\n`);
-    if (result.expectations.length > 0) process.stdout.write(`\n${renderExpectations(result.expectations)}\n`);
+    // Written next to results.json by the report writer; named only once it exists.
+    const reportPath = join(dirname(resultsPath), 'report.html');
+    if (files.resultsWritten && existsSync(reportPath)) process.stdout.write(`\nreport: ${relative(process.cwd(), reportPath)}\n`);
     const regression = result.status === 'succeeded' && isRegression(result.expectations);
     const outcome = regression ? `regression${args.expectFail ? '' : ' (reported only: --no-expect-fail)'}` : result.status;
     const results = files.resultsWritten ? `results in ${relative(process.cwd(), resultsPath)}` : 'no results file';
