@@ -107,7 +107,7 @@ describe('renderStepTables', () => {
     const rows = synth.slice(synth.findIndex((line) => line.includes('---')) + 1);
     assert.deepEqual(
       rows.map((line) => line.trim()),
-      ['0.05  1ms', '0.1  2ms', '0.15  3ms', '0.2  4ms', '0.25  5ms', `… 11 more rows, see \`${EVERYTHING}\``, '0.85  17ms', '0.9  18ms', '0.95  19ms'],
+      ['0.05   1ms', '0.1   2ms', '0.15   3ms', '0.2   4ms', '0.25   5ms', `… 11 more rows, see \`${EVERYTHING}\``, '0.85  17ms', '0.9  18ms', '0.95  19ms'],
     );
   });
 
@@ -127,6 +127,8 @@ describe('renderStepTables', () => {
     const text = renderStepTables(demo(), options(100));
     assert.deepEqual(block(text, 'problem'), ['problem (demo/problem): succeeded in 194ms', '  mu_norm=1.555, bayes_accuracy=0.94']);
     assert.deepEqual(block(text, 'curves'), ['curves (demo/curves): cached']);
+    const cached = renderStepTables([instance('load', {}, { rows: 3 }, { status: 'cached', time: '2.5s', facts: { 'cached from': 'RUN-A' } })], options(100));
+    assert.equal(cached, 'load (demo/load): cached (took 2.5s)\n  cached from=RUN-A, rows=3');
   });
 
   it('lists every row of a short step and no "more rows" line', () => {

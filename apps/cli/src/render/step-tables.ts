@@ -148,7 +148,9 @@ function renderStep(instances: readonly ShownInstance[], options: StepTablesOpti
   const columns = columnsOf(instances);
   const pairs = (list: readonly Column[]): string[] => list.map((column) => `${column.header}=${column.cells.find((cell) => cell !== '')}`);
   if (instances.length === 1) {
-    const heading = `${first.step} (${first.kind}): ${first.status}${first.time ? ` in ${first.time}` : ''}`;
+    // A cached instance's recorded time is the run that computed it, not this lookup.
+    const took = first.time === '' ? '' : first.status === 'succeeded' ? ` in ${first.time}` : ` (took ${first.time})`;
+    const heading = `${first.step} (${first.kind}): ${first.status}${took}`;
     const rest = columns.filter((column) => column.role !== 'status' && column.header !== 'time');
     return [elide(heading, options.width), ...(rest.length > 0 ? pairLines('', pairs(rest), options.width) : [])];
   }
