@@ -158,6 +158,12 @@ describe('renderStepTables', () => {
     for (const line of lines) assert.ok(line.length <= 80, line);
   });
 
+  it('stays within the width even when the matrix axes alone are wider', () => {
+    const axes = (seed: number): Record<string, unknown> => Object.fromEntries(Array.from({ length: 20 }, (_, index) => [`axis_${index}`, `value-${seed}-${index}`]));
+    const text = renderStepTables([instance('grid', axes(1), { x: 1 }), instance('grid', axes(2), { x: 2 })], options(80));
+    for (const line of linesOf(text)) assert.ok(line.length <= 80, `${line.length}: ${line}`);
+  });
+
   it('formats numbers to 4 significant digits and elides long text cells', () => {
     const text = renderStepTables([instance('s', { v: 'a' }, { x: 1 / 3, note: 'n'.repeat(60) }), instance('s', { v: 'b' }, { x: 2 / 3, note: 'm'.repeat(60) })], options(120));
     assert.match(text, /\n {2}a {2}0\.3333 {2}n{23}…\n/);

@@ -106,8 +106,12 @@ function renderTable(columns: readonly Column[], instances: readonly ShownInstan
   const visible = columns.map((column) => ({ ...column, cells: rows.map((row) => column.cells[row]!) }));
   const fitted = fitColumns(visible, options.width - INDENT.length, identifying);
   const numeric = fitted.columns.map(isNumeric);
-  const line = (cells: readonly string[]): string =>
-    `${INDENT}${cells.map((text, index) => (numeric[index] ? elide(text, fitted.widths[index]!).padStart(fitted.widths[index]!) : elide(text, fitted.widths[index]!).padEnd(fitted.widths[index]!))).join('  ')}`.trimEnd();
+  const cell = (text: string, index: number): string => {
+    const width = fitted.widths[index]!;
+    return numeric[index] ? elide(text, width).padStart(width) : elide(text, width).padEnd(width);
+  };
+  // Only more matrix axes than the width can hold at a few characters each get cut at the line's end.
+  const line = (cells: readonly string[]): string => elide(`${INDENT}${cells.map(cell).join('  ')}`.trimEnd(), options.width);
   const lines = [line(fitted.columns.map((column) => column.header)), line(fitted.widths.map((width) => '-'.repeat(width)))];
   const gap = (count: number): string => elide(`${INDENT}… ${count} more row${count === 1 ? '' : 's'}, see \`${options.everything}\``, options.width);
   rows.forEach((row, index) => {
