@@ -15,6 +15,8 @@ export interface FittedColumns {
 const GAP = 2;
 /** A header may be cut down to this many characters (or its widest cell) before a column is dropped. */
 const HEADER_FLOOR = 6;
+/** A header this close to fitting is left whole. */
+const MINOR_CUT = 2;
 /** Below this, an identifying cell would no longer identify anything. */
 const CELL_FLOOR = 4;
 
@@ -60,7 +62,9 @@ export function fitColumns(columns: readonly TextColumn[], width: number, identi
     if (index < identifying) return natural(column);
     // An elided header keeps width - 1 characters, which must still tell it from its neighbours.
     const readable = Math.max(HEADER_FLOOR, distinctPrefix(column.header, headers) + 1);
-    return Math.min(natural(column), Math.max(widestCell(column), Math.min(column.header.length, readable)));
+    const floor = Math.min(natural(column), Math.max(widestCell(column), Math.min(column.header.length, readable)));
+    // Cutting a character or two (one of them spent on "…") makes a header harder to read for no real room.
+    return natural(column) - floor <= MINOR_CUT ? natural(column) : floor;
   });
   let kept = columns.length;
   while (kept > identifying && total(headerFloors.slice(0, kept)) > width) kept--;
