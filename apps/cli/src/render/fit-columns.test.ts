@@ -26,6 +26,11 @@ describe('fitColumns', () => {
     assert.deepEqual(fitted.dropped, []);
   });
 
+  it('leaves a header whole that would lose only a character or two', () => {
+    const fitted = fitColumns([column('p', '0.05'), column('accuracy', '0.06166'), column('generator_accuracy', '0.95')], 4 + 2 + 8 + 2 + 6, 1);
+    assert.deepEqual(fitted.widths, [4, 8, 6]);
+  });
+
   it('drops trailing columns once shortened headers do not fit, but never the identifying ones', () => {
     const fitted = fitColumns([column('verifier', 'rates-0.75'), column('a', '1.234'), column('b', '2.345'), column('time', '12ms')], 20, 1);
     assert.deepEqual(fitted.columns.map((kept) => kept.header), ['verifier', 'a']);
