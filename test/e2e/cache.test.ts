@@ -40,7 +40,17 @@ describe('caching and partial re-runs', () => {
     assert.equal(totals['scaled[f=2]'], 8);
     assert.equal(totals['offset[f=3,o=20]'], 29);
     assert.equal(results.instances.find((i) => i.name === 'all')!.values.message, '6 totals');
-    assert.match(run.stdout, /offset\[f=3,o=20\]\s+succeeded/);
+    // The end of the run: a table per step, the matrix axes as columns, the status said once in the heading.
+    assert.match(run.stdout, /\noffset \(core\/sum\): 6 instances, 6 succeeded\n {2}f {3}o {2}total\s+time\n/);
+    assert.match(run.stdout, /\n {2}3 {2}20 {5}29 /);
+    assert.match(run.stdout, /\nall \(core\/echo\): succeeded in \S+\n {2}message=6 totals\n/);
+  });
+
+  it('--wide ends with every instance and every column in one table', async () => {
+    const run = await runCli(['run', 'sweep.yaml', '--wide'], dir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /\ninstance\s+status\s+time\s+total\s+message\n/);
+    assert.match(run.stdout, /\noffset\[f=3,o=20\]\s+cached\s+29\n/);
   });
 
   it('executes nothing when nothing changed', async () => {

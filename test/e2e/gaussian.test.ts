@@ -57,12 +57,15 @@ describe('the paper\'s Gaussian phase transition through the CLI', () => {
   let second: { dir: string; dispose: () => Promise<void> };
   let instances: ResultsInstance[];
   let expectations: { name: string; status: string }[];
+  let endOfRun: string;
 
   before(async () => {
     first = await workspace({});
     second = await workspace({});
-    const run = await runCli(['run', PHASE_TRANSITION, ...ARGS], first.dir);
+    // COLUMNS unset and stdout a pipe: the end of the run is laid out for 100 columns.
+    const run = await runCli(['run', PHASE_TRANSITION, ...ARGS], first.dir, { COLUMNS: '' });
     assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+    endOfRun = run.stdout;
     const results = await readResults(first.dir, NAME);
     assert.equal(results.status, 'succeeded');
     instances = results.instances;
@@ -71,6 +74,15 @@ describe('the paper\'s Gaussian phase transition through the CLI', () => {
   after(async () => {
     await first.dispose();
     await second.dispose();
+  });
+
+  it('ends with the expectations, then a table per step within 100 columns, then the figures', () => {
+    const lines = endOfRun.trimEnd().split('\n');
+    const at = (pattern: RegExp): number => lines.findIndex((line) => pattern.test(line));
+    assert.ok(at(/^expectations: 1 held$/) >= 0 && at(/^expectations: /) < at(/^problem \(gaussian\/sample\): succeeded/), endOfRun);
+    assert.ok(at(/^evaluate \(gaussian\/evaluate\): 48 instances, 48 succeeded$/) < at(/^figures:$/), endOfRun);
+    assert.match(endOfRun, /\n {2}… \d+ more rows, see `veriflow runs show \S+ --all`\n/);
+    for (const line of lines.slice(0, -1)) assert.ok(line.length <= 100, `${line.length} columns: ${line}`);
   });
 
   it('runs the whole grid: 12 p × 4 verifiers, each evaluated', () => {

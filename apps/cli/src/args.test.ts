@@ -45,10 +45,14 @@ describe('parseCommandArgs', () => {
       expectFail: true,
       junit: undefined,
       output: undefined,
+      wide: false,
+      all: false,
     });
     assert.equal(parse().file, '');
     assert.equal(parse('--no-expect-fail', 'wf.yaml').expectFail, false);
     assert.equal(parse('--junit', 'out.xml', 'wf.yaml').junit, 'out.xml');
+    assert.equal(parse('--wide', 'wf.yaml').wide, true);
+    assert.equal(parseCommandArgs(['show', '2026', '--all'], { manyPositionals: true }).all, true);
   });
 
   it('reads long and short options', () => {

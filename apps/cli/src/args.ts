@@ -43,6 +43,10 @@ export interface RunArgs extends CommonArgs {
   readonly junit: string | undefined;
   /** `-o FILE` (report): where to write the HTML report. */
   readonly output: string | undefined;
+  /** `run --wide`: the end of the run lists every instance with every column instead of a compact table per step. */
+  readonly wide: boolean;
+  /** `runs show --all`: every instance with every column. */
+  readonly all: boolean;
 }
 
 const OPTIONS = {
@@ -72,6 +76,8 @@ const OPTIONS = {
   'no-expect-fail': { type: 'boolean' },
   junit: { type: 'string' },
   output: { type: 'string', short: 'o' },
+  wide: { type: 'boolean' },
+  all: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -151,5 +157,7 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     expectFail: !(values['no-expect-fail'] ?? false),
     junit: values.junit,
     output: values.output,
+    wide: values.wide ?? false,
+    all: values.all ?? false,
   };
 }

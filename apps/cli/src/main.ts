@@ -23,7 +23,7 @@ Usage:
   veriflow run <workflow.yaml> [--preset NAME] [--set NAME=VALUE]... [--jobs N] [--cpus N] [--gpus N]
                [--keep-going] [--force [STEP]] [--only STEP[,STEP]]... [--dry-run] [--verbose]
                [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI) [--no-expect-fail]
-               [--lock-timeout DURATION]   (also VERIFLOW_LOCK_TIMEOUT; default 5m)
+               [--lock-timeout DURATION]   (also VERIFLOW_LOCK_TIMEOUT; default 5m) [--wide]
   veriflow check <run | results.json> [--junit FILE]   re-evaluate a run's expectations, running nothing
   veriflow report <run | latest | results.json> [-o FILE]   one self-contained HTML page of a run
   veriflow plan <workflow.yaml> [--preset NAME] [--set ...] [--force [STEP]] [--only STEP] [--json]
@@ -31,7 +31,7 @@ Usage:
   veriflow validate <workflow.yaml> [--preset NAME] [--set ...] [--strict]   (without --preset: the defaults and every preset)
   veriflow steps [--json]
   veriflow runs [--json]                      list tracked runs, newest first
-  veriflow runs show <run> [--json]           one run and its instances
+  veriflow runs show <run> [--all] [--json]   one run: a compact table per step (--all: every instance and column)
   veriflow compare <run>[:<instance>|:<step>]... [--csv FILE] [--json]
                [--figure FILE.svg --metric KEY [--x PARAM]]
   veriflow sync [<run>...] [--tracking-uri URI]  push local runs to MLflow (all not yet synced by default)
@@ -44,6 +44,7 @@ Options:
   --strict          (run, plan, validate) treat warnings as errors, e.g. a matrix include key that is not an axis
   --lock-timeout D  take over an instance lock held from another host once its heartbeat is silent this long (e.g. 90s, 10m)
   --no-expect-fail  report failed expectations (expect:) without exiting 3
+  --wide            (run) end with one table of every instance and every column instead of a compact table per step
   <run>             a run id or any unique prefix of one, e.g. 20261126
 
 Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments,

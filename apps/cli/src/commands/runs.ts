@@ -3,7 +3,10 @@ import type { RunRecord, RunSummary, TrackedInstance, TrackedInstanceStatus } fr
 import { CorruptRunError, RunLookupError, RunStore, finalMetrics } from '@veriflow/tracking';
 import type { RunArgs } from '../args.js';
 import { renderExpectations } from '../render/expectations.js';
+import { renderStepTables, shownOutputs } from '../render/step-tables.js';
+import type { ShownInstance } from '../render/step-tables.js';
 import { formatCell, renderTable } from '../render/table.js';
+import { terminalWidth } from '../render/terminal-width.js';
 import { UsageError } from '../usage-error.js';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -65,6 +68,20 @@ export function renderInstances(instances: readonly TrackedInstance[]): string {
   return renderTable(['instance', 'status', 'cached from', 'time', ...metricKeys], rows);
 }
 
+/** What the compact per-step tables show of a recorded instance: where cached outputs came from, final metrics, then scalar values. */
+function shownInstance(instance: TrackedInstance): ShownInstance {
+  return {
+    name: instance.name,
+    step: instance.step,
+    kind: instance.kind,
+    status: instance.status,
+    matrix: instance.matrix,
+    facts: { 'cached from': instance.producedByRun ?? '' },
+    outputs: shownOutputs(finalMetrics(instance.metrics), instance.values),
+    time: duration(instance.startedAt, instance.endedAt),
+  };
+}
+
 function renderHeader({ run }: RunRecord): string {
   const took = duration(run.startedAt, run.endedAt);
   const fields: [string, string][] = [
@@ -81,16 +98,18 @@ function renderHeader({ run }: RunRecord): string {
   return fields.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
 }
 
-async function showCommand(store: RunStore, query: string, json: boolean): Promise<number> {
+async function showCommand(store: RunStore, query: string, json: boolean, all: boolean): Promise<number> {
   const record = await withUsageErrors(() => store.readRun(query));
   if (json) {
     process.stdout.write(`${JSON.stringify(record, (_key, value: unknown) => (value === undefined ? null : value), 2)}\n`);
     return 0;
   }
-  const parts = [renderHeader(record), record.instances.length > 0 ? renderInstances(record.instances) : 'no instances recorded'];
+  const instances = all
+    ? renderInstances(record.instances)
+    : renderStepTables(record.instances.map(shownInstance), { width: terminalWidth(), everything: `veriflow runs show ${record.run.id} --all` });
+  const parts = [renderHeader(record), ...(record.expectations ? [renderExpectations(record.expectations.results)] : []), record.instances.length > 0 ? instances : 'no instances recorded'];
   const failures = record.instances.filter((instance) => instance.error !== undefined).map((instance) => `✗ ${instance.name}: ${instance.error}`);
   if (failures.length > 0) parts.push(failures.join('\n'));
-  if (record.expectations) parts.push(renderExpectations(record.expectations.results));
   process.stdout.write(`${parts.join('\n\n')}\n`);
   if (record.skippedLines > 0) process.stderr.write(`note: skipped ${record.skippedLines} damaged line(s) of the event log (the run was probably killed mid-write)\n`);
   return 0;
@@ -106,7 +125,7 @@ export async function runsCommand(args: RunArgs): Promise<number> {
   }
   if (sub === 'show') {
     if (rest.length !== 1) throw new UsageError('veriflow runs show needs one run id (or a unique prefix of one), e.g. veriflow runs show 20261126');
-    return showCommand(store, rest[0]!, args.json);
+    return showCommand(store, rest[0]!, args.json, args.all);
   }
   throw new UsageError(`unknown subcommand "runs ${sub}"; use "veriflow runs" or "veriflow runs show <run>"`);
 }

@@ -87,14 +87,17 @@ describe('veriflow runs / compare', () => {
     assert.match(empty.stdout, /^no runs recorded in /);
   });
 
-  it('runs show takes a unique prefix and shows instances with cached-from and final metrics', async () => {
+  it('runs show takes a unique prefix and shows a table per step with cached-from and final metrics', async () => {
     const { code, stdout } = await cli('runs', 'show', '20261126-11', '--workspace', dir);
     assert.equal(code, 0);
     assert.match(stdout, new RegExp(`^run\\s+${RUN_B}\\n`));
     assert.match(stdout, /\nstatus\s+interrupted\n/);
-    assert.match(stdout, /\ninstance\s+status\s+cached from\s+time\s+loss\n/);
-    assert.match(stdout, new RegExp(`\\ntrain\\[p=0\\.1\\]\\s+cached\\s+${RUN_A}\\s+2\\.5s\\s+0\\.1\\n`));
-    assert.match(stdout, /\ntrain\[p=0\.3\]\s+interrupted\s+0\.9\n/);
+    assert.match(stdout, new RegExp(`\\ntrain \\(train\\): 2 instances, 1 cached, 1 interrupted\\n {2}same wherever set: cached from=${RUN_A}, accuracy=0\\.2, time=2\\.5s\\n {4}p\\s+status\\s+loss\\n`));
+    assert.match(stdout, /\n {2}0\.1\s+cached\s+0\.1\n {2}0\.3\s+interrupted\s+0\.9\n/);
+    const all = await cli('runs', 'show', '20261126-11', '--all', '--workspace', dir);
+    assert.match(all.stdout, /\ninstance\s+status\s+cached from\s+time\s+loss\n/);
+    assert.match(all.stdout, new RegExp(`\\ntrain\\[p=0\\.1\\]\\s+cached\\s+${RUN_A}\\s+2\\.5s\\s+0\\.1\\n`));
+    assert.match(all.stdout, /\ntrain\[p=0\.3\]\s+interrupted\s+0\.9\n/);
     const json = JSON.parse((await cli('runs', 'show', RUN_A, '--json', '--workspace', dir)).stdout) as { run: { status: string }; instances: { metrics: unknown[] }[] };
     assert.equal(json.run.status, 'succeeded');
     assert.equal(json.instances[0]!.metrics.length, 2);

@@ -1,5 +1,7 @@
 import type { InstanceOutcome } from '@veriflow/runner';
 import { describeReason, formatMs } from '@veriflow/runner';
+import { shownOutputs } from './step-tables.js';
+import type { ShownInstance } from './step-tables.js';
 import { formatCell, renderTable } from './table.js';
 
 /** Every instance with its status and final metrics and value outputs: the table a user reads after a run. */
@@ -16,6 +18,20 @@ export function renderSummary(outcomes: readonly InstanceOutcome[]): string {
     ...valueKeys.map((key) => formatCell(outcome.values[key])),
   ]);
   return renderTable(['instance', 'status', 'time', ...metricKeys, ...valueKeys], rows);
+}
+
+/** What the compact end-of-run tables show of an outcome: final metrics, then the scalar value outputs. */
+export function shownOutcome(outcome: InstanceOutcome): ShownInstance {
+  return {
+    name: outcome.name,
+    step: outcome.step,
+    kind: outcome.kind,
+    status: outcome.status,
+    matrix: outcome.matrix,
+    facts: {},
+    outputs: shownOutputs(outcome.metrics, outcome.values),
+    time: outcome.status === 'succeeded' ? formatMs(outcome.durationMs) : '',
+  };
 }
 
 /** Failures with their errors, and what was skipped because of them. */
