@@ -2,7 +2,7 @@ import { readFieldPath, splitFieldPath, typeAtFieldPath } from './field-path.js'
 import { mean, sampleSd, standardError } from './statistics.js';
 import { ANY, NUMBER, arrayOf, formatType, isAssignable } from './types.js';
 import type { ValueType } from './types.js';
-import { runtimeTypeName } from './values.js';
+import { canonicalJson, runtimeTypeName } from './values.js';
 
 /** Fields every group carries besides its key paths; a key path may not start with one of them. */
 const SUMMARY_FIELDS = ['n', 'mean', 'sd', 'stderr', 'values'] as const;
@@ -32,15 +32,6 @@ function setPath(target: Record<string | number, unknown>, path: Path, value: un
   current[path[path.length - 1]!] = value;
 }
 
-/** JSON with object keys sorted, so equal key values group together whatever their key order. */
-function identity(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(identity).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((key) => `${JSON.stringify(key)}:${identity((value as Record<string, unknown>)[key])}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
 /**
  * Groups the elements of a list by the values at the key paths (in order of first appearance) and
  * summarises the numbers at `field` in each: `{ <key paths>, n, mean, sd, stderr, values }`. The key paths
@@ -59,7 +50,7 @@ export function groupSummaries(list: readonly unknown[], keys: readonly Path[], 
     const value = readFieldPath(element, field);
     if ('error' in value) return { error: `element ${index} of argument 1 of group(): ${value.error}` };
     if (typeof value.value !== 'number') return { error: `element ${index} of argument 1 of group() has ${runtimeTypeName(value.value)} at '${field.join('.')}', not a number` };
-    const id = identity(key);
+    const id = canonicalJson(key);
     const group = groups.get(id) ?? { key, values: [] };
     group.values.push(value.value);
     groups.set(id, group);
