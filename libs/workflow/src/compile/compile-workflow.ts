@@ -92,10 +92,8 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
 
   const workflowDir = options.workflowDir ?? process.cwd();
   const planTime = paramsLookup(spec.params, env, workflowDir, spec.name);
-  const replicates = resolveReplicates(spec, planTime, { doc, params: spec.params, coordinateTypes: new Map(), steps: stepsById, kinds, coordinateTypesOf: () => new Map() }, diagnostics);
-  if (Object.hasOwn(doc.value as object, 'replicates') && !spec.steps.some((step) => step.replicate)) {
-    warn({ code: 'UNUSED_REPLICATES', span: doc.locate(['replicates'], 'key'), message: 'replicates is set, but no step is marked replicate: true, so nothing is replicated', hint: 'Add replicate: true to the steps that draw randomness (their readers inherit the axis).' });
-  }
+  const typeContext = { doc, params: spec.params, coordinateTypes: new Map(), steps: stepsById, kinds, coordinateTypesOf: () => new Map() };
+  const replicates = resolveReplicates(spec, planTime, typeContext, { diagnostics, warn });
   const compiled = new Map<string, CompiledStep>();
   const coordinateTypes = new Map<string, Map<string, ValueType>>();
   const combinationsOf = new Map<string, Combination[]>();

@@ -12,11 +12,25 @@ import type { ScannedExpression } from './scan-expressions.js';
 /**
  * The workflow's replicate count. An expression is checked like a matrix axis (it may read params, env and
  * workflow, never steps) and evaluated over params; problems are pushed at `replicates:`, and the count is
- * then 1 so the rest of the workflow can still be checked.
+ * then 1 so the rest of the workflow can still be checked. A count with no replicated step is a warning.
  */
-export function resolveReplicates(spec: WorkflowSpec, lookup: Lookup, context: TypeContext, diagnostics: Diagnostic[]): number {
-  if (typeof spec.replicates === 'number') return spec.replicates;
+export function resolveReplicates(
+  spec: WorkflowSpec,
+  lookup: Lookup,
+  context: TypeContext,
+  report: { readonly diagnostics: Diagnostic[]; readonly warn: (warning: Diagnostic) => void },
+): number {
+  const { diagnostics } = report;
   const doc: SourceDocument = context.doc;
+  if (Object.hasOwn(doc.value as object, 'replicates') && !spec.steps.some((step) => step.replicate)) {
+    report.warn({
+      code: 'UNUSED_REPLICATES',
+      span: doc.locate(['replicates'], 'key'),
+      message: 'replicates is set, but no step is marked replicate: true, so nothing is replicated',
+      hint: 'Add replicate: true to the steps that draw randomness (their readers inherit the axis).',
+    });
+  }
+  if (typeof spec.replicates === 'number') return spec.replicates;
   const found: Diagnostic[] = [];
   const expressions: ScannedExpression[] = [];
   scanExpressionString({ field: 'matrix', path: ['replicates'], text: spec.replicates, bare: false }, doc, expressions, found);
