@@ -96,6 +96,11 @@ describe('replicates through the CLI', () => {
       close((claim.measured.stderrs as number[])[i], stderr(drawn(cell)), `stderr of ${cell}`);
     });
 
+    // The claim over group() is re-checked from the recorded results alone.
+    const check = await runCli(['check', join(dir, '.veriflow', 'workflows', 'replicated', 'results.json')], dir);
+    assert.equal(check.code, 0, check.stdout + check.stderr);
+    assert.match(check.stdout, /every-cell-has-every-replicate held/);
+
     const csv = (await artifact(after, 'figure', 'data')).trimEnd().split('\n');
     assert.equal(csv[0], 'series,x,y,n,sd,stderr');
     (['a', 'b'] as const).forEach((cell, i) => {
