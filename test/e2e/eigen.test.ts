@@ -33,13 +33,13 @@ describe('eigenvalue workflow, smoke configuration', () => {
       assert.equal(typeof instance.values.kept_count, 'number', `${instance.name} reports what it kept`);
     }
     // No verification keeps a label for every input with a well-formed candidate.
-    const none = byName.get('verify[verifier=none]')!;
+    const none = byName.get('verify[replicate=1,verifier=none]')!;
     assert.ok((none.values.kept_count as number) > 0, 'the generator writes well-formed labels');
 
     // One student per verifier and size; "none" trains on at most `size` labels.
     const students = results.instances.filter((instance) => instance.name.startsWith('student['));
     assert.equal(students.length, 12);
-    const small = byName.get('student[size=100,verifier=none]')!;
+    const small = byName.get('student[replicate=1,size=100,verifier=none]')!;
     assert.equal(small.status, 'succeeded');
     assert.ok((small.values.pairs as number) <= 100 && (small.values.pairs as number) > 0, `pairs ${String(small.values.pairs)}`);
     const evaluated = results.instances.filter((instance) => instance.name.startsWith('evaluate[') && instance.status === 'succeeded');
@@ -56,6 +56,11 @@ describe('eigenvalue workflow, smoke configuration', () => {
       assert.ok(Object.values(claim.measured).some((value) => typeof value === 'number' || Array.isArray(value)), `${claim.name} states its numbers: ${JSON.stringify(claim.measured)}`);
     }
     assert.match(run.stdout, /expectations: /);
+    // The Spearman claim is stated on means over replicates (one here), with their standard errors beside them.
+    const spearmanClaim = results.expectations.find((claim) => claim.name === 'higher-p-star-trains-better')!;
+    const stderrs = spearmanClaim.measured.accuracy_stderr as number[];
+    assert.equal(stderrs.length, (spearmanClaim.measured.verifiers as unknown[]).length);
+    assert.ok(stderrs.every((value) => value === 0), `one replicate has no spread: ${JSON.stringify(stderrs)}`);
 
     const figures = join(dir, '.veriflow', 'workflows', 'eigen-verification', 'figures');
     for (const figure of ['accuracy-vs-size.figure.svg', 'accuracy-vs-p-star.figure.svg']) assert.ok(existsSync(join(figures, figure)), figure);

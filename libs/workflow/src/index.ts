@@ -12,6 +12,9 @@ export type { WorkflowSpec, StepSpec, MatrixSpec, PresetSpec, RetryBackoff } fro
 export { retryDelayMs } from './spec/retry-backoff.js';
 export { compileWorkflow } from './compile/compile-workflow.js';
 export type { CompileOptions } from './compile/compile-workflow.js';
+export { describeReplication, summarizeReplication } from './compile/replication-summary.js';
+export type { ReplicationSummary } from './compile/replication-summary.js';
+export { REPLICATE_AXIS } from './expand/replicates.js';
 export { compileEveryPreset } from './compile/compile-presets.js';
 export type { PresetGraphs } from './compile/compile-presets.js';
 export type { StepCatalog, StepKindInfo, OutputKind } from './compile/step-catalog.js';

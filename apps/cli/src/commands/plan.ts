@@ -1,6 +1,8 @@
 import type { PlannedInstance } from '@veriflow/runner';
 import { describeReason, planWorkflow, readLockFile, Workspace } from '@veriflow/runner';
 import type { KeyEntry } from '@veriflow/runner';
+import { describeReplication, summarizeReplication } from '@veriflow/workflow';
+import type { WorkflowGraph } from '@veriflow/workflow';
 import type { RunArgs } from '../args.js';
 import { openWorkflow } from '../load/open-workflow.js';
 import type { OpenedWorkflow } from '../load/open-workflow.js';
@@ -27,19 +29,21 @@ export async function computePlan(opened: OpenedWorkflow, args: RunArgs): Promis
   );
 }
 
-export function renderPlan(planned: readonly PlannedInstance[]): string {
+/** The plan as a table, after a line saying how the workflow replicates when it does. */
+export function renderPlan(planned: readonly PlannedInstance[], graph: WorkflowGraph): string {
+  const replication = summarizeReplication(graph);
   const runs = planned.filter((item) => item.runs).length;
   const cached = planned.filter((item) => item.reason.kind === 'cached').length;
   const table = renderTable(
     ['instance', 'action', 'why'],
     planned.map((item) => [item.name, item.runs ? 'run' : item.reason.kind === 'cached' ? 'cached' : 'skip', describeReason(item.reason)]),
   );
-  return `${table}\n\n${planned.length} instances: ${runs} to run, ${cached} cached, ${planned.length - runs - cached} skipped`;
+  return `${replication ? `${describeReplication(replication)}\n\n` : ''}${table}\n\n${planned.length} instances: ${runs} to run, ${cached} cached, ${planned.length - runs - cached} skipped`;
 }
 
 export async function planCommand(args: RunArgs): Promise<number> {
   const opened = await openWorkflow(args.file, { preset: args.preset, overrides: args.sets }, args.strict);
   const planned = await computePlan(opened, args);
-  process.stdout.write(args.json ? `${JSON.stringify(planned, null, 2)}\n` : `${renderPlan(planned)}\n`);
+  process.stdout.write(args.json ? `${JSON.stringify(planned, null, 2)}\n` : `${renderPlan(planned, opened.graph)}\n`);
   return 0;
 }

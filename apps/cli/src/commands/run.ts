@@ -46,7 +46,7 @@ function cancelOnInterrupt(): { signal: AbortSignal; dispose: () => void } {
 export async function runCommand(args: RunArgs): Promise<number> {
   const opened = await openWorkflow(args.file, { preset: args.preset, overrides: args.sets }, args.strict);
   if (args.dryRun) {
-    process.stdout.write(`${renderPlan(await computePlan(opened, args))}\n`);
+    process.stdout.write(`${renderPlan(await computePlan(opened, args), opened.graph)}\n`);
     return 0;
   }
   const workspace = new Workspace(args.workspace);

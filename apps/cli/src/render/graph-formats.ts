@@ -1,3 +1,4 @@
+import { describeReplication, REPLICATE_AXIS, summarizeReplication } from '@veriflow/workflow';
 import type { WorkflowGraph } from '@veriflow/workflow';
 
 export type GraphFormat = 'text' | 'mermaid' | 'dot';
@@ -5,11 +6,13 @@ export type GraphFormat = 'text' | 'mermaid' | 'dot';
 const edgesOf = (graph: WorkflowGraph): [string, string][] => graph.instances.flatMap((instance) => instance.upstream.map((from): [string, string] => [from, instance.name]));
 
 function text(graph: WorkflowGraph): string {
-  const lines: string[] = [];
+  const replication = summarizeReplication(graph);
+  const lines: string[] = replication ? [describeReplication(replication), ''] : [];
   for (const step of graph.steps) {
     const instances = graph.instances.filter((instance) => instance.step === step);
     const deps = [...step.dependencies].map(([id, mode]) => (mode === 'all' ? `${id} (all)` : id));
-    lines.push(`${step.spec.id}  ${step.spec.uses}  ×${instances.length}${deps.length ? `  ← ${deps.join(', ')}` : ''}`);
+    const axis = replication && step.coordinateKeys.includes(REPLICATE_AXIS) ? `  (${REPLICATE_AXIS} ×${replication.count})` : '';
+    lines.push(`${step.spec.id}  ${step.spec.uses}  ×${instances.length}${axis}${deps.length ? `  ← ${deps.join(', ')}` : ''}`);
     for (const instance of instances) {
       lines.push(`  ${instance.name}${instance.upstream.length ? `  ← ${instance.upstream.join(', ')}` : ''}`);
     }

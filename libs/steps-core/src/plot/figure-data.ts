@@ -25,21 +25,34 @@ function orderKeys(keys: readonly (Key | undefined)[]): Key[] {
   return list.every((k) => k.number !== undefined) ? list.sort((a, b) => a.number! - b.number!) : list;
 }
 
+/** What the error bars of averaged points show. */
+export type ErrorBars = 'stderr' | 'sd' | 'none';
+
 interface Summary {
   readonly y: number;
   readonly n: number;
-  readonly spread: number | undefined;
+  /** Sample standard deviation (n − 1); 0 for one value. */
+  readonly sd: number | undefined;
+  /** Standard error of the mean, sd / √n. */
+  readonly stderr: number | undefined;
 }
 
-/** Mean and sample standard deviation of the finite values; y is NaN when there are none. */
+/** Mean, sample standard deviation and standard error of the finite values; y is NaN when there are none. */
 function summarize(values: readonly number[]): Summary {
   const finite = values.filter(Number.isFinite);
   const n = finite.length;
-  if (n === 0) return { y: Number.NaN, n: 0, spread: undefined };
+  if (n === 0) return { y: Number.NaN, n: 0, sd: undefined, stderr: undefined };
   const mean = finite.reduce((a, b) => a + b, 0) / n;
   const variance = n > 1 ? finite.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
-  return { y: mean, n, spread: Math.sqrt(variance) };
+  const sd = Math.sqrt(variance);
+  return { y: mean, n, sd, stderr: sd / Math.sqrt(n) };
 }
+
+function errorOf(summary: Summary, bars: ErrorBars): number | undefined {
+  return bars === 'none' ? undefined : summary[bars];
+}
+
+const ERROR_BAR_NOTE: Record<Exclude<ErrorBars, 'none'>, string> = { stderr: '± 1 standard error', sd: '± 1 sd' };
 
 function csvField(value: string | number | undefined): string {
   if (value === undefined) return '';
@@ -80,6 +93,7 @@ interface LineOptions {
   readonly referenceLines: readonly { readonly y: number; readonly label: string }[];
   readonly markers: MarkerOption | undefined;
   readonly aggregate: boolean;
+  readonly errorBars: ErrorBars;
 }
 
 export function lineFigure(lookup: FieldLookup, options: LineOptions): Figure {
@@ -115,16 +129,16 @@ export function lineFigure(lookup: FieldLookup, options: LineOptions): Figure {
       const x = xValue(xKey);
       if (options.aggregate) {
         const s = summarize(group.map((i) => ys[i]!));
-        points.push({ x, y: s.y, spread: s.spread });
+        points.push({ x, y: s.y, spread: errorOf(s, options.errorBars) });
         if (s.n > 0) {
-          rows.push([seriesKey.label, xKey.label, s.y, s.n, s.spread]);
+          rows.push([seriesKey.label, xKey.label, s.y, s.n, s.sd, s.stderr]);
           counts.push(s.n);
         }
       } else {
         if (group.length > 1) duplicates++;
         for (const i of group) {
           points.push({ x, y: ys[i]! });
-          if (Number.isFinite(ys[i]!)) rows.push([seriesKey.label, xKey.label, ys[i]!, 1, undefined]);
+          if (Number.isFinite(ys[i]!)) rows.push([seriesKey.label, xKey.label, ys[i]!, 1, undefined, undefined]);
         }
       }
     }
@@ -156,7 +170,7 @@ export function lineFigure(lookup: FieldLookup, options: LineOptions): Figure {
     yLabel: options.yLabel ?? shortName(options.y),
     legendTitle: options.series ? shortName(options.series) : undefined,
     legend: options.series !== undefined || (options.aggregate && counts.length > 0),
-    note: options.aggregate && counts.some((count) => count > 1) ? `Lines: mean over ${nNote(counts)} runs per point; bands: ± 1 sd` : undefined,
+    note: options.aggregate && counts.some((count) => count > 1) ? `Lines: mean over ${nNote(counts)} runs per point${options.errorBars === 'none' ? '' : `; bars: ${ERROR_BAR_NOTE[options.errorBars]}`}` : undefined,
     logX: options.logX,
     logY: options.logY,
     xCategories: categorical ? xOrder.map((k) => k.label) : undefined,
@@ -165,7 +179,7 @@ export function lineFigure(lookup: FieldLookup, options: LineOptions): Figure {
   });
   return {
     svg,
-    csv: csv(['series', 'x', 'y', 'n', 'spread'], rows),
+    csv: csv(['series', 'x', 'y', 'n', 'sd', 'stderr'], rows),
     summary: `core/plot: line chart of ${rows.length} points in ${lineSeries.length} series from ${count} instances`,
   };
 }
@@ -209,7 +223,8 @@ export function heatmapFigure(lookup: FieldLookup, options: HeatmapOptions): Fig
       if (group.length > 1) duplicates++;
       const s = summarize(group.map((i) => values[i]!));
       if (s.n === 0) return null;
-      csvRows.push([r.label, c.label, s.y, s.n, options.aggregate || group.length > 1 ? s.spread : undefined]);
+      const spread = options.aggregate || group.length > 1;
+      csvRows.push([r.label, c.label, s.y, s.n, spread ? s.sd : undefined, spread ? s.stderr : undefined]);
       return s.y;
     }),
   );
@@ -244,7 +259,7 @@ export function heatmapFigure(lookup: FieldLookup, options: HeatmapOptions): Fig
   });
   return {
     svg,
-    csv: csv(['row', 'column', 'value', 'n', 'spread'], csvRows),
+    csv: csv(['row', 'column', 'value', 'n', 'sd', 'stderr'], csvRows),
     summary: `core/plot: heatmap of ${rowOrder.length} × ${columnOrder.length} cells (${csvRows.length} with values) from ${lookup.instances.length} instances`,
   };
 }

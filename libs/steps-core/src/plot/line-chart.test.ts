@@ -48,13 +48,13 @@ describe('line chart', () => {
     assert.doesNotMatch(a, /\d\.\d{3,}/, 'coordinates are rounded to 2 decimals');
   });
 
-  it('draws two series with bands, a reference line, dashed markers in the series colours and a legend', () => {
+  it('draws two series with error bars, a reference line, dashed markers in the series colours and a legend', () => {
     const svg = renderLineChart(sweepSpec());
     const elements = parseXml(svg);
     const lines = inGroup(elements, 'lines');
     assert.deepEqual(lines.map((e) => [e.name, e.attrs.stroke]), [['path', BLUE], ['path', VERMILLION]]);
     assert.equal(lines[0]!.attrs.d!.split('L').length, 5, 'five points in one unbroken path');
-    assert.equal(inGroup(elements, 'bands').filter((e) => e.name === 'path').length, 2);
+    assert.equal(inGroup(elements, 'error-bars').length, 10, 'one bar per point');
     assert.equal(inGroup(elements, 'points').length, 10);
 
     const reference = inGroup(elements, 'reference-lines').filter((e) => e.name === 'line');

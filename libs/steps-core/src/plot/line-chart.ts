@@ -10,7 +10,7 @@ export interface LinePoint {
   readonly x: number;
   /** NaN (or any non-finite value) leaves a gap in the line. */
   readonly y: number;
-  /** Half-width of the error band at this point (drawn as y ± spread); omitted or non-finite: no band. */
+  /** Half-length of the error bar at this point (drawn from y − spread to y + spread); omitted, 0 or non-finite: no bar. */
   readonly spread?: number;
 }
 
@@ -40,7 +40,7 @@ export interface LineChartSpec {
   readonly yLabel?: string;
   /** Heading of the legend (e.g. the field the series come from). */
   readonly legendTitle?: string;
-  /** A short explanation under the legend (e.g. what the bands show). */
+  /** A short explanation under the legend (e.g. what the error bars show). */
   readonly note?: string;
   /** Show the legend; default: when there are several series or a legend title. */
   readonly legend?: boolean;
@@ -145,7 +145,7 @@ export function renderLineChart(spec: LineChartSpec): string {
   const logY = spec.logY === true;
   const categories = spec.xCategories;
 
-  // Domains: every placeable point, band edge, reference line and marker.
+  // Domains: every placeable point, error bar end, reference line and marker.
   const xExtent: Extent = { min: Infinity, max: -Infinity };
   const yExtent: Extent = { min: Infinity, max: -Infinity };
   let plotted = 0;
@@ -175,7 +175,7 @@ export function renderLineChart(spec: LineChartSpec): string {
   const showLegend = spec.legend ?? (series.length > 1 || spec.legendTitle !== undefined);
   const legendLabels = series.map((s) => truncate(s.label, MAX_LEGEND_LABEL));
   const legendTitle = spec.legendTitle ? truncate(spec.legendTitle, MAX_LEGEND_LABEL) : undefined;
-  const hasBands = series.some((s) => s.points.some((p) => finite(p.spread) && p.spread !== 0));
+  const hasErrorBars = series.some((s) => s.points.some((p) => finite(p.spread) && p.spread !== 0));
   const swatch = 30;
   let legendWidth = 0;
   if (showLegend) {
@@ -314,15 +314,23 @@ export function renderLineChart(spec: LineChartSpec): string {
     return Number.isFinite(x) && Number.isFinite(y);
   };
   const yFloor = yScale.domain[0];
-  if (hasBands) {
-    svg.open('g', { class: 'bands', 'fill-opacity': 0.18, stroke: 'none' });
+  if (hasErrorBars) {
+    // One vertical bar with caps per point, grouped per point under its series' label.
+    svg.open('g', { class: 'error-bars', 'stroke-width': 1.5, 'stroke-linecap': 'butt' });
+    const cap = 4;
     series.forEach((s, index) => {
-      for (const run of runs(s.points, placeable)) {
-        if (!run.some((p) => finite(p.spread) && p.spread !== 0)) continue;
-        const spreadOf = (p: LinePoint): number => (finite(p.spread) ? Math.abs(p.spread) : 0);
-        const upper = run.map((p): [number, number] => [xScale.map(p.x), yScale.map(p.y + spreadOf(p))]);
-        const lower = run.map((p): [number, number] => [xScale.map(p.x), yScale.map(logY && p.y - spreadOf(p) <= 0 ? yFloor : p.y - spreadOf(p))]).reverse();
-        svg.element('path', { d: pathData([...upper, ...lower], true), fill: seriesColor(index) });
+      for (const p of s.points) {
+        if (!placeable(p) || !finite(p.spread) || p.spread === 0) continue;
+        const half = Math.abs(p.spread);
+        const x = xScale.map(p.x);
+        const top = yScale.map(p.y + half);
+        const bottom = yScale.map(logY && p.y - half <= 0 ? yFloor : p.y - half);
+        const color = seriesColor(index);
+        svg.open('g', { stroke: color, 'data-series': s.label });
+        svg.line(x, top, x, bottom);
+        svg.line(x - cap, top, x + cap, top);
+        svg.line(x - cap, bottom, x + cap, bottom);
+        svg.close();
       }
     });
     svg.close();
@@ -379,7 +387,6 @@ export function renderLineChart(spec: LineChartSpec): string {
     series.forEach((_, index) => {
       const cy = y + LEGEND_SIZE / 2 + 1;
       const color = seriesColor(index);
-      if (hasBands) svg.rect(x0, cy - 6, swatch, 12, { fill: color, 'fill-opacity': 0.18 });
       svg.line(x0, cy, x0 + swatch, cy, { stroke: color, 'stroke-width': 2, 'stroke-dasharray': seriesDash(index) });
       drawMarker(svg, seriesShape(index), x0 + swatch / 2, cy, 4, color);
       svg.text(x0 + swatch + 8, cy + LEGEND_SIZE * 0.35, legendLabels[index]!);

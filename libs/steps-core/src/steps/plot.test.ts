@@ -10,10 +10,11 @@ import type { PlotInstance } from './plot.js';
 
 type PlotWith = Parameters<typeof plot.run>[0]['with'];
 /** What a workflow writes: the runner fills the schema defaults. */
-type PlotInput = Omit<PlotWith, 'kind' | 'log_x' | 'log_y' | 'annotate'> & Partial<Pick<PlotWith, 'kind' | 'log_x' | 'log_y' | 'annotate'>>;
+type Defaulted = 'kind' | 'log_x' | 'log_y' | 'annotate' | 'error_bars';
+type PlotInput = Omit<PlotWith, Defaulted> & Partial<Pick<PlotWith, Defaulted>>;
 
 function withDefaults(input: PlotInput): PlotWith {
-  return { kind: 'line', log_x: false, log_y: false, annotate: true, ...input };
+  return { kind: 'line', log_x: false, log_y: false, annotate: true, error_bars: 'stderr', ...input };
 }
 
 const verifiers = [{ phi: 0.9, psi: 0.3 }, 'oracle'] as const;
@@ -50,7 +51,7 @@ async function runPlot(input: PlotInput): Promise<{ t: TestContext<PlotWith>; sv
 }
 
 describe('core/plot', () => {
-  it('draws a line chart of means with bands, a reference line and per-series markers, and writes the CSV', async () => {
+  it('draws a line chart of means with standard-error bars, a reference line and per-series markers, and writes the CSV', async () => {
     const { svg, csv, t } = await runPlot({
       from: sweep(),
       kind: 'line',
@@ -66,24 +67,51 @@ describe('core/plot', () => {
     const elements = parseXml(svg);
     assert.equal(elements[0]!.attrs.xmlns, 'http://www.w3.org/2000/svg');
     assert.deepEqual(inGroup(elements, 'lines').map((e) => e.attrs.stroke), [OKABE_ITO[0], OKABE_ITO[1]]);
-    assert.equal(inGroup(elements, 'bands').length, 2);
+    const bars = inGroup(elements, 'error-bars');
+    assert.equal(bars.length, 6, 'one error bar per averaged point');
+    assert.deepEqual([...new Set(bars.map((bar) => unescapeXml(bar.attrs['data-series']!)))], ['{phi:0.9,psi:0.3}', 'oracle']);
+    assert.deepEqual(bars.map((bar) => bar.attrs.stroke), [0, 1, 2, 3, 4, 5].map((i) => OKABE_ITO[i < 3 ? 0 : 1]));
+    assert.equal(elements.filter((e) => e.parent !== undefined && bars.includes(e.parent) && e.name === 'line').length, 18, 'a bar and two caps each');
     const legend = inGroup(elements, 'legend').filter((e) => e.name === 'text').map((e) => unescapeXml(e.text));
     assert.deepEqual(legend.slice(0, 3), ['verifier', '{phi:0.9,psi:0.3}', 'oracle']);
     assert.ok(legend.some((l) => l.includes('mean over 2 runs')));
+    assert.ok(legend.some((l) => l.includes('± 1 standard error')));
     const markers = inGroup(elements, 'markers').filter((e) => e.name === 'text').map((e) => e.text);
     assert.deepEqual(markers.sort(), ['predicted p* = 0.55', 'predicted p* = 0.65']);
     const allText = elements.filter((e) => e.name === 'text').map((e) => unescapeXml(e.text));
     for (const expected of ['Accuracy <after> verification & "more"', 'generator accuracy', 'p', 'acc']) assert.ok(allText.includes(expected), expected);
 
     const lines = csv.trimEnd().split('\n');
-    assert.equal(lines[0], 'series,x,y,n,spread');
+    assert.equal(lines[0], 'series,x,y,n,sd,stderr');
     assert.equal(lines.length, 7);
-    const [series, x, y, n, spread] = parseCsvLine(lines[1]!);
+    const [series, x, y, n, sd, stderr] = parseCsvLine(lines[1]!);
     assert.deepEqual([series, x, n], ['{phi:0.9,psi:0.3}', '0.5', '2']);
+    // Accuracies 0.49 and 0.51: mean 0.5, sample sd √(2 · 0.01² / 1) = √2 · 0.01, standard error sd / √2 = 0.01.
     assert.ok(Math.abs(Number(y) - 0.5) < 1e-12);
-    assert.ok(Math.abs(Number(spread) - Math.SQRT2 * 0.01) < 1e-9, 'sample standard deviation');
+    assert.ok(Math.abs(Number(sd) - Math.SQRT2 * 0.01) < 1e-9, 'sample standard deviation');
+    assert.ok(Math.abs(Number(stderr) - 0.01) < 1e-9, 'standard error of the mean');
     assert.deepEqual(parseCsvLine(lines[4]!).slice(0, 2), ['oracle', '0.5']);
     assert.ok(t.logs.some((l) => l.level === 'info' && l.message.includes('6 points in 2 series')));
+  });
+
+  it('error_bars: sd draws ± 1 sd, none draws no bars; the CSV keeps both either way', async () => {
+    const options: PlotInput = { from: sweep(), x: 'p', y: 'acc', series: 'verifier', aggregate: 'mean' };
+    const sd = await runPlot({ ...options, error_bars: 'sd' });
+    const sdElements = parseXml(sd.svg);
+    assert.equal(inGroup(sdElements, 'error-bars').length, 6);
+    assert.ok(inGroup(sdElements, 'legend').some((e) => unescapeXml(e.text).includes('± 1 sd')));
+    const none = await runPlot({ ...options, error_bars: 'none' });
+    assert.equal(inGroup(parseXml(none.svg), 'error-bars').length, 0);
+    assert.equal(none.csv, sd.csv);
+    const stderr = await runPlot(options);
+    const barLength = (svg: string): number => {
+      const elements = parseXml(svg);
+      const first = inGroup(elements, 'error-bars')[0]!;
+      const bar = elements.find((e) => e.parent === first && e.name === 'line')!;
+      return Math.abs(Number(bar.attrs.y2) - Number(bar.attrs.y1));
+    };
+    // Two replicates per point: sd / stderr = √2 (up to the axis range, which the longer bars widen slightly).
+    assert.ok(Math.abs(barLength(sd.svg) / barLength(stderr.svg) - Math.SQRT2) < 0.1);
   });
 
   it('is deterministic', async () => {
@@ -98,7 +126,7 @@ describe('core/plot', () => {
     const { csv, t } = await runPlot({ from: sweep(), x: 'p', y: 'acc', series: 'verifier' });
     const lines = csv.trimEnd().split('\n');
     assert.equal(lines.length, 13);
-    assert.ok(lines.slice(1).every((line) => line.endsWith(',1,')));
+    assert.ok(lines.slice(1).every((line) => line.endsWith(',1,,')));
     assert.ok(t.logs.some((l) => l.level === 'warn' && l.message.includes('aggregate: mean')));
   });
 
@@ -108,7 +136,7 @@ describe('core/plot', () => {
       { name: 'b', matrix: { v: 'x, "y"' }, outputs: { acc: 2, p: 2 } },
     ];
     const { csv } = await runPlot({ from, x: 'p', y: 'acc', series: 'v' });
-    assert.equal(csv, 'series,x,y,n,spread\n"x, ""y""",1,1,1,\n"x, ""y""",2,2,1,\n');
+    assert.equal(csv, 'series,x,y,n,sd,stderr\n"x, ""y""",1,1,1,,\n"x, ""y""",2,2,1,,\n');
   });
 
   it('skips null and NaN values, and instances lacking a field, without failing', async () => {
@@ -120,7 +148,7 @@ describe('core/plot', () => {
       { name: 'e5', matrix: { p: 0.5 }, outputs: { acc: 0.9 } },
     ];
     const { svg, csv, t } = await runPlot({ from, x: 'p', y: 'acc' });
-    assert.equal(csv, 'series,x,y,n,spread\nacc,0.1,0.5,1,\nacc,0.5,0.9,1,\n');
+    assert.equal(csv, 'series,x,y,n,sd,stderr\nacc,0.1,0.5,1,,\nacc,0.5,0.9,1,,\n');
     assert.doesNotThrow(() => parseXml(svg));
     assert.ok(!svg.includes('NaN'));
     assert.ok(t.logs.some((l) => l.level === 'warn' && l.message.includes('1 of 5 instances') && l.message.includes('e4')));
@@ -190,7 +218,7 @@ describe('core/plot', () => {
     assert.equal(inGroup(elements, 'row-markers').length, 4);
     assert.deepEqual(inGroup(elements, 'key').filter((e) => e.name === 'text').map((e) => e.text), ['p_star_predicted']);
     const lines = csv.trimEnd().split('\n');
-    assert.equal(lines[0], 'row,column,value,n,spread');
+    assert.equal(lines[0], 'row,column,value,n,sd,stderr');
     assert.deepEqual(lines.slice(1).map((l) => parseCsvLine(l).slice(0, 2).join(' ')), [
       '{phi:0.9,psi:0.3} 0.5',
       '{phi:0.9,psi:0.3} 0.6',
@@ -204,7 +232,7 @@ describe('core/plot', () => {
   it('plots an empty fan-in as an empty chart', async () => {
     const { svg, csv } = await runPlot({ from: [], x: 'p', y: 'acc' });
     assert.doesNotThrow(() => parseXml(svg));
-    assert.equal(csv, 'series,x,y,n,spread\n');
+    assert.equal(csv, 'series,x,y,n,sd,stderr\n');
   });
 });
 

@@ -9,7 +9,7 @@ const field = (description: string) => ({ type: 'string', minLength: 1, descript
 
 export const plot = defineStep({
   name: 'core/plot',
-  version: '2',
+  version: '3',
   description:
     'Draws a line chart or heatmap (SVG) from the instances of a swept step, plus a CSV of the plotted points. ' +
     'Field paths are looked up in each instance\'s outputs, then its matrix; `outputs.` or `matrix.` picks one, dots reach inside objects.',
@@ -53,7 +53,13 @@ export const plot = defineStep({
       aggregate: {
         type: 'string',
         enum: ['mean'],
-        description: 'Average points with the same series and x (heatmap: the same cell), e.g. seeds; the band shows ± 1 sample standard deviation.',
+        description: 'Average points with the same series and x (heatmap: the same cell), e.g. replicates; see error_bars.',
+      },
+      error_bars: {
+        type: 'string',
+        enum: ['stderr', 'sd', 'none'],
+        default: 'stderr',
+        description: 'Line, with aggregate: mean: what the bar at each averaged point shows: ± 1 standard error of the mean (default), ± 1 sample standard deviation, or nothing.',
       },
       annotate: { type: 'boolean', default: true, description: 'Heatmap: write each value in its cell.' },
     },
@@ -62,7 +68,7 @@ export const plot = defineStep({
   },
   outputs: {
     figure: { kind: 'artifact', media: 'image/svg+xml', description: 'The chart, a standalone SVG document.' },
-    data: { kind: 'artifact', media: 'text/csv', description: 'CSV of the plotted points: series,x,y,n,spread (heatmap: row,column,value,n,spread).' },
+    data: { kind: 'artifact', media: 'text/csv', description: 'CSV of the plotted points: series,x,y,n,sd,stderr (heatmap: row,column,value,n,sd,stderr); sd and stderr are empty for points that were not averaged.' },
   },
 }).run(async (ctx) => {
   const w = ctx.with;
@@ -98,6 +104,7 @@ export const plot = defineStep({
         referenceLines: w.reference_lines ?? [],
         markers: w.markers,
         aggregate: w.aggregate === 'mean',
+        errorBars: w.error_bars ?? 'stderr',
       });
   ctx.log.info(result.summary);
   await ctx.writeBytes('figure', new TextEncoder().encode(result.svg));

@@ -8,10 +8,14 @@ import { evaluateTemplate } from '../expand/evaluate-template.js';
 import { joinInstances } from '../expand/join-instances.js';
 import { expandMatrix } from '../expand/matrix.js';
 import type { Combination } from '../expand/matrix.js';
+import { paramsLookup } from '../expand/params-lookup.js';
+import { REPLICATE_AXIS, replicateValues } from '../expand/replicates.js';
+import type { Lookup } from '../expand/evaluate-template.js';
 import type { LoadedWorkflow } from '../spec/load-workflow.js';
 import type { StepSpec } from '../spec/workflow-spec.js';
 import { checkExpectations } from './check-expectations.js';
 import { findCycle, topologicalOrder } from './cycles.js';
+import { resolveReplicates } from './resolve-replicates.js';
 import { stepDependencies } from './dependencies.js';
 import { typecheckStepExpressions } from './reference-types.js';
 import { scanStepExpressions } from './scan-expressions.js';
@@ -86,12 +90,16 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   }
   const order = topologicalOrder(ids, (id) => dependencies.get(id)!.keys());
 
+  const workflowDir = options.workflowDir ?? process.cwd();
+  const planTime = paramsLookup(spec.params, env, workflowDir, spec.name);
+  const typeContext = { doc, params: spec.params, coordinateTypes: new Map(), steps: stepsById, kinds, coordinateTypesOf: () => new Map() };
+  const replicates = resolveReplicates(spec, planTime, typeContext, { diagnostics, warn });
   const compiled = new Map<string, CompiledStep>();
   const coordinateTypes = new Map<string, Map<string, ValueType>>();
   const combinationsOf = new Map<string, Combination[]>();
   for (const id of order) {
     const step = stepsById.get(id)!;
-    const own = ownCombinations(step, spec.params, env, options.workflowDir ?? process.cwd(), spec.name, doc, diagnostics, warn);
+    const own = ownCombinations(step, planTime, replicates, doc, diagnostics, warn);
     combinationsOf.set(id, own);
     const types = new Map<string, ValueType>();
     for (const [upstream, mode] of dependencies.get(id)!) {
@@ -100,7 +108,14 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
     }
     const ownKeys = [...new Set(own.flatMap((combo) => Object.keys(combo)))];
     for (const key of ownKeys) {
-      if (types.has(key)) {
+      if (types.has(key) && key === REPLICATE_AXIS && step.replicate) {
+        diagnostics.push({
+          code: 'MATRIX_CONFLICT',
+          span: doc.locate(['steps', id, 'replicate'], 'key'),
+          message: `step "${id}" already runs once per replicate: it reads a replicated step one instance at a time`,
+          hint: 'Remove replicate: true here; the replicate coordinate is inherited.',
+        });
+      } else if (types.has(key)) {
         diagnostics.push({
           code: 'MATRIX_CONFLICT',
           span: doc.locate(['steps', id, 'matrix', key], 'key'),
@@ -153,7 +168,7 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   }
   stopIf(diagnostics);
 
-  const graph: WorkflowGraph = { spec, workflowDir: options.workflowDir ?? process.cwd(), steps: order.map((id) => compiled.get(id)!), instances, byName, warnings: sortDiagnostics(warnings) };
+  const graph: WorkflowGraph = { spec, workflowDir, replicates, steps: order.map((id) => compiled.get(id)!), instances, byName, warnings: sortDiagnostics(warnings) };
   // The same mistake usually repeats in every instance of a sweep: report it once, saying how many it hits.
   const byPlace = new Map<string, { problem: Diagnostic; instances: string[] }>();
   for (const instance of instances) {
@@ -173,33 +188,29 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   return graph;
 }
 
-/** The step's own matrix combinations ([{}] without a matrix); axis expressions are evaluated over params. */
+/**
+ * The step's own matrix combinations ([{}] without a matrix); axis expressions are evaluated over params,
+ * and a step marked `replicate: true` gets the replicate axis last.
+ */
 function ownCombinations(
   step: StepSpec,
-  params: Readonly<Record<string, unknown>>,
-  env: Readonly<Record<string, string>>,
-  workflowDir: string,
-  workflowName: string,
+  planTime: Lookup,
+  replicates: number,
   doc: LoadedWorkflow['doc'],
   diagnostics: Diagnostic[],
   warn: (warning: Diagnostic) => void,
 ): Combination[] {
-  if (!step.matrix) return [{}];
+  if (!step.matrix && !step.replicate) return [{}];
+  const matrix = step.matrix ?? { axes: {}, include: [], exclude: [] };
   const axes: Record<string, unknown[]> = {};
-  for (const [axis, values] of Object.entries(step.matrix.axes)) {
+  for (const [axis, values] of Object.entries(matrix.axes)) {
     if (Array.isArray(values)) {
       axes[axis] = values;
       continue;
     }
     const path = ['steps', step.id, 'matrix', axis];
     try {
-      const value = evaluateTemplate(values, (ref) => {
-        const [root, ...rest] = ref;
-        if (root === 'env') return env[String(rest[0])] ?? '';
-        if (root === 'seed') return 0;
-        if (root === 'workflow') return rest[0] === 'dir' ? workflowDir : workflowName;
-        return rest.reduce<unknown>((current, key) => (current as Record<string | number, unknown>)?.[key], params);
-      });
+      const value = evaluateTemplate(values, planTime);
       if (!Array.isArray(value) || value.length === 0) {
         diagnostics.push({ code: 'EMPTY_MATRIX', span: doc.locate(path), message: `matrix axis "${axis}" must be a non-empty list, but its expression gives ${JSON.stringify(value)}`, hint: 'Make the param a list with at least one value.' });
         continue;
@@ -209,7 +220,17 @@ function ownCombinations(
       diagnostics.push({ code: 'EXPR_TYPE', span: doc.locate(path), message: `matrix axis "${axis}": ${(error as Error).message}` });
     }
   }
-  const { combinations, problems, warnings } = expandMatrix({ axes, include: step.matrix.include, exclude: step.matrix.exclude });
+  if (step.replicate) {
+    if (REPLICATE_AXIS in matrix.axes) {
+      diagnostics.push({
+        code: 'MATRIX_CONFLICT',
+        span: doc.locate(['steps', step.id, 'matrix', REPLICATE_AXIS], 'key'),
+        message: `matrix axis "${REPLICATE_AXIS}" clashes with replicate: true, which adds that axis`,
+        hint: 'Drop this axis and set the workflow\'s replicates: instead (or rename the axis).',
+      });
+    } else axes[REPLICATE_AXIS] = replicateValues(replicates);
+  }
+  const { combinations, problems, warnings } = expandMatrix({ axes, include: matrix.include, exclude: matrix.exclude });
   for (const problem of problems) {
     diagnostics.push({ code: problem.code, span: doc.locate(['steps', step.id, 'matrix', ...problem.path]), message: problem.message, ...(problem.hint ? { hint: problem.hint } : {}) });
   }

@@ -35,33 +35,45 @@ export function parseCached(inner: string, baseOffset: number): Expr {
   return expr;
 }
 
+/**
+ * Parses every `${{ }}` in one YAML string (or the whole string, when `bare` and it has none) into
+ * `expressions`, or pushes the syntax error that stops it at its exact column.
+ */
+export function scanExpressionString(
+  at: { readonly field: ExpressionField; readonly path: (string | number)[]; readonly text: string; readonly bare: boolean },
+  doc: SourceDocument,
+  expressions: ScannedExpression[],
+  diagnostics: Diagnostic[],
+): void {
+  const { field, path, text, bare } = at;
+  try {
+    if (bare && !text.includes('${{')) {
+      const expr = parseCached(text, 0);
+      expressions.push({ field, path, expr, references: collectReferences(expr), offset: 0 });
+      return;
+    }
+    for (const span of findExpressions(text)) {
+      const expr = parseCached(span.inner, span.innerStart);
+      expressions.push({ field, path, expr, references: collectReferences(expr), offset: span.start });
+    }
+  } catch (error) {
+    if (error instanceof ExpressionSyntaxError || error instanceof UnterminatedExpressionError) {
+      const length = error instanceof ExpressionSyntaxError ? error.length : 3;
+      const code = error instanceof ExpressionLimitError ? 'LIMIT' : 'EXPR_SYNTAX';
+      diagnostics.push({ code, span: spanInString(doc, path, error.offset, length), message: error.message });
+    } else {
+      throw error;
+    }
+  }
+}
+
 /** Every expression in a step's `with`, `if`, matrix axes and `env`, or the syntax errors that stop them parsing. */
 export function scanStepExpressions(step: StepSpec, doc: SourceDocument): { expressions: ScannedExpression[]; diagnostics: Diagnostic[] } {
   const expressions: ScannedExpression[] = [];
   const diagnostics: Diagnostic[] = [];
   const base = ['steps', step.id];
 
-  const scanString = (field: ExpressionField, path: (string | number)[], text: string, bare: boolean): void => {
-    try {
-      if (bare && !text.includes('${{')) {
-        const expr = parseCached(text, 0);
-        expressions.push({ field, path, expr, references: collectReferences(expr), offset: 0 });
-        return;
-      }
-      for (const span of findExpressions(text)) {
-        const expr = parseCached(span.inner, span.innerStart);
-        expressions.push({ field, path, expr, references: collectReferences(expr), offset: span.start });
-      }
-    } catch (error) {
-      if (error instanceof ExpressionSyntaxError || error instanceof UnterminatedExpressionError) {
-        const length = error instanceof ExpressionSyntaxError ? error.length : 3;
-        const code = error instanceof ExpressionLimitError ? 'LIMIT' : 'EXPR_SYNTAX';
-        diagnostics.push({ code, span: spanInString(doc, path, error.offset, length), message: error.message });
-      } else {
-        throw error;
-      }
-    }
-  };
+  const scanString = (field: ExpressionField, path: (string | number)[], text: string, bare: boolean): void => scanExpressionString({ field, path, text, bare }, doc, expressions, diagnostics);
 
   const walk = (field: ExpressionField, path: (string | number)[], value: unknown): void => {
     if (typeof value === 'string') scanString(field, path, value, false);

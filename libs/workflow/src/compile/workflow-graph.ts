@@ -34,6 +34,8 @@ export interface WorkflowGraph {
   readonly spec: WorkflowSpec;
   /** Absolute folder of the workflow file (`workflow.dir` in expressions). */
   readonly workflowDir: string;
+  /** The resolved `replicates` count (1 when absent). */
+  readonly replicates: number;
   /** Topological order, ties broken by file order. */
   readonly steps: readonly CompiledStep[];
   /** Topological order. */

@@ -47,6 +47,7 @@ export type DiagnosticCode =
   | 'CYCLE'
   | 'EMPTY_MATRIX'
   | 'MATRIX_CONFLICT'
+  | 'UNUSED_REPLICATES'
   | 'BAD_OVERRIDE'
   | 'UNKNOWN_PRESET'
   | 'PLUGIN'

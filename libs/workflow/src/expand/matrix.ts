@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { closest, levenshtein } from '../diagnostics/suggest.js';
+import { canonicalJson } from '../expressions/values.js';
 
 export type Combination = Readonly<Record<string, unknown>>;
 
@@ -92,7 +93,7 @@ export function expandMatrix(matrix: MatrixInput): { combinations: Combination[]
   // Linear in the number of combinations: sweeps of thousands must not cost a quadratic deep-equal scan.
   const seen = new Set<string>();
   for (const combo of combos) {
-    const identity = sortedJson(combo);
+    const identity = canonicalJson(combo);
     if (seen.has(identity)) {
       problems.push({ code: 'MATRIX_CONFLICT', path: [], message: `the matrix yields the combination ${JSON.stringify(combo)} twice`, hint: 'Remove the duplicate value or include entry.' });
     }
@@ -111,16 +112,4 @@ function extraKeyWarning(key: string, index: number, axisNames: readonly string[
     message: `include names "${key}", which is not a matrix axis, so it ${effect}`,
     hint: `${guess ? `Did you mean "${guess}"? ` : ''}Axes are ${axisNames.join(', ')}; --strict refuses keys that are not axes.`,
   };
-}
-
-/** JSON with object keys sorted, so equal values (in any key order) have equal text. */
-function sortedJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(sortedJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${sortedJson((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
 }

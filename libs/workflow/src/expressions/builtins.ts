@@ -2,7 +2,8 @@ import { MAX_YAML_DEPTH, valueDepthExceeds } from '../limits/nesting-limits.js';
 import type { FunctionName } from './functions.js';
 import { readFieldPath, splitFieldPath } from './field-path.js';
 import { maxPlaceholder, parseFormatString } from './format-string.js';
-import { mean, spearman } from './statistics.js';
+import { groupKeyPaths, groupSummaries } from './group.js';
+import { mean, sampleSd, spearman, standardError } from './statistics.js';
 import { displayString, runtimeTypeName, valuesEqual } from './values.js';
 
 /** Raises a runtime error; `argIndex` says which argument is at fault, undefined for the call as a whole. */
@@ -95,6 +96,15 @@ export function callBuiltin(name: FunctionName, args: readonly unknown[], fail: 
       return Math.abs(number(0));
     case 'mean':
       return valueOr(mean(numbers(args, 0, name, fail)), fail);
+    case 'sd':
+      return valueOr(sampleSd(numbers(args, 0, name, fail)), fail);
+    case 'stderr':
+      return valueOr(standardError(numbers(args, 0, name, fail)), fail);
+    case 'group': {
+      const keys = valueOr(groupKeyPaths(arg(1)), fail, undefined, 1);
+      const field = typeof arg(2) === 'string' ? valueOr(splitFieldPath(arg(2) as string), fail, undefined, 2) : fail(`argument 3 of group() must be a field path string such as 'outputs.accuracy', found ${runtimeTypeName(arg(2))}`, 2);
+      return valueOr(groupSummaries(list(args, name, fail), keys, field), fail, undefined, 0);
+    }
     case 'spearman':
       return valueOr(spearman(numbers(args, 0, name, fail), numbers(args, 1, name, fail)), fail);
     case 'map': {

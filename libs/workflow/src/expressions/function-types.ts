@@ -1,5 +1,6 @@
 import type { CallExpr, Expr } from './ast.js';
 import { splitFieldPath, typeAtFieldPath } from './field-path.js';
+import { groupKeyPaths, groupType } from './group.js';
 import { maxPlaceholder, parseFormatString } from './format-string.js';
 import { ANY, BOOLEAN, NUMBER, STRING, arrayOf, formatType, isAssignable, optionsOf, typeOfValue, typesOverlap } from './types.js';
 import type { ValueType } from './types.js';
@@ -91,8 +92,12 @@ export function typeOfCall(call: CallExpr, argTypes: readonly ValueType[], repor
       require(0, NUMBER, 'a number');
       return NUMBER;
     case 'mean':
+    case 'sd':
+    case 'stderr':
       require(0, arrayOf(NUMBER), 'an array of numbers');
       return NUMBER;
+    case 'group':
+      return typeOfGroup(call, type(0), report);
     case 'spearman':
       require(0, arrayOf(NUMBER), 'an array of numbers');
       require(1, arrayOf(NUMBER), 'an array of numbers');
@@ -136,4 +141,36 @@ function fieldOfElements(call: CallExpr, listType: ValueType, report: Report): V
     return ANY;
   }
   return field;
+}
+
+/** A literal key list (`'matrix.p'` or `['matrix.p', 'matrix.v']`) as text, or undefined when computed. */
+function literalKeys(expr: Expr | undefined): unknown {
+  if (expr?.kind === 'literal') return expr.value;
+  if (expr?.kind === 'array' && expr.elements.every((element) => element.kind === 'literal')) return expr.elements.map((element) => (element as { value: unknown }).value);
+  return undefined;
+}
+
+function typeOfGroup(call: CallExpr, listType: ValueType, report: Report): ValueType {
+  const [list, keysArg, fieldArg] = call.args;
+  if (!isAssignable(listType, arrayOf(ANY))) {
+    report(list ?? call, `argument 1 of group() must be an array, found ${formatType(listType)}`);
+    return arrayOf(ANY);
+  }
+  const element = listType.kind === 'array' ? listType.element : ANY;
+  const keyText = literalKeys(keysArg);
+  let keys: (readonly (string | number)[])[] | undefined;
+  if (keyText !== undefined) {
+    const parsed = groupKeyPaths(keyText);
+    if ('error' in parsed) report(keysArg!, parsed.error);
+    else keys = parsed.value;
+  }
+  let field: (string | number)[] | undefined;
+  if (fieldArg?.kind === 'literal') {
+    const parsed = typeof fieldArg.value === 'string' ? splitFieldPath(fieldArg.value) : { error: `argument 3 of group() must be a field path string such as 'outputs.accuracy', found ${formatType(typeOfValue(fieldArg.value))}` };
+    if ('error' in parsed) report(fieldArg, parsed.error);
+    else field = parsed.value;
+  }
+  const result = groupType(element, keys, field);
+  for (const error of result.errors) report(call.args[error.argIndex] ?? call, error.message);
+  return result.type;
 }

@@ -55,3 +55,58 @@ describe('expression helpers for expectations', () => {
     assert.deepEqual(typeErrors('map(3, 0)'), ['argument 1 of map() must be an array, found number']);
   });
 });
+
+describe('replicate aggregation: sd, stderr, group', () => {
+  // Two cells (p) × three replicates; hand-computed below.
+  const runs = [
+    { name: 'e[p=0.1,replicate=1]', matrix: { p: 0.1, replicate: 1 }, outputs: { accuracy: 0.5, label: 'a' } },
+    { name: 'e[p=0.1,replicate=2]', matrix: { p: 0.1, replicate: 2 }, outputs: { accuracy: 0.7, label: 'a' } },
+    { name: 'e[p=0.3,replicate=1]', matrix: { p: 0.3, replicate: 1 }, outputs: { accuracy: 0.2, label: 'b' } },
+    { name: 'e[p=0.1,replicate=3]', matrix: { p: 0.1, replicate: 3 }, outputs: { accuracy: 0.9, label: 'a' } },
+    { name: 'e[p=0.3,replicate=2]', matrix: { p: 0.3, replicate: 2 }, outputs: { accuracy: 0.4, label: 'b' } },
+    { name: 'e[p=0.3,replicate=3]', matrix: { p: 0.3, replicate: 3 }, outputs: { accuracy: 0.3, label: 'b' } },
+  ];
+  const scope = { steps: { e: { instances: runs } } };
+  const run = (src: string): unknown => evaluateExpression(parseExpression(src), (path) => path.reduce<unknown>((value, key) => (value as Record<string | number, unknown>)[key], scope));
+  const close = (actual: unknown, expected: number): void => assert.ok(Math.abs((actual as number) - expected) < 1e-12, `${String(actual)} ≠ ${expected}`);
+
+  it('sd is the sample standard deviation and stderr the standard error of the mean', () => {
+    // [0.5, 0.7, 0.9]: mean 0.7, squared deviations 0.04 + 0 + 0.04 = 0.08, sd = √(0.08 / 2) = 0.2, stderr = 0.2 / √3.
+    close(run('sd([0.5, 0.7, 0.9])'), 0.2);
+    close(run('stderr([0.5, 0.7, 0.9])'), 0.2 / Math.sqrt(3));
+    assert.equal(run('sd([4])'), 0, 'one value: no spread measured');
+    assert.equal(run('stderr([4])'), 0);
+    assert.throws(() => run('stderr([])'), /standard error of an empty list has no value/);
+  });
+
+  it('group summarises a field per distinct key, in order of first appearance, keeping the key at its path', () => {
+    const groups = run("group(steps.e.instances, 'matrix.p', 'outputs.accuracy')") as Record<string, unknown>[];
+    assert.deepEqual(groups.map((group) => [group.matrix, group.n, group.values]), [
+      [{ p: 0.1 }, 3, [0.5, 0.7, 0.9]],
+      [{ p: 0.3 }, 3, [0.2, 0.4, 0.3]],
+    ]);
+    close(groups[0]!.mean, 0.7);
+    close(groups[0]!.sd, 0.2);
+    close(groups[0]!.stderr, 0.2 / Math.sqrt(3));
+    // [0.2, 0.4, 0.3]: mean 0.3, deviations² 0.01 + 0.01 + 0 = 0.02, sd = 0.1, stderr = 0.1 / √3.
+    close(groups[1]!.mean, 0.3);
+    close(groups[1]!.stderr, 0.1 / Math.sqrt(3));
+    close(run("mean(map(filter(group(steps.e.instances, 'matrix.p', 'outputs.accuracy'), 'matrix.p', 0.3), 'mean'))"), 0.3);
+    assert.deepEqual(run("map(group(steps.e.instances, ['matrix.p', 'outputs.label'], 'outputs.accuracy'), 'outputs.label')"), ['a', 'b']);
+    assert.deepEqual(run("map(group(steps.e.instances, 'matrix.replicate', 'outputs.accuracy'), 'n')"), [2, 2, 2]);
+  });
+
+  it('fails with a reason on a field that is not a number or a key that would be hidden', () => {
+    assert.throws(() => run("group(steps.e.instances, 'matrix.p', 'outputs.label')"), /element 0 of argument 1 of group\(\) has string at 'outputs.label', not a number/);
+    assert.throws(() => run("group(steps.e.instances, 'mean', 'outputs.accuracy')"), /key 'mean' would be hidden by the group's own field "mean"/);
+  });
+
+  it('type-checks the key and value paths, and types the groups so their fields are checked downstream', () => {
+    const errors = (src: string): string[] => typecheckExpression(parseExpression(src), (ref) => typeOfValue(ref.path.reduce<unknown>((value, key) => (value as Record<string | number, unknown>)[key], scope))).errors.map((error) => error.message);
+    assert.deepEqual(errors("spearman(map(group(steps.e.instances, 'matrix.p', 'outputs.accuracy'), 'matrix.p'), map(group(steps.e.instances, 'matrix.p', 'outputs.accuracy'), 'mean'))"), []);
+    assert.deepEqual(errors("group(steps.e.instances, 'matrix.p', 'outputs.label')"), ["group() summarises numbers, but 'outputs.label' is string"]);
+    assert.match(errors("group(steps.e.instances, 'matrix.q', 'outputs.accuracy')")[0]!, /^group\(\): no field "q" in .*Did you mean "p"\?/);
+    assert.match(errors("map(group(steps.e.instances, 'matrix.p', 'outputs.accuracy'), 'stdev')")[0]!, /^map\(\): no field "stdev" in .*Did you mean "stderr"\?/);
+    assert.deepEqual(errors("mean(map(group(steps.e.instances, 'matrix.p', 'outputs.accuracy'), 'matrix.p'))"), []);
+  });
+});

@@ -228,7 +228,7 @@ describe('syntax errors', () => {
   });
 
   it('reports unknown functions with the known ones and a suggestion', () => {
-    const known = 'abs, all, any, contains, endsWith, filter, format, fromJSON, join, len, map, max, mean, min, num, round, spearman, startsWith, str, toJSON';
+    const known = 'abs, all, any, contains, endsWith, filter, format, fromJSON, group, join, len, map, max, mean, min, num, round, sd, spearman, startsWith, stderr, str, toJSON';
     syntaxError('lenn(x)', `unknown function "lenn"; expected one of ${known}. Did you mean "len"?`, 0, 4);
     syntaxError('  startswith(s, p)', `unknown function "startswith"; expected one of ${known}. Did you mean "startsWith"?`, 2, 10);
     syntaxError('length(x)', `unknown function "length"; expected one of ${known}. Did you mean "len"?`, 0, 6);

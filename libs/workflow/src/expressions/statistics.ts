@@ -43,3 +43,22 @@ export function mean(values: readonly number[]): { value: number } | { error: st
   if (values.length === 0) return { error: 'mean() of an empty list has no value' };
   return { value: values.reduce((sum, value) => sum + value, 0) / values.length };
 }
+
+/**
+ * Sample standard deviation (n − 1 in the denominator). One value has no measurable spread: 0, as the
+ * plots draw it, so a single-replicate run still evaluates; claims about spread need replicates ≥ 2.
+ */
+export function sampleSd(values: readonly number[]): { value: number } | { error: string } {
+  const center = mean(values);
+  if ('error' in center) return { error: 'the standard deviation of an empty list has no value' };
+  if (values.length === 1) return { value: 0 };
+  const squares = values.reduce((sum, value) => sum + (value - center.value) ** 2, 0);
+  return { value: Math.sqrt(squares / (values.length - 1)) };
+}
+
+/** Standard error of the mean: sample standard deviation / √n (0 for a single value, as sampleSd). */
+export function standardError(values: readonly number[]): { value: number } | { error: string } {
+  const sd = sampleSd(values);
+  if ('error' in sd) return { error: 'the standard error of an empty list has no value' };
+  return { value: sd.value / Math.sqrt(values.length) };
+}

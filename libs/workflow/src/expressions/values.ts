@@ -59,3 +59,15 @@ export function readField(value: unknown, key: unknown): { value: unknown } | { 
   }
   return { error: `cannot read field ${shown} of ${runtimeTypeName(value)}` };
 }
+
+/** JSON with object keys sorted, so equal values (in any key order) have equal text: a key for grouping and de-duplicating. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

@@ -70,6 +70,10 @@ const step = {
       anyOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' }, uniqueItems: true }],
     },
     matrix,
+    replicate: {
+      type: 'boolean',
+      description: 'Run this step once per replicate (matrix key `replicate`: 1 … the workflow\'s `replicates`), each with its own seed; steps reading it one instance at a time inherit the axis, fan-ins see every replicate.',
+    },
     retries: { type: 'integer', minimum: 0, maximum: 100, description: 'Extra attempts after a failure (default 0).' },
     'retry-backoff': retryBackoff,
     timeout: duration,
@@ -122,6 +126,10 @@ export const workflowSchema = {
     name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'Identifies the workflow in the cache, lock file and tracking.' },
     description: { type: 'string' },
     seed: { type: 'integer', minimum: 0, maximum: 4294967295, description: 'Every instance derives its seed from this and its name (default 0).' },
+    replicates: {
+      description: 'How many times each step marked `replicate: true` runs (default 1): a whole number, or an expression over params such as ${{ params.replicates }}. Raising it keeps the seeds and cache of the replicates that already ran.',
+      anyOf: [{ type: 'integer', minimum: 1, maximum: 1000 }, expression],
+    },
     params: { type: 'object', description: 'Workflow parameters (the defaults), referenced as params.NAME; --preset NAME and --set NAME=VALUE override them.' },
     presets: {
       type: 'object',

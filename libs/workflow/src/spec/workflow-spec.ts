@@ -4,6 +4,11 @@ export interface WorkflowSpec {
   readonly name: string;
   readonly description: string;
   readonly seed: number;
+  /**
+   * How many replicates every step marked `replicate: true` runs: a whole number, or an expression over
+   * params (`${{ params.replicates }}`) so presets and `--set` can change it. 1 when absent.
+   */
+  readonly replicates: number | string;
   readonly params: Readonly<Record<string, unknown>>;
   /** Named sets of param values, chosen with `--preset NAME`; in file order. */
   readonly presets: Readonly<Record<string, PresetSpec>>;
@@ -48,6 +53,8 @@ export interface StepSpec {
   readonly with: Readonly<Record<string, unknown>>;
   readonly needs: readonly string[];
   readonly matrix: MatrixSpec | undefined;
+  /** Whether the step adds the `replicate` axis (1…replicates) to its matrix; its readers inherit it. */
+  readonly replicate: boolean;
   readonly retries: number;
   /** How long to wait before each retry. */
   readonly retryBackoff: RetryBackoff;
