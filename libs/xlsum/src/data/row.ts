@@ -22,24 +22,32 @@ function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** One line's row; throws `file:line: ...` naming the field at fault. Extra fields are ignored, as XL-Sum's own readers do. */
-export function parseXlsumLine(line: string, file: string, lineNumber: number): XlsumRow {
+/**
+ * One JSONL line as an object whose `fields` are all strings; throws `file:line: ...` naming the field
+ * at fault. Other fields are ignored, as XL-Sum's own readers do.
+ */
+export function parseStringFields<F extends string>(line: string, file: string, lineNumber: number, fields: readonly F[], what: string): Record<F, string> {
   const where = `${file}:${lineNumber}`;
   let value: unknown;
   try {
     value = JSON.parse(line);
   } catch (error) {
-    throw new XlsumFormatError(`${where}: not valid JSON (${(error as Error).message}); each line of an XL-Sum file is one JSON object`);
+    throw new XlsumFormatError(`${where}: not valid JSON (${(error as Error).message}); each line of ${what} is one JSON object`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new XlsumFormatError(`${where}: expected a JSON object with ${XLSUM_FIELDS.join(', ')}, found ${describe(value)}`);
+    throw new XlsumFormatError(`${where}: expected a JSON object with ${fields.join(', ')}, found ${describe(value)}`);
   }
   const record = value as Record<string, unknown>;
-  for (const field of XLSUM_FIELDS) {
-    if (!(field in record)) throw new XlsumFormatError(`${where}: missing field "${field}" (an XL-Sum row has ${XLSUM_FIELDS.join(', ')})`);
+  for (const field of fields) {
+    if (!(field in record)) throw new XlsumFormatError(`${where}: missing field "${field}" (a row of ${what} has ${fields.join(', ')})`);
     if (typeof record[field] !== 'string') throw new XlsumFormatError(`${where}: field "${field}" must be a string, found ${describe(record[field])}`);
   }
-  return { id: record.id as string, url: record.url as string, title: record.title as string, summary: record.summary as string, text: record.text as string };
+  return Object.fromEntries(fields.map((field) => [field, record[field]])) as Record<F, string>;
+}
+
+/** One line's XL-Sum row (see parseStringFields). */
+export function parseXlsumLine(line: string, file: string, lineNumber: number): XlsumRow {
+  return parseStringFields(line, file, lineNumber, XLSUM_FIELDS, 'an XL-Sum file');
 }
 
 /** Every row of an XL-Sum JSONL file's text (blank lines skipped; CRLF accepted). */

@@ -56,7 +56,7 @@ describe('xlsum/load', () => {
     const good = JSON.stringify(ROW);
     const cases: [string, RegExp][] = [
       [`${good}\n\n{"id": "2", oops}\n`, /bad\.jsonl:3: not valid JSON/],
-      [`${good}\n${JSON.stringify({ ...ROW, summary: undefined })}\n`, /bad\.jsonl:2: missing field "summary"/],
+      [`${good}\n${JSON.stringify({ ...ROW, summary: undefined })}\n`, /bad\.jsonl:2: missing field "summary" \(a row of an XL-Sum file has id, url, title, summary, text\)/],
       [`${JSON.stringify({ ...ROW, text: 42 })}\n`, /bad\.jsonl:1: field "text" must be a string, found a number/],
       [`[1, 2]\n`, /bad\.jsonl:1: expected a JSON object with id, url, title, summary, text, found an array/],
     ];
@@ -68,7 +68,7 @@ describe('xlsum/load', () => {
 
   it('says when the file is empty or missing', async () => {
     const empty = await fileWith('empty.jsonl', '\n\n');
-    await assert.rejects(steps.run(load, { path: empty, real: 0.5, pool: 0.4, test: 0.1 }), /empty\.jsonl is empty: it holds no XL-Sum rows/);
+    await assert.rejects(steps.run(load, { path: empty, real: 0.5, pool: 0.4, test: 0.1 }), /empty\.jsonl is empty: it holds no rows/);
     await assert.rejects(steps.run(load, { path: `${empty}.missing`, real: 0.5, pool: 0.4, test: 0.1 }), /empty\.jsonl\.missing: no such file; give the path of a local XL-Sum JSONL file/);
   });
 
