@@ -75,6 +75,8 @@ const FIXED_PAIRS: readonly TextPair[] = [
   ['a b c\nd e f\ng h i', 'g h i\na b c'],
   ['one two\n\n\nthree four\n   \nfive', 'five four\nthree two one'],
   ['w1 w2 w3 w4\r\nw5 w6', 'w5 w6\r\nw1 w2'],
+  // A lone surrogate, and U+2028 (a line separator that neither side splits Lsum sentences on).
+  ['a\ud800b x\u0130\u0130y line\u2028two', 'a b xi i y line\ntwo'],
 ];
 
 /**
