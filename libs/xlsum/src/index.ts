@@ -18,6 +18,6 @@ export type { EventFacts, GeneratedArticle } from './corpus/generate.js';
 export type { EventKind } from './corpus/events.js';
 export { encodeXlsumJsonl, parseStringFields, parseXlsumJsonl, parseXlsumLine, XlsumFormatError, XLSUM_FIELDS } from './data/row.js';
 export type { XlsumRow } from './data/row.js';
-export { readJsonlFile, readXlsumFile } from './data/read-file.js';
+export { forEachJsonlRow, forEachXlsumRow, readJsonlFile, readXlsumFile } from './data/read-file.js';
 export { splitIndices } from './data/split.js';
 export type { SplitFractions, SplitIndices } from './data/split.js';

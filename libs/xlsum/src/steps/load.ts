@@ -1,6 +1,9 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { defineStep } from '@veriflow/step-api';
-import { readXlsumFile } from '../data/read-file.js';
+import { forEachXlsumRow } from '../data/read-file.js';
 import { encodeXlsumJsonl } from '../data/row.js';
 import type { XlsumRow } from '../data/row.js';
 import { splitIndices } from '../data/split.js';
@@ -13,6 +16,8 @@ export const load = defineStep({
   version: '1',
   description:
     'Reads XL-Sum as released (JSONL: id, url, title, summary, text) from a local file and samples, from the workflow seed, three disjoint splits: the real rows the generator trains on, the pool whose summaries it synthesizes, and the test set.',
+  // Parsing a 300,000-article file keeps a CPU busy for a while.
+  execution: 'worker',
   with: {
     type: 'object',
     additionalProperties: false,
@@ -39,13 +44,45 @@ export const load = defineStep({
   const path = resolve(ctx.workflowDir, ctx.with.path);
   const testPath = ctx.with.test_path === undefined ? undefined : resolve(ctx.workflowDir, ctx.with.test_path);
   const { real, pool, test } = ctx.with;
-  const rows = await readXlsumFile(path);
-  const testSource = testPath === undefined ? undefined : await readXlsumFile(testPath);
-  const split = splitIndices(ctx.rng, rows.length, { real, pool, test }, path, testSource && testPath ? { rows: testSource.length, file: testPath } : undefined);
-  const pick = (from: readonly XlsumRow[], indices: readonly number[]): Uint8Array => Buffer.from(encodeXlsumJsonl(indices.map((i) => from[i]!)));
-  await ctx.writeBytes('real', pick(rows, split.real));
-  await ctx.writeBytes('pool', pick(rows, split.pool));
-  await ctx.writeBytes('test', pick(testSource ?? rows, split.test));
-  ctx.log.info(`${rows.length} rows from ${path}: ${split.real.length} real, ${split.pool.length} pool, ${split.test.length} test${testPath ? ` (from ${testPath})` : ''}`);
-  return { rows: rows.length, real_rows: split.real.length, pool_rows: split.pool.length, test_rows: split.test.length };
+  // Two passes instead of holding the file: the first checks every row and counts them, the second
+  // copies the sampled rows to their split.
+  const rows = await forEachXlsumRow(path, () => undefined);
+  const testRows = testPath === undefined ? undefined : { rows: await forEachXlsumRow(testPath, () => undefined), file: testPath };
+  const split = splitIndices(ctx.rng, rows, { real, pool, test }, path, testRows);
+  const outputs = { real: new SplitWriter(ctx.outputPath('real')), pool: new SplitWriter(ctx.outputPath('pool')), test: new SplitWriter(ctx.outputPath('test')) };
+  const destination = new Map<number, SplitWriter>([...split.real.map((i) => [i, outputs.real] as const), ...split.pool.map((i) => [i, outputs.pool] as const)]);
+  if (testPath === undefined) for (const i of split.test) destination.set(i, outputs.test);
+  await forEachXlsumRow(path, (row, index) => destination.get(index)?.write(row));
+  if (testPath !== undefined) {
+    const chosen = new Set(split.test);
+    await forEachXlsumRow(testPath, (row, index) => (chosen.has(index) ? outputs.test.write(row) : undefined));
+  }
+  await Promise.all(Object.values(outputs).map((writer) => writer.close()));
+  ctx.log.info(`${rows} rows from ${path}: ${split.real.length} real, ${split.pool.length} pool, ${split.test.length} test${testPath ? ` (from ${testPath})` : ''}`);
+  return { rows, real_rows: split.real.length, pool_rows: split.pool.length, test_rows: split.test.length };
 });
+
+/** Appends rows to one split's JSONL file, waiting when the stream's buffer is full. */
+class SplitWriter {
+  private readonly stream: WriteStream;
+  private failure: Error | undefined;
+
+  constructor(file: string) {
+    this.stream = createWriteStream(file);
+    // Kept until the next write or close reports it (a full disk, say), instead of an uncaught 'error'.
+    this.stream.on('error', (error) => (this.failure ??= error));
+  }
+
+  async write(row: XlsumRow): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.stream.write(encodeXlsumJsonl([row]))) await once(this.stream, 'drain');
+  }
+
+  close(): Promise<void> {
+    return new Promise((done, fail) => {
+      if (this.failure) return fail(this.failure);
+      this.stream.once('error', fail);
+      this.stream.end(done);
+    });
+  }
+}
