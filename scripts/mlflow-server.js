@@ -4,8 +4,8 @@
 // a free loopback port with a SQLite backend and proxied artifacts under `dir`.
 // CLI: `node scripts/mlflow-server.js start [--dir DIR]` prints the URI and runs until killed;
 // `node scripts/mlflow-server.js install` only installs.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,33 +13,26 @@ import { join, resolve } from 'node:path';
 import { setInterval } from 'node:timers';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { ensureVenv, tail, venvAvailability } from './python-venv.js';
 
 export const MLFLOW_VERSION = '3.17.2';
 export const repoRoot = resolve(import.meta.dirname, '..');
 export const venvDir = join(repoRoot, '.venv-mlflow');
 export const mlflowBin = join(venvDir, 'bin', 'mlflow');
 
-function run(cmd, args, what) {
-  const result = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (result.error || result.status !== 0) {
-    const detail = result.error ? result.error.message : tail(`${result.stdout}\n${result.stderr}`, 2000) || `exit status ${result.status}`;
-    throw new Error(`${what} failed (${cmd} ${args.join(' ')}): ${detail}`);
-  }
-}
-
-function tail(text, max) {
-  const t = text.trim();
-  return t.length > max ? `...${t.slice(-max)}` : t;
-}
-
-function sleepSync(ms) {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/** Whether `venv` holds mlflow at the pinned version (a marker is written after a complete install). */
-function installed(venv) {
-  const marker = join(venv, '.veriflow-mlflow-version');
-  return existsSync(join(venv, 'bin', 'mlflow')) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === MLFLOW_VERSION;
+/** The pinned mlflow venv, installed by scripts/python-venv.js. */
+export function mlflowVenv(venv = venvDir) {
+  return {
+    name: 'mlflow',
+    venv,
+    packages: [`mlflow==${MLFLOW_VERSION}`],
+    marker: '.veriflow-mlflow-version',
+    version: MLFLOW_VERSION,
+    bin: join('bin', 'mlflow'),
+    requireVar: 'VERIFLOW_REQUIRE_MLFLOW',
+    suites: 'the MLflow integration tests',
+    installHint: 'node scripts/mlflow-server.js install',
+  };
 }
 
 /**
@@ -48,46 +41,7 @@ function installed(venv) {
  * callers (parallel test files) wait for one install instead of racing.
  */
 export function ensureMlflow({ venv = venvDir, quiet = false } = {}) {
-  const bin = join(venv, 'bin', 'mlflow');
-  if (installed(venv)) return bin;
-  const lock = `${venv}.lock`;
-  let waited = false;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch (error) {
-      if (error.code !== 'EEXIST') throw error;
-    }
-    if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 20 * 60_000) {
-      rmSync(lock, { recursive: true, force: true }); // left by a killed install
-      continue;
-    }
-    if (!waited && !quiet) console.error(`mlflow-server: waiting for another process to finish installing mlflow into ${venv}...`);
-    waited = true;
-    sleepSync(1000);
-    if (installed(venv)) return bin;
-  }
-  try {
-    if (installed(venv)) return bin;
-    const started = Date.now();
-    if (!quiet) console.error(`mlflow-server: installing mlflow ${MLFLOW_VERSION} into ${venv} (first run only, about a minute)...`);
-    const python = process.env.PYTHON ?? 'python3';
-    try {
-      if (!existsSync(join(venv, 'bin', 'pip'))) run(python, ['-m', 'venv', venv], 'creating the mlflow virtual environment');
-      run(join(venv, 'bin', 'pip'), ['install', '--quiet', '--disable-pip-version-check', `mlflow==${MLFLOW_VERSION}`], `pip install mlflow==${MLFLOW_VERSION}`);
-    } catch (error) {
-      // Leave no half-made venv behind.
-      rmSync(venv, { recursive: true, force: true });
-      throw error;
-    }
-    if (!existsSync(bin)) throw new Error(`pip install mlflow==${MLFLOW_VERSION} finished but ${bin} is missing`);
-    writeFileSync(join(venv, '.veriflow-mlflow-version'), `${MLFLOW_VERSION}\n`);
-    if (!quiet) console.error(`mlflow-server: mlflow ${MLFLOW_VERSION} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    return bin;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+  return ensureVenv(mlflowVenv(venv), { quiet });
 }
 
 /**
@@ -96,15 +50,7 @@ export function ensureMlflow({ venv = venvDir, quiet = false } = {}) {
  * failed install throws instead, so the tracking suites fail rather than skip quietly.
  */
 export function mlflowAvailability({ venv = venvDir, quiet = false } = {}) {
-  try {
-    return { bin: ensureMlflow({ venv, quiet }) };
-  } catch (error) {
-    const reason = `mlflow could not be installed into ${venv} (${error.message.split('\n')[0]})`;
-    if (process.env.VERIFLOW_REQUIRE_MLFLOW === '1') {
-      throw new Error(`${reason}, and VERIFLOW_REQUIRE_MLFLOW=1 requires the MLflow integration tests to run; fix the install (python3-venv, network to PyPI) or unset it`, { cause: error });
-    }
-    return { skip: `${reason}; run \`node scripts/mlflow-server.js install\`` };
-  }
+  return venvAvailability(mlflowVenv(venv), { quiet });
 }
 
 /** A free TCP port on 127.0.0.1 (there is a small window in which another process could take it). */
