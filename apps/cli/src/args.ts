@@ -41,6 +41,11 @@ export interface RunArgs extends CommonArgs {
   readonly expectFail: boolean;
   /** `--junit FILE` (check): JUnit XML with one test case per expectation. */
   readonly junit: string | undefined;
+  /** `check --against RUN|FILE`: the baseline whose numbers this run's are compared with. */
+  readonly against: string | undefined;
+  /** `check --rel-tol`, `--abs-tol`: how far a number may move before it counts (undefined: the defaults). */
+  readonly relTol: number | undefined;
+  readonly absTol: number | undefined;
 }
 
 const OPTIONS = {
@@ -69,6 +74,9 @@ const OPTIONS = {
   'lock-timeout': { type: 'string' },
   'no-expect-fail': { type: 'boolean' },
   junit: { type: 'string' },
+  against: { type: 'string' },
+  'rel-tol': { type: 'string' },
+  'abs-tol': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -92,6 +100,13 @@ function positiveInteger(name: string, value: string | undefined): number | unde
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!Number.isInteger(number) || number < (name === '--gpus' ? 0 : 1)) throw new UsageError(`${name} needs a whole number${name === '--gpus' ? '' : ' of at least 1'}, got "${value}"`);
+  return number;
+}
+
+function tolerance(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) throw new UsageError(`${name} needs a number of at least 0 (e.g. ${name} 0.01), got "${value}"`);
   return number;
 }
 
@@ -147,5 +162,8 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     lockTimeoutMs: lockTimeoutMs(values['lock-timeout']),
     expectFail: !(values['no-expect-fail'] ?? false),
     junit: values.junit,
+    against: values.against,
+    relTol: tolerance('--rel-tol', values['rel-tol']),
+    absTol: tolerance('--abs-tol', values['abs-tol']),
   };
 }
