@@ -56,7 +56,7 @@ describe('parseCommandArgs', () => {
   it('reads check tolerances as non-negative numbers', () => {
     const args = parse('--against', 'base.json', '--rel-tol', '0.01', '--abs-tol', '0', 'results.json');
     assert.deepEqual([args.against, args.relTol, args.absTol], ['base.json', 0.01, 0]);
-    usageError(['--rel-tol', '-1', 'r.json'], '--rel-tol needs a number of at least 0 (e.g. --rel-tol 0.01), got "-1"');
+    usageError(['--rel-tol=-1', 'r.json'], '--rel-tol needs a number of at least 0 (e.g. --rel-tol 0.01), got "-1"');
     usageError(['--abs-tol', 'tiny', 'r.json'], /--abs-tol needs a number of at least 0/);
   });
 
