@@ -24,8 +24,9 @@ export async function resultsPathOf(target: string): Promise<string | undefined>
 }
 
 /** The spec part of a recorded result: measured values and status are recomputed, never trusted. */
-export function specOf(result: Omit<ExpectationSpec, 'message' | 'tolerance'> & { readonly message?: string; readonly tolerance?: number }): ExpectationSpec {
-  return { name: result.name, that: result.that, message: result.message, tolerance: result.tolerance, values: result.values ?? {} };
+export function specOf(result: Omit<ExpectationSpec, 'message' | 'tolerance' | 'if'> & { readonly message?: string; readonly tolerance?: number; readonly if?: boolean | string }): ExpectationSpec {
+  // Results recorded before expectations had conditions hold none: those claims always applied.
+  return { name: result.name, that: result.that, message: result.message, tolerance: result.tolerance, values: result.values ?? {}, if: result.if ?? true };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
