@@ -1,8 +1,6 @@
 /** The numbers of one instance of a recorded run, by label: `metrics.<key>` (last value) and `outputs.<name>` (numeric leaves). */
 export interface InstanceNumbers {
   readonly name: string;
-  /** Cache key, when recorded: equal keys mean the same inputs, so the same outputs unless a step is not deterministic. */
-  readonly key: string | undefined;
   readonly numbers: ReadonlyMap<string, number>;
 }
 
@@ -96,9 +94,9 @@ function numericLeaves(label: string, value: unknown, into: Map<string, number>)
 }
 
 /** One instance's numbers from its last metric values and its value outputs. */
-export function instanceNumbers(name: string, key: string | undefined, metrics: Readonly<Record<string, number>>, values: Readonly<Record<string, unknown>>): InstanceNumbers {
+export function instanceNumbers(name: string, metrics: Readonly<Record<string, number>>, values: Readonly<Record<string, unknown>>): InstanceNumbers {
   const numbers = new Map<string, number>();
   for (const [metric, value] of Object.entries(metrics)) if (typeof value === 'number') numbers.set(`metrics.${metric}`, value);
   for (const [output, value] of Object.entries(values)) numericLeaves(`outputs.${output}`, value, numbers);
-  return { name, key, numbers };
+  return { name, numbers };
 }

@@ -25,7 +25,7 @@ async function fromRunStore(workspace: string, query: string): Promise<RecordedR
       runStatus: run.status === 'succeeded' ? 'succeeded' : run.status === 'cancelled' ? 'cancelled' : 'failed',
       instances,
     },
-    numbers: instances.map((instance) => instanceNumbers(instance.name, instance.cacheKey, finalMetrics(instance.metrics), instance.values)),
+    numbers: instances.map((instance) => instanceNumbers(instance.name, finalMetrics(instance.metrics), instance.values)),
   };
 }
 

@@ -50,7 +50,7 @@ export async function readRecordedResults(path: string): Promise<RecordedRun> {
   if (!isObject(parsed) || missing.length > 0) throw new UsageError(`${path} is not a veriflow results file: it lacks ${missing.join(', ')}`);
   if (!Array.isArray(parsed.instances) || !parsed.instances.every(isObject)) throw new UsageError(`${path} is not a veriflow results file: "instances" is not a list of objects`);
   const status = parsed.status;
-  const instances = parsed.instances as unknown as (ExpectationInstance & { readonly key?: string; readonly metrics?: Record<string, number> })[];
+  const instances = parsed.instances as unknown as (ExpectationInstance & { readonly metrics?: Record<string, number> })[];
   return {
     workflow: String(parsed.workflow),
     source: path,
@@ -61,6 +61,6 @@ export async function readRecordedResults(path: string): Promise<RecordedRun> {
       runStatus: status === 'succeeded' || status === 'cancelled' ? status : 'failed',
       instances,
     },
-    numbers: instances.map((instance) => instanceNumbers(instance.name, instance.key, instance.metrics ?? {}, instance.values ?? {})),
+    numbers: instances.map((instance) => instanceNumbers(instance.name, instance.metrics ?? {}, instance.values ?? {})),
   };
 }
