@@ -117,6 +117,26 @@ describe('expect: through the CLI', () => {
     }
   });
 
+  it('skips a claim whose if: is false for this configuration, saying so, and evaluates it when true', async () => {
+    const conditional = await workspace({ 'wf.yaml': WORKFLOW(5).replace('  least-total:\n', '  least-total:\n    if: ${{ len(params.factors) >= 4 }}\n') });
+    try {
+      const small = await runCli(['run', 'wf.yaml'], conditional.dir);
+      assert.equal(small.code, 0, small.stdout + small.stderr);
+      assert.match(small.stdout, /expectations: 2 held, 1 skipped\n/);
+      assert.match(small.stdout, /· least-total skipped \(condition false: if \$\{\{ len\(params.factors\) >= 4 \}\}\)\n/);
+      const least = (await claimsOf(conditional.dir)).find((claim) => claim.name === 'least-total')!;
+      assert.deepEqual([least.status, least.measured], ['skipped', {}]);
+      const checked = await runCli(['check', join(conditional.dir, '.veriflow', 'workflows', 'claims', 'results.json')], conditional.dir);
+      assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+      assert.match(checked.stdout, /· least-total skipped \(condition false/);
+      const large = await runCli(['run', 'wf.yaml', '--set', 'factors=[1,2,3,4]'], conditional.dir);
+      assert.equal(large.code, 3, large.stdout + large.stderr);
+      assert.match(large.stdout, /✗ least-total FAILED: every scaled total reaches params.least/);
+    } finally {
+      await conditional.dispose();
+    }
+  });
+
   it('refuses a type error in expect: before running anything (exit 2, with its position)', async () => {
     const typo = await workspace({ 'wf.yaml': WORKFLOW(4).replace("'outputs.total')) >= params.least", "'outputs.totl')) >= params.least") });
     try {

@@ -47,12 +47,22 @@ describe('parseCommandArgs', () => {
       output: undefined,
       wide: false,
       all: false,
+      against: undefined,
+      relTol: undefined,
+      absTol: undefined,
     });
     assert.equal(parse().file, '');
     assert.equal(parse('--no-expect-fail', 'wf.yaml').expectFail, false);
     assert.equal(parse('--junit', 'out.xml', 'wf.yaml').junit, 'out.xml');
     assert.equal(parse('--wide', 'wf.yaml').wide, true);
     assert.equal(parseCommandArgs(['show', '2026', '--all'], { manyPositionals: true }).all, true);
+  });
+
+  it('reads check tolerances as non-negative numbers', () => {
+    const args = parse('--against', 'base.json', '--rel-tol', '0.01', '--abs-tol', '0', 'results.json');
+    assert.deepEqual([args.against, args.relTol, args.absTol], ['base.json', 0.01, 0]);
+    usageError(['--rel-tol=-1', 'r.json'], '--rel-tol needs a number of at least 0 (e.g. --rel-tol 0.01), got "-1"');
+    usageError(['--abs-tol', 'tiny', 'r.json'], /--abs-tol needs a number of at least 0/);
   });
 
   it('reads long and short options', () => {

@@ -47,6 +47,11 @@ export interface RunArgs extends CommonArgs {
   readonly wide: boolean;
   /** `runs show --all`: every instance with every column. */
   readonly all: boolean;
+  /** `check --against RUN|FILE`: the baseline whose numbers this run's are compared with. */
+  readonly against: string | undefined;
+  /** `check --rel-tol`, `--abs-tol`: how far a number may move before it counts (undefined: the defaults). */
+  readonly relTol: number | undefined;
+  readonly absTol: number | undefined;
 }
 
 const OPTIONS = {
@@ -78,6 +83,9 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   wide: { type: 'boolean' },
   all: { type: 'boolean' },
+  against: { type: 'string' },
+  'rel-tol': { type: 'string' },
+  'abs-tol': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -101,6 +109,13 @@ function positiveInteger(name: string, value: string | undefined): number | unde
   if (value === undefined) return undefined;
   const number = Number(value);
   if (!Number.isInteger(number) || number < (name === '--gpus' ? 0 : 1)) throw new UsageError(`${name} needs a whole number${name === '--gpus' ? '' : ' of at least 1'}, got "${value}"`);
+  return number;
+}
+
+function tolerance(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) throw new UsageError(`${name} needs a number of at least 0 (e.g. ${name} 0.01), got "${value}"`);
   return number;
 }
 
@@ -159,5 +174,8 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     output: values.output,
     wide: values.wide ?? false,
     all: values.all ?? false,
+    against: values.against,
+    relTol: tolerance('--rel-tol', values['rel-tol']),
+    absTol: tolerance('--abs-tol', values['abs-tol']),
   };
 }

@@ -24,7 +24,8 @@ Usage:
                [--keep-going] [--force [STEP]] [--only STEP[,STEP]]... [--dry-run] [--verbose]
                [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI) [--no-expect-fail]
                [--lock-timeout DURATION]   (also VERIFLOW_LOCK_TIMEOUT; default 5m) [--wide]
-  veriflow check <run | results.json> [--junit FILE]   re-evaluate a run's expectations, running nothing
+  veriflow check <run | results.json | run folder> [--against BASELINE] [--rel-tol X] [--abs-tol Y] [--junit FILE] [--json]
+               re-evaluate a run's expectations, running nothing; compare its numbers with a baseline's
   veriflow report <run | latest | results.json> [-o FILE]   one self-contained HTML page of a run
   veriflow plan <workflow.yaml> [--preset NAME] [--set ...] [--force [STEP]] [--only STEP] [--json]
   veriflow graph <workflow.yaml> [--preset NAME] [--set ...] [--format text|mermaid|dot]
@@ -48,7 +49,8 @@ Options:
   <run>             a run id or any unique prefix of one, e.g. 20261126
 
 Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments,
-            3 regression (an expectation failed or could not be evaluated), 130 cancelled.`;
+            3 regression (an expectation failed or could not be evaluated, or check --against saw a number move),
+            130 cancelled.`;
 
 const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; run: (args: RunArgs) => Promise<number> }> = {
   run: { needsFile: true, run: runCommand },

@@ -89,6 +89,8 @@ export interface TrackedExpectation {
   readonly tolerance?: number;
   /** Name → expression, as written under `values:`. */
   readonly values: Readonly<Record<string, string>>;
+  /** Its condition as written (absent in runs recorded before expectations had one: always true). */
+  readonly if?: boolean | string;
   /** Label → measured value. */
   readonly measured: Readonly<Record<string, unknown>>;
   readonly reason?: string;

@@ -28,7 +28,7 @@ export function countExpectations(results: readonly Pick<ExpectationResult, 'sta
 }
 
 /** An evaluated expectation as the run, results.json or the run store holds it. */
-export type ShownExpectation = Omit<ExpectationResult, 'message' | 'tolerance'> & { readonly message?: string; readonly tolerance?: number };
+export type ShownExpectation = Omit<ExpectationResult, 'message' | 'tolerance' | 'if'> & { readonly message?: string; readonly tolerance?: number; readonly if?: boolean | string };
 
 /** `label = value` for each measured value, and the tolerance unless the claim's comparison already shows it. */
 export function measuredLines(result: ShownExpectation): string[] {
@@ -41,10 +41,12 @@ export function measuredLines(result: ShownExpectation): string[] {
 export function renderExpectations(results: readonly ShownExpectation[]): string {
   const lines = [`expectations: ${countExpectations(results)}`];
   for (const result of results) {
-    const said = result.status === 'held' || result.message === undefined ? '' : `: ${result.message}`;
+    // A skipped claim was not judged: why it was skipped is all there is to say, on its line.
+    const skipped = result.status === 'skipped';
+    const said = skipped ? ` (${result.reason ?? 'skipped'})` : result.status === 'held' || result.message === undefined ? '' : `: ${result.message}`;
     lines.push(`  ${MARKS[result.status]} ${result.name} ${WORDS[result.status]}${said}`);
     for (const line of measuredLines(result)) lines.push(`      ${line}`);
-    if (result.reason) lines.push(`      ${result.reason}`);
+    if (result.reason && !skipped) lines.push(`      ${result.reason}`);
     if (result.status === 'failed' || result.status === 'not-evaluated') lines.push(`      that: ${result.that.trim()}`);
   }
   return lines.join('\n');

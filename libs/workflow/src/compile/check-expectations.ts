@@ -38,6 +38,7 @@ function scanExpectations(expectations: readonly ExpectationSpec[], doc: SourceD
   };
   for (const expectation of expectations) {
     scan(['expect', expectation.name, 'that'], expectation.that);
+    if (typeof expectation.if === 'string') scan(['expect', expectation.name, 'if'], expectation.if);
     for (const [name, text] of Object.entries(expectation.values)) scan(['expect', expectation.name, 'values', name], text);
   }
   return { expressions, diagnostics };
@@ -48,6 +49,16 @@ function checkReferences(scanned: ScannedExpression, expectation: ExpectationSpe
   const diagnostics: Diagnostic[] = [];
   for (const ref of scanned.references) {
     const span = spanInString(context.doc, scanned.path, ref.start, ref.end - ref.start);
+    // Other roots outside params and seed are refused by the type checker already.
+    if (scanned.path[2] === 'if' && ref.path[0] === 'steps') {
+      diagnostics.push({
+        code: 'UNKNOWN_REFERENCE',
+        span,
+        message: `the "if" of expectation "${expectation.name}" reads steps, but it decides before the results whether the claim applies, so it reads only params and seed`,
+        hint: 'Condition on the configuration, e.g. if: ${{ params.students >= 8000 }}; put claims about results in that:.',
+      });
+      continue;
+    }
     if (ref.path[0] === 'tolerance' && expectation.tolerance === undefined) {
       diagnostics.push({ code: 'UNKNOWN_REFERENCE', span, message: `expectation "${expectation.name}" reads tolerance but declares none`, hint: 'Add e.g. tolerance: 0.03 beside that:.' });
     }
@@ -79,7 +90,10 @@ export function checkExpectations(expectations: readonly ExpectationSpec[], cont
   const byName = new Map(expectations.map((expectation) => [expectation.name, expectation]));
   for (const scanned of expressions) diagnostics.push(...checkReferences(scanned, byName.get(String(scanned.path[1]))!, context));
   const typeContext = { ...context, coordinateTypes: new Map<string, ValueType>() };
-  const that = { label: '"that"', hint: 'Compare it, e.g. steps.eval.outputs.accuracy >= 0.9; show measured numbers under values:.' };
-  diagnostics.push(...typecheckScanned(expressions, typeContext, (scanned) => (scanned.path[2] === 'that' ? that : undefined)));
+  const booleans: Record<string, { label: string; hint: string }> = {
+    that: { label: '"that"', hint: 'Compare it, e.g. steps.eval.outputs.accuracy >= 0.9; show measured numbers under values:.' },
+    if: { label: '"if"', hint: 'Compare it, e.g. params.students >= 8000.' },
+  };
+  diagnostics.push(...typecheckScanned(expressions, typeContext, (scanned) => booleans[String(scanned.path[2])]));
   return diagnostics;
 }

@@ -1,9 +1,13 @@
+import { evaluateCondition } from '../expand/evaluate-template.js';
 import { collectReferences, evaluateExpression } from '../expressions/index.js';
 import type { Expr } from '../expressions/index.js';
 import type { ExpectationSpec } from '../spec/workflow-spec.js';
 import { parseExpectationExpression } from './expectation-expression.js';
 
-/** `skipped`: the run left out (`--only`) a step the claim reads, by choice; never a regression. */
+/**
+ * `skipped`: the claim does not apply to this configuration (its `if:` is false) or the run left out
+ * (`--only`) a step it reads, by choice; never a regression.
+ */
 export type ExpectationStatus = 'held' | 'failed' | 'not-evaluated' | 'skipped';
 
 /** An expectation as written, with what happened to it: a superset of its spec, so a recorded result can be re-checked. */
@@ -100,7 +104,20 @@ function lookupFor(spec: ExpectationSpec, inputs: ExpectationInputs): (path: rea
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
+/** Whether the claim applies, from its `if:` over params and seed; a message when the condition cannot be evaluated. */
+function applies(spec: ExpectationSpec, inputs: ExpectationInputs): boolean | string {
+  try {
+    return evaluateCondition(spec.if, lookupFor(spec, inputs));
+  } catch (error) {
+    // Only a hand-edited record gets here: the compile stage checked the condition's syntax and types.
+    return `its "if" could not be evaluated: ${messageOf(error)}`;
+  }
+}
+
 function evaluateOne(spec: ExpectationSpec, inputs: ExpectationInputs): ExpectationResult {
+  const condition = applies(spec, inputs);
+  if (typeof condition === 'string') return { ...spec, status: 'failed', measured: {}, reason: condition };
+  if (!condition) return { ...spec, status: 'skipped', measured: {}, reason: `condition false: if ${typeof spec.if === 'string' ? spec.if.trim() : 'false'}` };
   let expressions: ReturnType<typeof parseExpectationExpression>[];
   try {
     expressions = [spec.that, ...Object.values(spec.values)].map(parseExpectationExpression);

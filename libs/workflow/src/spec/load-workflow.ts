@@ -56,6 +56,7 @@ function toExpectationSpec(name: string, raw: Raw): ExpectationSpec {
     message: raw.message as string | undefined,
     tolerance: raw.tolerance as number | undefined,
     values: (raw.values as Record<string, string> | undefined) ?? {},
+    if: (raw.if as boolean | string | undefined) ?? true,
   };
 }
 

@@ -105,6 +105,7 @@ const expectation = {
     that: { type: 'string', minLength: 1, description: 'A boolean expression that must hold after the run, e.g. ${{ steps.eval.outputs.accuracy >= 0.9 }}.' },
     message: { type: 'string', description: 'Said when the expectation fails: what the claim means.' },
     tolerance: { type: 'number', minimum: 0, description: 'A slack the expressions read as `tolerance`, recorded with the result.' },
+    if: { description: 'Check the claim only when this holds, over params and seed (e.g. ${{ params.n >= 8000 }}); skipped otherwise.', anyOf: [{ type: 'boolean' }, { type: 'string' }] },
     values: {
       type: 'object',
       description: 'Measured values shown beside held/failed: NAME: expression.',

@@ -37,6 +37,8 @@ export interface ExpectationSpec {
   readonly tolerance: number | undefined;
   /** Name → expression: measured values shown beside held/failed. */
   readonly values: Readonly<Record<string, string>>;
+  /** Whether the claim applies to this configuration, over params and seed (a smoke size may be too small for it); false: skipped. */
+  readonly if: boolean | string;
 }
 
 export interface PresetSpec {
