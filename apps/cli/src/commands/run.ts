@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
-import { collectProvenance, runWorkflow, Workspace } from '@veriflow/runner';
+import { CapacityError, collectProvenance, runWorkflow, Workspace } from '@veriflow/runner';
 import type { RunArgs } from '../args.js';
 import { openWorkflow } from '../load/open-workflow.js';
 import { progressObserver } from '../render/progress.js';
@@ -9,7 +9,7 @@ import { storeObserver } from '../tracking/store-observer.js';
 import { trackingUriFrom } from '../tracking/tracking-uri.js';
 import { isRegression, REGRESSION_EXIT_CODE, renderExpectations } from '../render/expectations.js';
 import { renderProblems, renderSummary } from '../render/summary.js';
-import { capacityFrom } from './capacity.js';
+import { capacityFrom, describeInventory } from './capacity.js';
 import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
 import { writeRunFiles } from './run-files.js';
 import { selectionFrom } from './selection.js';
@@ -46,6 +46,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     process.stdout.write(`${renderPlan(await computePlan(opened, args))}\n`);
     return 0;
   }
+  const machine = await capacityFrom(args);
   const workspace = new Workspace(args.workspace);
   const workflow = opened.graph.spec.name;
   const provenance = collectProvenance(opened.directory, PACKAGE_MANIFESTS);
@@ -71,7 +72,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       workflowDir: opened.directory,
       registry: opened.registry,
       runId: newRunId(),
-      capacity: capacityFrom(args),
+      capacity: machine.capacity,
       keepGoing: args.keepGoing,
       selection: selectionFrom(args, opened.graph),
       env: processEnv(),
@@ -102,6 +103,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
     // The instances' results are safe in the store, but a file the disk refused means the run did not finish its job.
     if (result.status !== 'succeeded' || files.problems.length > 0 || store.failure) return 1;
     return regression && args.expectFail ? REGRESSION_EXIT_CODE : 0;
+  } catch (error) {
+    if (!(error instanceof CapacityError)) throw error;
+    // Nothing ran: like an invalid workflow, a machine too small for it is exit 2, said before any work.
+    say(`veriflow: ${error.message}\nGPU discovery: ${describeInventory(machine.inventory)}`);
+    return 2;
   } finally {
     interrupt.dispose();
   }
