@@ -14,6 +14,7 @@ export interface MachineCapacity {
 
 /** Where the GPU list came from, and why it may be shorter than expected: the lines a user needs when a GPU is missing. */
 export function describeInventory(inventory: GpuInventory): string {
+  if (inventory.devices.length === 0 && inventory.notes.length > 0) return `no GPUs: ${inventory.notes.join('; ')}`;
   const found = `${inventory.devices.length} GPU(s) found by ${inventory.source === 'nvidia-smi' ? 'nvidia-smi' : `the fake inventory ${FAKE_GPUS_VARIABLE}`}`;
   return [found, ...inventory.notes].join('; ');
 }
