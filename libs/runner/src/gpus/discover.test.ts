@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,10 @@ async function fakeNvidiaSmi(name: string, stdout: string, code = 0): Promise<st
   // First on PATH, so it wins over a real nvidia-smi; the rest of PATH is there for `cat`.
   return `${dir}:${process.env.PATH ?? '/usr/bin:/bin'}`;
 }
+
+/** Where a real driver is installed (a GPU machine), its nvidia-smi is parsed too; elsewhere the test says why it skipped. */
+const realNvidiaSmi = spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8' });
+const noRealGpu = realNvidiaSmi.error ? 'no nvidia-smi on PATH (no NVIDIA driver here)' : realNvidiaSmi.status !== 0 ? `nvidia-smi -L failed: ${realNvidiaSmi.stdout.trim()}` : false;
 
 describe('discoverGpus', () => {
   before(async () => {
@@ -63,6 +68,17 @@ describe('discoverGpus', () => {
     const stops = await discoverGpus({ PATH: path, CUDA_VISIBLE_DEVICES: '0,7,1' });
     assert.deepEqual(stops.devices.map((device) => device.index), [0]);
     assert.match(stops.notes[0]!, /names 7, which is not among the GPUs found/);
+  });
+
+  it('reads every GPU the real nvidia-smi lists', { skip: noRealGpu }, async () => {
+    const listed = realNvidiaSmi.stdout.split('\n').filter((line) => line.startsWith('GPU '));
+    const inventory = await discoverGpus({ PATH: process.env.PATH });
+    assert.deepEqual(inventory.notes, []);
+    assert.equal(inventory.devices.length, listed.length);
+    for (const device of inventory.devices) {
+      assert.ok(listed.some((line) => line.startsWith(`GPU ${device.index}: ${device.name} (UUID: ${device.uuid})`)), `${JSON.stringify(device)} is not in ${listed.join(' | ')}`);
+      assert.ok((device.memoryMiB ?? 0) > 0);
+    }
   });
 
   it('takes a fake inventory from VERIFLOW_FAKE_GPUS without running nvidia-smi', async () => {
