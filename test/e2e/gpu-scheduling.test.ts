@@ -103,6 +103,9 @@ describe('GPU scheduling with a fake inventory', () => {
       assert.match(result.stderr, /GPU discovery: 2 GPU\(s\) found by the fake inventory VERIFLOW_FAKE_GPUS/);
       // Not even the CPU step beside it ran.
       assert.deepEqual(await readdir(join(big.dir, 'events-big')), []);
+      const plan = await runCli(['plan', 'wf.yaml'], big.dir, fakeTwo);
+      assert.equal(plan.code, 0, plan.stderr);
+      assert.match(plan.stdout, /veriflow run would refuse 3 instance\(s\) on this machine, running nothing:\n {2}train\[n=1\] needs 3 GPU\(s\)/);
     } finally {
       await big.dispose();
     }

@@ -10,7 +10,7 @@ import { trackingUriFrom } from '../tracking/tracking-uri.js';
 import { isRegression, REGRESSION_EXIT_CODE, renderExpectations } from '../render/expectations.js';
 import { renderProblems, renderSummary } from '../render/summary.js';
 import { capacityFrom, describeInventory } from './capacity.js';
-import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
+import { computePlan, previousEntries, processEnv, renderPlanHere } from './plan.js';
 import { writeRunFiles } from './run-files.js';
 import { selectionFrom } from './selection.js';
 
@@ -43,7 +43,7 @@ function cancelOnInterrupt(): { signal: AbortSignal; dispose: () => void } {
 export async function runCommand(args: RunArgs): Promise<number> {
   const opened = await openWorkflow(args.file, { preset: args.preset, overrides: args.sets }, args.strict);
   if (args.dryRun) {
-    process.stdout.write(`${renderPlan(await computePlan(opened, args))}\n`);
+    process.stdout.write(`${await renderPlanHere(opened, args, await computePlan(opened, args))}\n`);
     return 0;
   }
   const machine = await capacityFrom(args);
