@@ -3,6 +3,7 @@ import { fileSystemError } from '@veriflow/durable-fs';
 import { formatDiagnosticPretty, WorkflowError } from '@veriflow/workflow';
 import { parseCommandArgs } from './args.js';
 import type { RunArgs } from './args.js';
+import { capacityCommand } from './commands/capacity.js';
 import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
 import { graphCommand } from './commands/graph.js';
@@ -37,6 +38,7 @@ Usage:
                [--figure FILE.svg --metric KEY [--x PARAM]]
   veriflow sync [<run>...] [--tracking-uri URI]  push local runs to MLflow (all not yet synced by default)
   veriflow verify [--repair] [--json]         re-hash every stored object; --repair removes corrupt ones
+  veriflow capacity [--jobs N] [--cpus N] [--gpus N] [--json]   what a run here would use: jobs, CPUs, each GPU
 
 Options:
   --preset NAME     start from the workflow's preset NAME (under presets:); at most once
@@ -64,6 +66,7 @@ const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; 
   verify: { needsFile: false, run: verifyCommand },
   check: { needsFile: false, manyPositionals: true, run: checkCommand },
   report: { needsFile: false, manyPositionals: true, run: reportCommand },
+  capacity: { needsFile: false, run: capacityCommand },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

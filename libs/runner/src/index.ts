@@ -24,3 +24,7 @@ export type { ExportedFigure } from './provenance/figures.js';
 export type { ResultsFile } from './provenance/results-file.js';
 export { verifyStore } from './store/index.js';
 export type { DamagedObject, ObjectUser, StoreReport } from './store/index.js';
+export { discoverGpus, FAKE_GPUS_VARIABLE, GpuDiscoveryError } from './gpus/discover.js';
+export type { GpuInventory } from './gpus/discover.js';
+export { CapacityError, unfitInstances } from './execute/capacity-check.js';
+export type { UnfitInstance } from './execute/capacity-check.js';

@@ -1,3 +1,4 @@
+import type { GpuDevice } from './gpu-device.js';
 import type { Resources } from './resources.js';
 import type { Rng } from './rng.js';
 
@@ -31,6 +32,11 @@ export interface StepContext<W> {
   /** Aborted on Ctrl-C, timeout or fail-fast; long loops should check it and throw `signal.reason`. */
   readonly signal: AbortSignal;
   readonly resources: Required<Pick<Resources, 'cpus' | 'gpu'>>;
+  /**
+   * The GPUs this instance holds, `resources.gpu` of them, used by no other running instance: put the
+   * engine on one of these. Empty when it asked for none.
+   */
+  readonly gpus: readonly GpuDevice[];
   /** The instance's environment: the runner's, then the workflow's and the step's `env`. Use it instead of process.env. */
   readonly env: Readonly<Record<string, string>>;
   /** The directory holding the workflow file; relative paths a user writes are relative to it. */

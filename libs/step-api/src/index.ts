@@ -3,6 +3,7 @@ export { defineStep, outputsOf } from './define-step.js';
 export type { StepDefinition, AnyStepDefinition, WithSchema, StepHeader, Execution, StepEnvironment } from './define-step.js';
 export type { OutputKind, OutputSpec, OutputSpecs, StepValues } from './outputs.js';
 export type { Resources } from './resources.js';
+export type { GpuDevice } from './gpu-device.js';
 export { createRng, deriveSeed, hash32 } from './rng.js';
 export type { Rng } from './rng.js';
 export { StepRegistry } from './registry.js';

@@ -1,5 +1,5 @@
 import type { PlannedInstance } from '@veriflow/runner';
-import { describeReason, planWorkflow, readLockFile, Workspace } from '@veriflow/runner';
+import { describeReason, planWorkflow, readLockFile, unfitInstances, Workspace } from '@veriflow/runner';
 import type { KeyEntry } from '@veriflow/runner';
 import { describeReplication, summarizeReplication } from '@veriflow/workflow';
 import type { WorkflowGraph } from '@veriflow/workflow';
@@ -7,6 +7,7 @@ import type { RunArgs } from '../args.js';
 import { openWorkflow } from '../load/open-workflow.js';
 import type { OpenedWorkflow } from '../load/open-workflow.js';
 import { renderTable } from '../render/table.js';
+import { capacityFrom, describeInventory } from './capacity.js';
 import { selectionFrom } from './selection.js';
 
 /** The environment as a plain object: spreading `process.env` itself is slow, and plans do it per instance. */
@@ -41,9 +42,18 @@ export function renderPlan(planned: readonly PlannedInstance[], graph: WorkflowG
   return `${replication ? `${describeReplication(replication)}\n\n` : ''}${table}\n\n${planned.length} instances: ${runs} to run, ${cached} cached, ${planned.length - runs - cached} skipped`;
 }
 
+/** The plan as text, and what `run` on this machine would refuse before running anything (see CapacityError). */
+export async function renderPlanHere(opened: OpenedWorkflow, args: RunArgs, planned: readonly PlannedInstance[]): Promise<string> {
+  const machine = await capacityFrom(args);
+  const unfit = unfitInstances(machine.capacity, opened.graph.instances, planned);
+  if (unfit.length === 0) return renderPlan(planned, opened.graph);
+  const lines = unfit.map((item) => `  ${item.name} ${item.problem}`);
+  return `${renderPlan(planned, opened.graph)}\n\nveriflow run would refuse ${unfit.length} instance(s) on this machine, running nothing:\n${lines.join('\n')}\nGPU discovery: ${describeInventory(machine.inventory)}`;
+}
+
 export async function planCommand(args: RunArgs): Promise<number> {
   const opened = await openWorkflow(args.file, { preset: args.preset, overrides: args.sets }, args.strict);
   const planned = await computePlan(opened, args);
-  process.stdout.write(args.json ? `${JSON.stringify(planned, null, 2)}\n` : `${renderPlan(planned, opened.graph)}\n`);
+  process.stdout.write(args.json ? `${JSON.stringify(planned, null, 2)}\n` : `${await renderPlanHere(opened, args, planned)}\n`);
   return 0;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
-import { collectProvenance, runWorkflow, Workspace } from '@veriflow/runner';
+import { CapacityError, collectProvenance, runWorkflow, Workspace } from '@veriflow/runner';
 import type { RunArgs } from '../args.js';
 import { openWorkflow } from '../load/open-workflow.js';
 import { progressObserver } from '../render/progress.js';
@@ -12,8 +12,8 @@ import { renderStepTables } from '../render/step-tables.js';
 import { renderProblems, renderSummary, shownOutcome } from '../render/summary.js';
 import { terminalWidth } from '../render/terminal-width.js';
 import { writeRunReport } from '../report/write-report.js';
-import { capacityFrom } from './capacity.js';
-import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
+import { capacityFrom, describeInventory } from './capacity.js';
+import { computePlan, previousEntries, processEnv, renderPlanHere } from './plan.js';
 import { writeRunFiles } from './run-files.js';
 import { selectionFrom } from './selection.js';
 
@@ -46,9 +46,10 @@ function cancelOnInterrupt(): { signal: AbortSignal; dispose: () => void } {
 export async function runCommand(args: RunArgs): Promise<number> {
   const opened = await openWorkflow(args.file, { preset: args.preset, overrides: args.sets }, args.strict);
   if (args.dryRun) {
-    process.stdout.write(`${renderPlan(await computePlan(opened, args), opened.graph)}\n`);
+    process.stdout.write(`${await renderPlanHere(opened, args, await computePlan(opened, args))}\n`);
     return 0;
   }
+  const machine = await capacityFrom(args);
   const workspace = new Workspace(args.workspace);
   const workflow = opened.graph.spec.name;
   const provenance = collectProvenance(opened.directory, PACKAGE_MANIFESTS);
@@ -74,7 +75,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
       workflowDir: opened.directory,
       registry: opened.registry,
       runId: newRunId(),
-      capacity: capacityFrom(args),
+      capacity: machine.capacity,
       keepGoing: args.keepGoing,
       selection: selectionFrom(args, opened.graph),
       env: processEnv(),
@@ -109,6 +110,11 @@ export async function runCommand(args: RunArgs): Promise<number> {
     // The instances' results are safe in the store, but a file the disk refused means the run did not finish its job.
     if (result.status !== 'succeeded' || files.problems.length > 0 || store.failure) return 1;
     return regression && args.expectFail ? REGRESSION_EXIT_CODE : 0;
+  } catch (error) {
+    if (!(error instanceof CapacityError)) throw error;
+    // Nothing ran: like an invalid workflow, a machine too small for it is exit 2, said before any work.
+    say(`veriflow: ${error.message}\nGPU discovery: ${describeInventory(machine.inventory)}`);
+    return 2;
   } finally {
     interrupt.dispose();
   }

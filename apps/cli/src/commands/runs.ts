@@ -7,6 +7,7 @@ import { renderStepTables, shownOutputs } from '../render/step-tables.js';
 import type { ShownInstance } from '../render/step-tables.js';
 import { formatCell, renderTable } from '../render/table.js';
 import { terminalWidth } from '../render/terminal-width.js';
+import { GPUS_TAG } from '../tracking/store-observer.js';
 import { UsageError } from '../usage-error.js';
 
 const pad = (n: number): string => String(n).padStart(2, '0');
@@ -58,14 +59,17 @@ async function listCommand(store: RunStore, json: boolean): Promise<number> {
 export function renderInstances(instances: readonly TrackedInstance[]): string {
   const finals = instances.map((instance) => finalMetrics(instance.metrics));
   const metricKeys = [...new Set(finals.flatMap((metrics) => Object.keys(metrics)))].sort();
+  // Only runs that used GPUs get the column, so CPU runs read as before.
+  const gpus = instances.some((instance) => instance.tags[GPUS_TAG] !== undefined);
   const rows = instances.map((instance, index) => [
     instance.name,
     instance.status,
     instance.producedByRun ?? '',
     duration(instance.startedAt, instance.endedAt),
+    ...(gpus ? [instance.tags[GPUS_TAG] ?? ''] : []),
     ...metricKeys.map((key) => formatCell(finals[index]![key])),
   ]);
-  return renderTable(['instance', 'status', 'cached from', 'time', ...metricKeys], rows);
+  return renderTable(['instance', 'status', 'cached from', 'time', ...(gpus ? ['gpus'] : []), ...metricKeys], rows);
 }
 
 /** What the compact per-step tables show of a recorded instance: where cached outputs came from, final metrics, then scalar values. */

@@ -19,6 +19,9 @@ export interface StoreObserverOptions {
   readonly experiment: string;
 }
 
+/** The tag naming the GPUs an instance ran on (`0,1`). */
+export const GPUS_TAG = 'veriflow.gpus';
+
 type FinishedInstance = Extract<TrackingEvent, { type: 'instance-finished' }>['instance'];
 
 /** What an outcome says about an instance, in the tracking model: params, tags, datasets, artifacts, values. */
@@ -42,6 +45,8 @@ function trackedInstance(outcome: InstanceOutcome, options: StoreObserverOptions
     'veriflow.kind': outcome.kind,
     'veriflow.status': outcome.status,
     ...(record ? { 'veriflow.version': record.version, 'veriflow.cache_key': record.key } : {}),
+    // The devices it ran on, for `runs show` and MLflow: nvidia-smi indices, and the models behind them.
+    ...(outcome.gpus ? { [GPUS_TAG]: outcome.gpus.map((gpu) => gpu.index).join(','), 'veriflow.gpu_models': [...new Set(outcome.gpus.map((gpu) => gpu.name))].join(', ') } : {}),
     ...Object.fromEntries(Object.entries(outcome.matrix).map(([key, value]) => [`veriflow.matrix.${key}`, typeof value === 'string' ? value : JSON.stringify(value)])),
   };
   return {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileSystemError, namingRefusals } from '@veriflow/durable-fs';
 import { outputsOf } from '@veriflow/step-api';
-import type { AnyStepDefinition } from '@veriflow/step-api';
+import type { AnyStepDefinition, GpuDevice } from '@veriflow/step-api';
 import { retryDelayMs } from '@veriflow/workflow';
 import type { InstanceNode } from '@veriflow/workflow';
 import { runtimeWithProblems } from '../cache/with-validator.js';
@@ -30,6 +30,8 @@ export interface ExecuteRequest {
   readonly module: string | undefined;
   readonly runId: string;
   readonly signal: AbortSignal;
+  /** The devices the pool granted this instance (`spec.resources.gpu` of them). */
+  readonly gpus: readonly GpuDevice[];
   readonly sinks: ContextSinks;
   /** Called before each attempt, 1-based. */
   readonly onAttempt: (attempt: number) => void;
@@ -145,6 +147,7 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
             seed: resolved.seed,
             cpus: spec.resources.cpus,
             gpu: spec.resources.gpu,
+            gpus: request.gpus,
             env: resolved.env,
             workflowDir: request.workflowDir,
             checkpointDir: request.checkpointDir,

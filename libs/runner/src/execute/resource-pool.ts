@@ -1,3 +1,5 @@
+import type { GpuDevice } from '@veriflow/step-api';
+
 export interface ResourceRequest {
   readonly cpus: number;
   readonly gpu: number;
@@ -7,12 +9,21 @@ export interface Capacity {
   readonly jobs: number;
   readonly cpus: number;
   readonly gpus: number;
+  /** The `gpus` devices to hand out (default: devices 0 … gpus-1, named by their index). */
+  readonly devices?: readonly GpuDevice[];
+}
+
+/** What a granted request holds until `release` (idempotent) gives it back. */
+export interface Grant {
+  /** The devices of this grant, used by no other grant until released; lowest indices first. */
+  readonly gpus: readonly GpuDevice[];
+  release(): void;
 }
 
 /** A place in the pool's queue, taken when an instance becomes ready and before it knows whether it will run. */
 export interface Reservation {
-  /** Resolves with a release function once the request fits and every higher-priority reservation was served. */
-  granted(): Promise<() => void>;
+  /** Resolves once the request fits and every higher-priority reservation was served. */
+  granted(): Promise<Grant>;
   /** Gives the place up (the instance was a cache hit, or cannot run). */
   cancel(): void;
 }
@@ -34,24 +45,33 @@ interface Waiter {
 export class ResourcePool {
   #jobs: number;
   #cpus: number;
-  #gpus: number;
+  /** Devices no grant holds, by index. */
+  readonly #freeGpus: GpuDevice[];
   readonly #waiters: Waiter[] = [];
 
   constructor(readonly capacity: Capacity) {
     this.#jobs = capacity.jobs;
     this.#cpus = capacity.cpus;
-    this.#gpus = capacity.gpus;
+    const devices = capacity.devices ?? Array.from({ length: capacity.gpus }, (_, index) => ({ index, name: `GPU ${index}` }));
+    if (devices.length !== capacity.gpus) throw new Error(`capacity lists ${devices.length} GPU device(s) for ${capacity.gpus} GPU(s)`);
+    if (new Set(devices.map((device) => device.index)).size !== devices.length) throw new Error(`capacity lists a GPU index twice: ${devices.map((device) => device.index).join(',')}`);
+    this.#freeGpus = [...devices].sort((a, b) => a.index - b.index);
   }
 
   /** Why this request can never be granted, or undefined when it can. */
   impossible(request: ResourceRequest): string | undefined {
-    if (request.gpu > this.capacity.gpus) return `needs ${request.gpu} GPU(s) but ${this.capacity.gpus} are available (pass --gpus N, or run it on Slurm)`;
+    if (request.gpu > this.capacity.gpus) return `needs ${request.gpu} GPU(s) but ${this.capacity.gpus} ${this.capacity.gpus === 1 ? 'is' : 'are'} available${this.#deviceList()}`;
     if (request.cpus > this.capacity.cpus) return `needs ${request.cpus} CPUs but ${this.capacity.cpus} are available (pass --cpus N)`;
     return undefined;
   }
 
-  /** Resolves with a release function once the request fits; lower `priority` is served first among waiters. */
-  acquire(request: ResourceRequest, priority = 0): Promise<() => void> {
+  #deviceList(): string {
+    const devices = [...(this.capacity.devices ?? [])].sort((a, b) => a.index - b.index);
+    return devices.length === 0 ? '' : ` (${devices.map((device) => `${device.index}: ${device.name}`).join(', ')})`;
+  }
+
+  /** Resolves once the request fits; lower `priority` is served first among waiters. */
+  acquire(request: ResourceRequest, priority = 0): Promise<Grant> {
     return this.reserve(request, priority).granted();
   }
 
@@ -66,7 +86,7 @@ export class ResourcePool {
         new Promise((resolve) => {
           if (settled) throw new Error('a reservation is granted once');
           settled = true;
-          waiter.grant = () => resolve(this.#releaser(request));
+          waiter.grant = () => resolve(this.#take(request));
           this.#dispatch();
         }),
       cancel: () => {
@@ -82,7 +102,7 @@ export class ResourcePool {
     // Free resources as seen by the next waiter: a reservation still deciding holds back what it would take.
     let jobs = this.#jobs;
     let cpus = this.#cpus;
-    let gpus = this.#gpus;
+    let gpus = this.#freeGpus.length;
     for (let index = 0; index < this.#waiters.length; ) {
       const waiter = this.#waiters[index]!;
       const fits = jobs >= 1 && cpus >= waiter.request.cpus && gpus >= waiter.request.gpu;
@@ -93,23 +113,27 @@ export class ResourcePool {
       }
       if (fits && waiter.grant) {
         this.#waiters.splice(index, 1);
-        this.#jobs -= 1;
-        this.#cpus -= waiter.request.cpus;
-        this.#gpus -= waiter.request.gpu;
         waiter.grant();
       } else index++;
     }
   }
 
-  #releaser(request: ResourceRequest): () => void {
+  #take(request: ResourceRequest): Grant {
+    this.#jobs -= 1;
+    this.#cpus -= request.cpus;
+    const gpus = this.#freeGpus.splice(0, request.gpu);
     let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.#jobs += 1;
-      this.#cpus += request.cpus;
-      this.#gpus += request.gpu;
-      this.#dispatch();
+    return {
+      gpus,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.#jobs += 1;
+        this.#cpus += request.cpus;
+        this.#freeGpus.push(...gpus);
+        this.#freeGpus.sort((a, b) => a.index - b.index);
+        this.#dispatch();
+      },
     };
   }
 }

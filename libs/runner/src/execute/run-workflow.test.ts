@@ -88,8 +88,23 @@ const resumable = defineStep({
   return { resumedFrom: Number(await readFile(file, 'utf8')), dir: ctx.checkpointDir };
 });
 
+/** Records the GPUs it was given, keyed by its tag; fails or outlives its timeout when asked. */
+const seenGpus = new Map<string, number[]>();
+const onGpu = defineStep({
+  name: 'toy/gpu',
+  version: '1',
+  description: 'records ctx.gpus, then fails, hangs or succeeds',
+  with: { type: 'object', properties: { tag: { type: 'string' }, then: { enum: ['succeed', 'fail', 'hang'] } }, required: ['tag', 'then'], additionalProperties: false },
+  outputs: { ok: { kind: 'boolean' } },
+}).run(async (ctx) => {
+  seenGpus.set(ctx.with.tag, ctx.gpus.map((gpu) => gpu.index));
+  if (ctx.with.then === 'fail') throw new Error('out of device memory');
+  if (ctx.with.then === 'hang') await delay(60_000, undefined, { signal: ctx.signal }).catch(() => ctx.signal.throwIfAborted());
+  return { ok: true };
+});
+
 const registry = new StepRegistry();
-registry.register([add, report, flaky, slow, resumable], 'run-workflow.test');
+registry.register([add, report, flaky, slow, resumable, onGpu], 'run-workflow.test');
 
 const dirs: string[] = [];
 after(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -302,13 +317,48 @@ describe('runWorkflow', () => {
     assert.equal(count('cond'), 0);
   });
 
-  it('an instance needing a GPU on a machine without one fails at once, naming --gpus', async () => {
+  it('an instance needing more GPUs than the machine has is refused before anything runs, naming what is missing', async () => {
     const workspace = await newWorkspace();
-    const result = await run(workspace, compile(['name: g', 'steps:', '  fit: { uses: toy/add, resources: { gpu: 1 }, with: { tag: gpu, a: 1 } }', ''].join('\n')));
-    assert.equal(result.status, 'failed');
-    assert.equal(outcome(result, 'fit').status, 'failed');
-    assert.match(outcome(result, 'fit').error ?? '', /^fit needs 1 GPU\(s\) but 0 are available \(pass --gpus N/);
-    assert.equal(count('gpu'), 0);
+    const graph = compile(['name: g', 'steps:', '  prep: { uses: toy/add, with: { tag: gpu-prep, a: 1 } }', '  fit: { uses: toy/add, resources: { gpu: 2 }, with: { tag: gpu, a: "${{ steps.prep.outputs.total }}" } }', ''].join('\n'));
+    const started: string[] = [];
+    const refused = run(workspace, graph, { capacity: { gpus: 1, devices: [{ index: 0, name: 'NVIDIA H100' }] }, observers: [{ runStarted: () => started.push('run') }] });
+    await assert.rejects(refused, (error: Error) => {
+      assert.equal(error.name, 'CapacityError');
+      assert.match(error.message, /^1 instance\(s\) need more than this machine offers, so nothing was run:\n {2}fit needs 2 GPU\(s\) but 1 is available \(0: NVIDIA H100\)\n.*nvidia-smi.*--gpus N/s);
+      return true;
+    });
+    // Not even the CPU step upstream of it, and no run was started for the observers to record.
+    assert.equal(count('gpu-prep'), 0);
+    assert.deepEqual(started, []);
+  });
+
+  it('a cached GPU instance does not stop a run on a machine without GPUs', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(['name: g', 'steps:', '  fit: { uses: toy/gpu, resources: { gpu: 1 }, with: { tag: cached-gpu, then: succeed } }', '  after: { uses: toy/add, needs: [fit], with: { tag: after-gpu, a: 1 } }', ''].join('\n'));
+    await run(workspace, graph, { capacity: { gpus: 1 } });
+    const onCpuBox = await run(workspace, graph, { force: new Set(['after']) });
+    assert.deepEqual(statuses(onCpuBox), { fit: 'cached', after: 'succeeded' });
+  });
+
+  it('hands each GPU instance its device and takes it back when the instance fails or times out', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(
+      [
+        'name: g',
+        'steps:',
+        '  broken: { uses: toy/gpu, resources: { gpu: 1 }, continue-on-error: true, with: { tag: dev-broken, then: fail } }',
+        '  hung: { uses: toy/gpu, resources: { gpu: 1 }, needs: [broken], timeout: 50ms, continue-on-error: true, with: { tag: dev-hung, then: hang } }',
+        '  last: { uses: toy/gpu, resources: { gpu: 1 }, needs: [hung], with: { tag: dev-last, then: succeed } }',
+        '',
+      ].join('\n'),
+    );
+    const result = await run(workspace, graph, { capacity: { gpus: 1, devices: [{ index: 3, name: 'NVIDIA H100' }] } });
+    assert.deepEqual(statuses(result), { broken: 'failed', hung: 'failed', last: 'succeeded' });
+    assert.deepEqual([seenGpus.get('dev-broken'), seenGpus.get('dev-hung'), seenGpus.get('dev-last')], [[3], [3], [3]]);
+    assert.deepEqual(outcome(result, 'broken').gpus, [{ index: 3, name: 'NVIDIA H100' }]);
+    assert.deepEqual(outcome(result, 'last').gpus, [{ index: 3, name: 'NVIDIA H100' }]);
+    const log = await readFile(join(workspace.layout.runLogsDir(result.runId), logFileName('last')), 'utf8');
+    assert.match(log, /attempt 1 of last \(toy\/gpu@1, key [0-9a-f]{12}\) on GPU 3 \(NVIDIA H100\)/);
   });
 
   it('seeds: an instance keeps its seed across runs; instances get different seeds', async () => {

@@ -16,10 +16,12 @@ import type { IncompleteInfo, InstanceRecord } from '../store/index.js';
 import { acquireLock, sha256Hex } from '../store/index.js';
 import { lockEntryOf } from '../provenance/lock-file.js';
 import type { LockEntry } from '../provenance/lock-file.js';
+import { planWorkflow } from '../plan/plan-workflow.js';
+import { refuseWhatCannotFit, resourcesOf } from './capacity-check.js';
 import { executeInstance, InstanceFailedError } from './execute-instance.js';
 import { chainFirstPriority } from './priority.js';
 import { ResourcePool } from './resource-pool.js';
-import type { Capacity, Reservation, ResourceRequest } from './resource-pool.js';
+import type { Capacity, Reservation } from './resource-pool.js';
 import { describeLockEvent } from './lock-messages.js';
 import { removeLeftovers } from './remove-leftovers.js';
 import { maxLogBytesFrom } from './head-tail-log.js';
@@ -72,11 +74,13 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const startedAt = Date.now();
   const selected = selectInstances(graph, request.selection);
   const instances = graph.instances.filter((instance) => selected.has(instance.name));
+  const pool = new ResourcePool(request.capacity);
+  const planningContext = { env: request.env, objects: workspace.objects, records: workspace.records, markers: workspace.markers, previous: request.previous };
+  await refuseWhatCannotFit(pool, instances, () => planWorkflow(graph, planningContext, request.selection));
   observer.runStarted({ runId: request.runId, workflow: graph.spec.name, total: instances.length, startedAt });
   const logsDir = workspace.layout.runLogsDir(request.runId);
   await namingRefusals(logsDir, () => mkdir(logsDir, { recursive: true }));
 
-  const pool = new ResourcePool(request.capacity);
   const order = chainFirstPriority(instances);
   const decisionContext: DecisionContext = {
     graph,
@@ -116,8 +120,6 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
     return outcome;
   };
 
-  const resourcesOf = (instance: InstanceNode): ResourceRequest => ({ cpus: instance.step.spec.resources.cpus, gpu: instance.step.spec.resources.gpu });
-
   const execute = async (instance: InstanceNode, decision: Decision & { runs: true }, reservation: Reservation): Promise<InstanceOutcome> => {
     const spec = instance.step.spec;
     const definition = request.registry.get(spec.uses)!;
@@ -126,7 +128,10 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       reservation.cancel();
       return finish(instance, 'failed', decision.reason, { error: `${instance.name} ${impossible}`, tolerated: spec.continueOnError });
     }
-    const release = await reservation.granted();
+    const grant = await reservation.granted();
+    // Said in the log, the outcome and the run store: which devices an instance had is the first question when two runs differ.
+    const onGpus = grant.gpus.length === 0 ? '' : ` on GPU ${grant.gpus.map((gpu) => gpu.index).join(',')} (${[...new Set(grant.gpus.map((gpu) => gpu.name))].join(', ')})`;
+    const held = grant.gpus.length === 0 ? {} : { gpus: grant.gpus };
     let unlock: (() => Promise<void>) | undefined;
     let marker: IncompleteInfo | undefined;
     const log = openInstanceLog(join(logsDir, logFileName(instance.name)), maxLogBytes);
@@ -168,9 +173,10 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
         module: request.registry.moduleOf(spec.uses),
         runId: request.runId,
         signal: request.signal,
+        gpus: grant.gpus,
         onAttempt: (attempt) => {
           attempts = attempt;
-          log.write('info', `attempt ${attempt} of ${instance.name} (${spec.uses}@${definition.version}, key ${key.slice(0, 12)})`);
+          log.write('info', `attempt ${attempt} of ${instance.name} (${spec.uses}@${definition.version}, key ${key.slice(0, 12)})${onGpus}`);
           observer.instanceStarted(instance.name, attempt);
         },
         sinks: {
@@ -192,7 +198,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       await rm(workspace.layout.checkpointDir(key), { recursive: true, force: true });
       records.set(instance.name, record);
       entries.set(instance.name, decision.resolved.entry);
-      return finish(instance, 'succeeded', decision.reason, { attempts, durationMs: Date.now() - began, key });
+      return finish(instance, 'succeeded', decision.reason, { attempts, durationMs: Date.now() - began, key, ...held });
     } catch (error) {
       const cancelled = (error instanceof InstanceFailedError && error.cancelled) || request.signal.aborted;
       // A store, record or marker write the file system refused says which path and why, not a bare errno.
@@ -210,11 +216,12 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
         attempts: error instanceof InstanceFailedError ? error.attempts : 0,
         tolerated: !cancelled && spec.continueOnError,
         key: decision.resolved.key,
+        ...held,
       });
     } finally {
       await unlock?.();
       await log.close();
-      release();
+      grant.release();
     }
   };
 

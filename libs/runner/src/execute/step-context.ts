@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileSystemError, namingRefusals } from '@veriflow/durable-fs';
 import type { FileSystemError } from '@veriflow/durable-fs';
 import { createRng } from '@veriflow/step-api';
-import type { InstanceIdentity, StepContext } from '@veriflow/step-api';
+import type { GpuDevice, InstanceIdentity, StepContext } from '@veriflow/step-api';
 import { isOutputName, OUTPUT_NAME_RULE } from '@veriflow/workflow';
 import type { MetricPoint } from '../store/index.js';
 import { HeadTailLog } from './head-tail-log.js';
@@ -23,6 +23,7 @@ export interface ContextParts {
   readonly signal: AbortSignal;
   readonly cpus: number;
   readonly gpu: number;
+  readonly gpus: readonly GpuDevice[];
   readonly env: Readonly<Record<string, string>>;
   readonly workflowDir: string;
   readonly checkpointDir: string;
@@ -45,6 +46,7 @@ export function createStepContext(parts: ContextParts): StepContext<unknown> {
     rng: createRng(parts.seed),
     signal: parts.signal,
     resources: { cpus: parts.cpus, gpu: parts.gpu },
+    gpus: parts.gpus,
     env: parts.env,
     workflowDir: parts.workflowDir,
     checkpointDir: parts.checkpointDir,

@@ -1,3 +1,4 @@
+import type { GpuDevice } from '@veriflow/step-api';
 import type { ExpectationResult } from '@veriflow/workflow';
 import type { PlanReason } from '../plan/reasons.js';
 import type { InstanceRecord } from '../store/index.js';
@@ -23,6 +24,8 @@ export interface InstanceOutcome {
   readonly tolerated?: boolean;
   /** The step kind (`uses`). */
   readonly kind: string;
+  /** The GPUs the instance held while it ran in this run (absent when it held none or did not run). */
+  readonly gpus?: readonly GpuDevice[];
   /** What produced the outputs (for `cached`, an earlier run): inputs, resolved `with`, outputs, metric histories. */
   readonly record?: InstanceRecord;
 }

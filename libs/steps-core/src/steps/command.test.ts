@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import type { TestContext as NodeTestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { outputsOf } from '@veriflow/step-api';
+import type { GpuDevice } from '@veriflow/step-api';
 import { createTestContext } from '../testing/test-context.js';
 import type { TestContext } from '../testing/test-context.js';
 import { ProcessGroup } from '../util/process-group.js';
@@ -17,8 +18,8 @@ import { CommandFailedError } from './command-error.js';
 const fixture = (name: string): string => fileURLToPath(new URL(`../../test-fixtures/${name}.mjs`, import.meta.url));
 const node = process.execPath;
 
-async function setup(t: NodeTestContext, withValue: CommandWith, workflowDir?: string): Promise<TestContext<CommandWith>> {
-  const context = await createTestContext({ with: withValue, seed: 42, instance: { name: 'train[lr=0.1]' }, ...(workflowDir ? { workflowDir } : {}) });
+async function setup(t: NodeTestContext, withValue: CommandWith, workflowDir?: string, gpus?: readonly GpuDevice[]): Promise<TestContext<CommandWith>> {
+  const context = await createTestContext({ with: withValue, seed: 42, instance: { name: 'train[lr=0.1]' }, ...(workflowDir ? { workflowDir } : {}), ...(gpus ? { gpus } : {}) });
   t.after(() => context.cleanup());
   return context;
 }
@@ -104,6 +105,23 @@ describe('command: success', () => {
     assert.equal(dump.env.VERIFLOW_INSTANCE, 'train[lr=0.1]');
     assert.equal(dump.hasPath, true);
     assert.equal(dump.stdin, 'fed\nin');
+  });
+
+  it('shows the program only the GPUs its instance holds, numbered as nvidia-smi does', async (t) => {
+    const gpus = [{ index: 3, name: 'NVIDIA H100' }, { index: 1, name: 'NVIDIA H100' }];
+    // A CUDA_VISIBLE_DEVICES in the inherited or the step's env must not widen what the instance holds.
+    const held = await setup(t, { run: [node, fixture('dump-process'), 'dump.json'], env: { CUDA_VISIBLE_DEVICES: '0,1,2,3' } }, undefined, gpus);
+    await command.run(held.ctx);
+    const dump = JSON.parse(await readFile(join(held.workdir, 'dump.json'), 'utf8'));
+    assert.equal(dump.env.CUDA_VISIBLE_DEVICES, '3,1');
+    assert.equal(dump.env.CUDA_DEVICE_ORDER, 'PCI_BUS_ID');
+  });
+
+  it('hides every GPU from a program whose instance asked for none', async (t) => {
+    const none = await setup(t, { run: [node, fixture('dump-process'), 'dump.json'] });
+    await command.run(none.ctx);
+    const dump = JSON.parse(await readFile(join(none.workdir, 'dump.json'), 'utf8'));
+    assert.equal(dump.env.CUDA_VISIBLE_DEVICES, '');
   });
 
   it('passes argv verbatim: no shell expands, splits or runs anything', async (t) => {

@@ -37,7 +37,7 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
         minItems: 1,
         description: 'Program and arguments, passed verbatim: no shell. Numbers and booleans are passed as text.',
       },
-      env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Added to the inherited environment; VERIFLOW_* are set by the step.' },
+      env: { type: 'object', additionalProperties: { type: 'string' }, description: 'Added to the inherited environment; VERIFLOW_*, CUDA_VISIBLE_DEVICES (the GPUs of resources.gpu) and CUDA_DEVICE_ORDER are set by the step.' },
       cwd: { type: 'string', description: 'Working directory, relative to the folder of the workflow file (default: a scratch directory of the instance, where relative outputs are read). Refer to scripts as ${{ workflow.dir }}/train.py.' },
       outputs: {
         type: 'object',
@@ -84,6 +84,11 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
         VERIFLOW_WORKFLOW_DIR: ctx.workflowDir,
         VERIFLOW_SEED: String(ctx.seed),
         VERIFLOW_INSTANCE: ctx.instance.name,
+        // The scheduler owns these: a program sees only the GPUs its instance holds (none for gpu: 0, so
+        // an undeclared GPU user fails visibly instead of sharing a device with another instance), and
+        // CUDA numbers them as nvidia-smi does (its default, fastest first, can differ).
+        CUDA_VISIBLE_DEVICES: ctx.gpus.map((gpu) => gpu.index).join(','),
+        CUDA_DEVICE_ORDER: 'PCI_BUS_ID',
       },
       extendEnv: false,
       // A session of its own makes the program lead a process group: stopping it stops its children too.

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRng } from '@veriflow/step-api';
-import type { InstanceIdentity, StepContext } from '@veriflow/step-api';
+import type { GpuDevice, InstanceIdentity, StepContext } from '@veriflow/step-api';
 
 export interface LoggedLine {
   readonly level: 'info' | 'warn' | 'debug';
@@ -23,6 +23,8 @@ export interface TestContextOptions<W> {
   readonly env?: Readonly<Record<string, string>>;
   /** Default: the work directory. */
   readonly workflowDir?: string;
+  /** The GPUs the instance holds (default: none). */
+  readonly gpus?: readonly GpuDevice[];
 }
 
 /** A real `StepContext` on temporary directories, recording what the step reports so tests can assert on it. */
@@ -76,7 +78,8 @@ export async function createTestContext<W>(options: TestContextOptions<W>): Prom
       },
     },
     signal: controller.signal,
-    resources: { cpus: 1, gpu: 0 },
+    resources: { cpus: 1, gpu: options.gpus?.length ?? 0 },
+    gpus: options.gpus ?? [],
     env: options.env ?? Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined)),
     workflowDir: options.workflowDir ?? workdir,
     checkpointDir: join(root, 'checkpoints'),

@@ -37,7 +37,7 @@ const resources = {
   additionalProperties: false,
   properties: {
     cpus: { type: 'number', exclusiveMinimum: 0, description: 'CPU cores (default 1).' },
-    gpu: { type: 'integer', minimum: 0, description: 'GPUs (default 0).' },
+    gpu: { type: 'integer', minimum: 0, description: 'GPUs the instance holds alone while it runs (default 0): command steps see them in CUDA_VISIBLE_DEVICES (empty for 0), TypeScript steps in ctx.gpus.' },
     memory_mb: { type: 'integer', minimum: 1, description: 'Memory in MiB.' },
   },
 } as const;
