@@ -83,7 +83,11 @@ describe('GPU scheduling with a fake inventory', () => {
     const logs = await readdir(join(dir, '.veriflow', 'runs', runId, 'logs'));
     const log = await readFile(join(dir, '.veriflow', 'runs', runId, 'logs', logs.find((file) => file.startsWith('train') && file.includes('n=1'))!), 'utf8');
     assert.match(log, /attempt 1 of train\[n=1\] \(command@\d+, key [0-9a-f]{12}\) on GPU [01] \(NVIDIA H100\)/);
-    const shown = await runCli(['runs', 'show', runId], dir);
+    // The compact table of the step names the devices too.
+    const compact = await runCli(['runs', 'show', runId], dir);
+    assert.equal(compact.code, 0, compact.stderr);
+    assert.match(compact.stdout, /\bgpus\b/);
+    const shown = await runCli(['runs', 'show', runId, '--all'], dir);
     assert.equal(shown.code, 0, shown.stderr);
     const header = shown.stdout.split('\n').find((line) => line.startsWith('instance'))!;
     assert.match(header, /\bgpus\b/);

@@ -80,7 +80,7 @@ function shownInstance(instance: TrackedInstance): ShownInstance {
     kind: instance.kind,
     status: instance.status,
     matrix: instance.matrix,
-    facts: { 'cached from': instance.producedByRun ?? '' },
+    facts: { 'cached from': instance.producedByRun ?? '', ...(instance.tags[GPUS_TAG] === undefined ? {} : { gpus: instance.tags[GPUS_TAG] }) },
     outputs: shownOutputs(finalMetrics(instance.metrics), instance.values),
     time: duration(instance.startedAt, instance.endedAt),
   };

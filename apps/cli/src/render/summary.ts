@@ -28,7 +28,7 @@ export function shownOutcome(outcome: InstanceOutcome): ShownInstance {
     kind: outcome.kind,
     status: outcome.status,
     matrix: outcome.matrix,
-    facts: {},
+    facts: outcome.gpus ? { gpus: outcome.gpus.map((gpu) => gpu.index).join(',') } : {},
     outputs: shownOutputs(outcome.metrics, outcome.values),
     time: outcome.status === 'succeeded' ? formatMs(outcome.durationMs) : '',
   };
