@@ -52,10 +52,20 @@ describe('veriflow report and the report a run writes', () => {
     assert.equal(byPath.stdout, `report of run ${second}: ${REPORT}\n`);
   });
 
-  it('refuses a run whose results a later run replaced, and an unknown run, with exit 2', async () => {
+  it('an earlier run, whose results a later run replaced, gives the report it kept when it ran', async () => {
+    const old = await runCli(['report', first, '-o', 'first.html'], scratch.dir);
+    assert.equal(old.code, 0, old.stdout + old.stderr);
+    assert.equal(old.stdout, `report of run ${first}: first.html\n`);
+    assert.match(await readFile(join(scratch.dir, 'first.html'), 'utf8'), new RegExp(`<title>tiny: run ${first}</title>`));
+    const kept = JSON.parse(await readFile(join(scratch.dir, '.veriflow', 'runs', first, 'results.json'), 'utf8')) as { runId: string };
+    assert.equal(kept.runId, first, 'the run folder keeps its own results.json');
+  });
+
+  it('refuses a run that kept no report, and an unknown run, with exit 2', async () => {
+    await rm(join(scratch.dir, '.veriflow', 'runs', first, 'report.html'));
     const old = await runCli(['report', first], scratch.dir);
     assert.equal(old.code, 2);
-    assert.match(old.stderr, new RegExp(`run ${first} is not the one .*results\\.json holds \\(it holds run ${second}\\): only the last run of workflow tiny can be reported on`));
+    assert.match(old.stderr, new RegExp(`run ${first} is not the one .*results\\.json holds \\(it holds run ${second}\\), and it kept no report of its own`));
     const unknown = await runCli(['report', '19990101'], scratch.dir);
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /no run matches "19990101"/);

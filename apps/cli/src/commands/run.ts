@@ -99,7 +99,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     const problems = renderProblems(result.outcomes);
     if (problems) process.stdout.write(`\n${problems}\n`);
     if (files.figures.length > 0) process.stdout.write(`\nfigures:\n${files.figures.map((figure) => `  ${relative(process.cwd(), figure.path)}`).join('\n')}\n`);
-    const report = files.resultsWritten ? await writeRunReport(resultsPath, say) : undefined;
+    const report = files.resultsWritten ? await writeRunReport(resultsPath, workspace.layout.runDir(result.runId), say) : undefined;
     if (report) process.stdout.write(`\nreport: ${relative(process.cwd(), report)}\n`);
     const regression = result.status === 'succeeded' && isRegression(result.expectations);
     const outcome = regression ? `regression${args.expectFail ? '' : ' (reported only: --no-expect-fail)'}` : result.status;
