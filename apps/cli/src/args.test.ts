@@ -44,10 +44,17 @@ describe('parseCommandArgs', () => {
       lockTimeoutMs: undefined,
       expectFail: true,
       junit: undefined,
+      executor: undefined,
     });
     assert.equal(parse().file, '');
     assert.equal(parse('--no-expect-fail', 'wf.yaml').expectFail, false);
     assert.equal(parse('--junit', 'out.xml', 'wf.yaml').junit, 'out.xml');
+  });
+
+  it('takes --executor local or slurm and refuses anything else', () => {
+    assert.equal(parse('wf.yaml', '--executor', 'slurm').executor, 'slurm');
+    assert.equal(parse('wf.yaml', '--executor', 'local').executor, 'local');
+    usageError(['wf.yaml', '--executor', 'kubernetes'], '--executor must be local or slurm, got "kubernetes"');
   });
 
   it('reads long and short options', () => {

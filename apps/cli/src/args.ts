@@ -41,6 +41,8 @@ export interface RunArgs extends CommonArgs {
   readonly expectFail: boolean;
   /** `--junit FILE` (check): JUnit XML with one test case per expectation. */
   readonly junit: string | undefined;
+  /** `--executor local|slurm` (else the workflow's executor.kind, else local). */
+  readonly executor: 'local' | 'slurm' | undefined;
 }
 
 const OPTIONS = {
@@ -69,6 +71,7 @@ const OPTIONS = {
   'lock-timeout': { type: 'string' },
   'no-expect-fail': { type: 'boolean' },
   junit: { type: 'string' },
+  executor: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -103,6 +106,11 @@ function lockTimeoutMs(option: string | undefined): number | undefined {
   } catch (error) {
     throw new UsageError(`${source}: ${(error as Error).message}`);
   }
+}
+
+function executorKind(value: string | undefined): 'local' | 'slurm' | undefined {
+  if (value === undefined || value === 'local' || value === 'slurm') return value;
+  throw new UsageError(`--executor must be local or slurm, got "${value}"`);
 }
 
 /** `manyPositionals`: for commands that take several words (`runs show ID`, `compare A B`) instead of one workflow file. */
@@ -147,5 +155,6 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     lockTimeoutMs: lockTimeoutMs(values['lock-timeout']),
     expectFail: !(values['no-expect-fail'] ?? false),
     junit: values.junit,
+    executor: executorKind(values.executor),
   };
 }

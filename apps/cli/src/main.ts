@@ -5,6 +5,7 @@ import { parseCommandArgs } from './args.js';
 import type { RunArgs } from './args.js';
 import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
+import { execInstanceCommand } from './commands/executor.js';
 import { graphCommand } from './commands/graph.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
@@ -22,7 +23,7 @@ Usage:
   veriflow run <workflow.yaml> [--preset NAME] [--set NAME=VALUE]... [--jobs N] [--cpus N] [--gpus N]
                [--keep-going] [--force [STEP]] [--only STEP[,STEP]]... [--dry-run] [--verbose]
                [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI) [--no-expect-fail]
-               [--lock-timeout DURATION]   (also VERIFLOW_LOCK_TIMEOUT; default 5m)
+               [--lock-timeout DURATION]   (also VERIFLOW_LOCK_TIMEOUT; default 5m) [--executor local|slurm]
   veriflow check <run | results.json> [--junit FILE]   re-evaluate a run's expectations, running nothing
   veriflow plan <workflow.yaml> [--preset NAME] [--set ...] [--force [STEP]] [--only STEP] [--json]
   veriflow graph <workflow.yaml> [--preset NAME] [--set ...] [--format text|mermaid|dot]
@@ -41,6 +42,7 @@ Options:
   --workspace DIR   where the .veriflow cache and results live (default: current directory)
   --strict          (run, plan, validate) treat warnings as errors, e.g. a matrix include key that is not an axis
   --lock-timeout D  take over an instance lock held from another host once its heartbeat is silent this long (e.g. 90s, 10m)
+  --executor K      local (this machine) or slurm (one sbatch job per instance; see README "Running on Slurm")
   --no-expect-fail  report failed expectations (expect:) without exiting 3
   <run>             a run id or any unique prefix of one, e.g. 20261126
 
@@ -58,6 +60,8 @@ const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; 
   sync: { needsFile: false, manyPositionals: true, run: syncCommand },
   verify: { needsFile: false, run: verifyCommand },
   check: { needsFile: false, manyPositionals: true, run: checkCommand },
+  // Internal: what a Slurm job runs on its node (see commands/executor.ts).
+  'exec-instance': { needsFile: true, run: execInstanceCommand },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -10,6 +10,7 @@ import { trackingUriFrom } from '../tracking/tracking-uri.js';
 import { isRegression, REGRESSION_EXIT_CODE, renderExpectations } from '../render/expectations.js';
 import { renderProblems, renderSummary } from '../render/summary.js';
 import { capacityFrom } from './capacity.js';
+import { executorFrom, QUEUED_JOBS_DEFAULT } from './executor.js';
 import { computePlan, previousEntries, processEnv, renderPlan } from './plan.js';
 import { writeRunFiles } from './run-files.js';
 import { selectionFrom } from './selection.js';
@@ -64,6 +65,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     provenance,
     experiment: args.experiment ?? opened.loaded.spec.tracking.experiment ?? workflow,
   });
+  const executor = executorFrom(args, opened.loaded.spec.executor);
   try {
     const result = await runWorkflow({
       workspace,
@@ -71,12 +73,14 @@ export async function runCommand(args: RunArgs): Promise<number> {
       workflowDir: opened.directory,
       registry: opened.registry,
       runId: newRunId(),
-      capacity: capacityFrom(args),
+      // On a cluster, --jobs bounds how many jobs are queued at once; Slurm decides how many run.
+      capacity: executor.limitsLocalResources ? capacityFrom(args) : { ...capacityFrom(args), jobs: args.jobs ?? QUEUED_JOBS_DEFAULT },
       keepGoing: args.keepGoing,
       selection: selectionFrom(args, opened.graph),
       env: processEnv(),
       previous: await previousEntries(workspace, workflow),
       signal: interrupt.signal,
+      executor,
       ...(args.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: args.lockTimeoutMs }),
       observers: [
         progressObserver({ stream: process.stderr, verbose: args.verbose }),

@@ -51,18 +51,26 @@ async function listCommand(store: RunStore, json: boolean): Promise<number> {
   return 0;
 }
 
-/** Status, where cached outputs came from, duration, and the final value of every metric. */
+/** A cluster job's id and last state (`slurm 4242 COMPLETED`), from the tags the run store keeps. */
+function jobOf(instance: TrackedInstance): string {
+  const tags = instance.tags;
+  return tags['veriflow.job_id'] === undefined ? '' : `${tags['veriflow.executor'] ?? ''} ${tags['veriflow.job_id']} ${tags['veriflow.job_state'] ?? ''}`.trim();
+}
+
+/** Status, where cached outputs came from, duration, the cluster job (if any), and the final value of every metric. */
 export function renderInstances(instances: readonly TrackedInstance[]): string {
   const finals = instances.map((instance) => finalMetrics(instance.metrics));
   const metricKeys = [...new Set(finals.flatMap((metrics) => Object.keys(metrics)))].sort();
+  const withJobs = instances.some((instance) => jobOf(instance) !== '');
   const rows = instances.map((instance, index) => [
     instance.name,
     instance.status,
     instance.producedByRun ?? '',
     duration(instance.startedAt, instance.endedAt),
+    ...(withJobs ? [jobOf(instance)] : []),
     ...metricKeys.map((key) => formatCell(finals[index]![key])),
   ]);
-  return renderTable(['instance', 'status', 'cached from', 'time', ...metricKeys], rows);
+  return renderTable(['instance', 'status', 'cached from', 'time', ...(withJobs ? ['job'] : []), ...metricKeys], rows);
 }
 
 function renderHeader({ run }: RunRecord): string {

@@ -59,6 +59,10 @@ export function progressObserver(options: ProgressOptions): RunObserver {
     instanceProgress(name, fraction) {
       if (running.has(name)) running.set(name, fraction);
     },
+    instancePlaced(name, placement) {
+      // Queue states are news in a CI log; on a terminal they would scroll the status line away.
+      if (!tty || options.verbose) say(`  ${name} | ${placement.executor} job ${placement.id} ${placement.state}${placement.detail ? ` (${placement.detail})` : ''}`);
+    },
     instanceLog(name, level, line) {
       if (options.verbose || level === 'warn') say(`  ${name} | ${line}`);
     },

@@ -42,6 +42,7 @@ function trackedInstance(outcome: InstanceOutcome, options: StoreObserverOptions
     'veriflow.kind': outcome.kind,
     'veriflow.status': outcome.status,
     ...(record ? { 'veriflow.version': record.version, 'veriflow.cache_key': record.key } : {}),
+    ...(outcome.placement ? { 'veriflow.executor': outcome.placement.executor, 'veriflow.job_id': outcome.placement.id, 'veriflow.job_state': outcome.placement.state } : {}),
     ...Object.fromEntries(Object.entries(outcome.matrix).map(([key, value]) => [`veriflow.matrix.${key}`, typeof value === 'string' ? value : JSON.stringify(value)])),
   };
   return {

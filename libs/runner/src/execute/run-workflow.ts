@@ -16,6 +16,8 @@ import type { IncompleteInfo, InstanceRecord } from '../store/index.js';
 import { acquireLock, sha256Hex } from '../store/index.js';
 import { lockEntryOf } from '../provenance/lock-file.js';
 import type { LockEntry } from '../provenance/lock-file.js';
+import type { InstanceExecutor, Placement } from '../executors/instance-executor.js';
+import { localExecutor } from '../executors/local-executor.js';
 import { executeInstance, InstanceFailedError } from './execute-instance.js';
 import { chainFirstPriority } from './priority.js';
 import { ResourcePool } from './resource-pool.js';
@@ -44,6 +46,8 @@ export interface RunRequest {
   readonly observers: readonly RunObserver[];
   /** A lock from another host whose heartbeat is silent this long is taken over (default DEFAULT_LOCK_TIMEOUT_MS). */
   readonly lockTimeoutMs?: number;
+  /** Where each instance's attempts run (default: this process, within `capacity`). */
+  readonly executor?: InstanceExecutor;
 }
 
 export interface RunResult extends RunEnd {
@@ -76,7 +80,9 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const logsDir = workspace.layout.runLogsDir(request.runId);
   await namingRefusals(logsDir, () => mkdir(logsDir, { recursive: true }));
 
-  const pool = new ResourcePool(request.capacity);
+  const executor = request.executor ?? localExecutor;
+  // A cluster scheduler places jobs by their resources itself; here only `jobs` bounds how many are submitted.
+  const pool = new ResourcePool(executor.limitsLocalResources ? request.capacity : { jobs: request.capacity.jobs, cpus: Infinity, gpus: Infinity });
   const order = chainFirstPriority(instances);
   const decisionContext: DecisionContext = {
     graph,
@@ -90,6 +96,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const records = new Map<string, InstanceRecord>();
   const entries = new Map<string, KeyEntry>();
   const outcomes = new Map<string, InstanceOutcome>();
+  const placements = new Map<string, Placement>();
   let stopping = false;
 
   const finish = (instance: InstanceNode, status: InstanceStatus, reason: PlanReason, extra: Partial<InstanceOutcome> = {}): InstanceOutcome => {
@@ -105,6 +112,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       values: record ? Object.fromEntries(Object.entries(record.outputs).flatMap(([name, output]) => (output.kind === 'value' ? [[name, output.value]] : []))) : {},
       metrics: record ? Object.fromEntries(Object.entries(record.metrics).flatMap(([key, points]) => (points.length ? [[key, points[points.length - 1]!.value]] : []))) : {},
       ...(record ? { key: record.key, record } : {}),
+      ...(placements.has(instance.name) ? { placement: placements.get(instance.name)! } : {}),
       kind: instance.step.spec.uses,
       ...extra,
     };
@@ -158,10 +166,17 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       await workspace.markers.markIncomplete(key, marker);
       let attempts = 0;
       const record = await executeInstance({
+        onPlacement: (placement) => {
+          placements.set(instance.name, placement);
+          log.write('info', `${placement.executor} job ${placement.id} ${placement.state}${placement.detail ? ` (${placement.detail})` : ''}`);
+          observer.instancePlaced(instance.name, placement);
+        },
         instance,
         definition,
         resolved: decision.resolved,
+        executor,
         objects: workspace.objects,
+        workspaceDir: workspace.layout.workspaceDir,
         stagingRoot: join(workspace.layout.tmp, request.runId),
         checkpointDir: workspace.layout.checkpointDir(key),
         workflowDir: request.workflowDir,

@@ -1,4 +1,5 @@
 import type { ExpectationResult } from '@veriflow/workflow';
+import type { Placement } from '../executors/instance-executor.js';
 import type { PlanReason } from '../plan/reasons.js';
 import type { InstanceRecord } from '../store/index.js';
 
@@ -23,6 +24,8 @@ export interface InstanceOutcome {
   readonly tolerated?: boolean;
   /** The step kind (`uses`). */
   readonly kind: string;
+  /** The cluster job of its last attempt (executors that submit jobs). */
+  readonly placement?: Placement;
   /** What produced the outputs (for `cached`, an earlier run): inputs, resolved `with`, outputs, metric histories. */
   readonly record?: InstanceRecord;
 }
@@ -51,6 +54,8 @@ export interface RunObserver {
   runStarted?(start: RunStart): void;
   instanceStarted?(name: string, attempt: number): void;
   instanceProgress?(name: string, fraction: number): void;
+  /** A cluster job of the instance was submitted or changed state. */
+  instancePlaced?(name: string, placement: Placement): void;
   instanceLog?(name: string, level: 'info' | 'warn' | 'debug', line: string): void;
   instanceMetric?(name: string, key: string, value: number, step: number): void;
   instanceFinished?(outcome: InstanceOutcome): void;
@@ -72,6 +77,7 @@ export function composeObservers(observers: readonly RunObserver[]): Required<Ru
     runStarted: (...args) => call('runStarted', args),
     instanceStarted: (...args) => call('instanceStarted', args),
     instanceProgress: (...args) => call('instanceProgress', args),
+    instancePlaced: (...args) => call('instancePlaced', args),
     instanceLog: (...args) => call('instanceLog', args),
     instanceMetric: (...args) => call('instanceMetric', args),
     instanceFinished: (...args) => call('instanceFinished', args),
