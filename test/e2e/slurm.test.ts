@@ -32,6 +32,11 @@ steps:
     retry-backoff: 1s
     with:
       run: [sh, -c, 'echo "the disk is on fire" >&2; exit 4']
+  slow:
+    uses: command
+    timeout: 2s
+    with:
+      run: [sleep, "60"]
 `;
 
 /** Three instances of a command step (`i` = 1, 2, 3) with the given resources. */
@@ -101,7 +106,7 @@ describe('the Slurm executor on a real single-node cluster', { skip }, () => {
     }
   });
 
-  it('retries a failed job per `retries` as a new job, and reports one that keeps failing with its stderr', async () => {
+  it('retries a failed job per `retries` as a new job, and reports one that keeps failing (with its stderr) or times out', async () => {
     const run = await runCli(['run', 'retries.yaml', '--keep-going', ...SLURM], dir, FAST);
     assert.equal(run.code, 1, run.stderr);
     const byName = new Map((await readResults(dir, 'slurm-retries')).instances.map((instance) => [instance.name, instance]));
@@ -109,6 +114,9 @@ describe('the Slurm executor on a real single-node cluster', { skip }, () => {
     assert.equal(byName.get('flaky')?.attempts, 2);
     assert.equal(byName.get('broken')?.status, 'failed');
     assert.match(byName.get('broken')?.error ?? '', /failed after 2 attempts: .*exit(ed with)? code 4[\s\S]*the disk is on fire/);
+    // The attempt enforces the timeout on the node and says so; Slurm's --time is only the backstop.
+    assert.equal(byName.get('slow')?.status, 'failed');
+    assert.match(byName.get('slow')?.error ?? '', /attempt 1 timed out after 2\.0s/);
     const logs = join(dir, '.veriflow', 'runs', runIdOf(run.stderr), 'logs');
     const flakyLog = readFileSync(join(logs, 'flaky.log'), 'utf8');
     const jobs = new Set([...flakyLog.matchAll(/slurm job (\d+) submitted/g)].map((match) => match[1]));

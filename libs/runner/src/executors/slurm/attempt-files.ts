@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '@veriflow/durable-fs';
+import { writeFileAtomic, writeJsonAtomic } from '@veriflow/durable-fs';
 import type { InstanceRecord } from '../../store/index.js';
 import type { AttemptPlan } from '../instance-executor.js';
 
@@ -17,8 +17,9 @@ export type AttemptResult =
   | { readonly ok: true; readonly record: InstanceRecord }
   | { readonly ok: false; readonly message: string; readonly timedOutMs?: number; readonly stepError?: string; readonly cancelled?: boolean };
 
+/** Readable by its owner only: the plan holds the step's environment, which may carry credentials. */
 export async function writeAttemptPlan(path: string, plan: AttemptPlan): Promise<void> {
-  await writeJsonAtomic(path, { format: PLAN_FORMAT, plan });
+  await writeFileAtomic(path, `${JSON.stringify({ format: PLAN_FORMAT, plan })}\n`, { mode: 0o600 });
 }
 
 export async function readAttemptPlan(path: string): Promise<AttemptPlan> {

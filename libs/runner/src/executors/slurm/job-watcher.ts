@@ -51,6 +51,11 @@ export class JobWatcher {
     });
   }
 
+  /** Stops polling for a job nobody waits for any more (one that would not end after scancel). */
+  forget(jobId: string): void {
+    this.#watched.delete(jobId);
+  }
+
   async #poll(): Promise<void> {
     this.#polling = true;
     try {

@@ -72,8 +72,13 @@ export function slurmExecutor(options: SlurmExecutorOptions): InstanceExecutor {
       await slurmCommand(['scancel', jobId]).catch((error: Error) => sinks.log('warn', `scancel ${jobId} failed: ${error.message}`));
       // The timer is cleared once the job ended, or it would keep `veriflow run` alive for CANCEL_WAIT_MS.
       const patience = new AbortController();
-      await Promise.race([ended, delay(CANCEL_WAIT_MS, undefined, { signal: patience.signal }).catch(() => undefined)]);
+      const gone = await Promise.race([ended.then(() => true), delay(CANCEL_WAIT_MS, false, { signal: patience.signal }).catch(() => true)]);
       patience.abort();
+      if (!gone) {
+        // Left to Slurm: polling on would keep `veriflow run` alive until the job ends by itself.
+        watcher.forget(jobId);
+        sinks.log('warn', `slurm job ${jobId} had not ended ${CANCEL_WAIT_MS / 1000}s after scancel; see squeue --jobs=${jobId}`);
+      }
       await tail.poll(true).catch(() => undefined);
       throw new CancelledError();
     }
