@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AnyStepDefinition, StepRegistry } from '@veriflow/step-api';
 import { AttemptTimeoutError, CancelledError } from '../../execute/attempt.js';
@@ -44,6 +46,8 @@ export async function execAttemptFile(planPath: string, registry: StepRegistry):
   process.on('SIGINT', onTerm);
   let result: AttemptResult;
   try {
+    // A requeued job runs again in the same attempt directory: start from empty scratch, as a fresh attempt does.
+    await Promise.all(['work', 'outputs'].map((dir) => rm(join(plan.attemptDir, dir), { recursive: true, force: true })));
     const definition = await definitionOf(plan.kind, plan.module, registry);
     const workspace = new Workspace(plan.workspaceDir);
     const sinks = printingSinks((text) => process.stdout.write(text));

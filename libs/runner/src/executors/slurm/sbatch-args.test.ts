@@ -26,7 +26,7 @@ describe('sbatch arguments', () => {
   it('map resources to --cpus-per-task, --mem and --gres, and name the job after the run', () => {
     const argv = sbatchArgs(plan({ cpus: 4, gpu: 2, memoryMb: 1536 }, undefined), none, files);
     assert.deepEqual(argv.slice(0, 3), ['sbatch', '--parsable', '--job-name=veriflow-20261203-120000-abcdef']);
-    for (const expected of ['--cpus-per-task=4', '--mem=1536M', '--gres=gpu:2', '--output=/a/slurm.out', '--comment=train[lr=0.1]']) assert.ok(argv.includes(expected), `${expected} missing from ${argv.join(' ')}`);
+    for (const expected of ['--open-mode=append', '--cpus-per-task=4', '--mem=1536M', '--gres=gpu:2', '--output=/a/slurm.out', '--comment=train[lr=0.1]']) assert.ok(argv.includes(expected), `${expected} missing from ${argv.join(' ')}`);
     assert.equal(argv.at(-1), '/a/job.sh');
     assert.ok(!argv.some((arg) => arg.startsWith('--time')), 'no timeout, no time limit');
   });

@@ -31,6 +31,9 @@ export function sbatchArgs(plan: AttemptPlan, settings: SlurmSettings, files: { 
     `--job-name=${jobNameOf(plan.runId)}`,
     `--comment=${plan.identity.name}`,
     `--output=${files.output}`,
+    // A requeued job (preemption, node failure, scontrol requeue) runs again with the same output file:
+    // appending keeps the first run's lines and lets the run's reader carry on where it was.
+    '--open-mode=append',
     `--chdir=${plan.attemptDir}`,
     '--nodes=1',
     '--ntasks=1',
