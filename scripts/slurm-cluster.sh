@@ -26,7 +26,9 @@ install_packages() {
   apt-get install -y -qq slurm-wlm munge >/dev/null
 }
 
-running() { pgrep -x "$1" >/dev/null 2>&1; }
+# A daemon runs when the pid in its pid file is alive (munged keeps its own pid file under /run/munge).
+pid_file() { case "$1" in munged) echo /run/munge/munged.pid ;; *) echo "/run/$1.pid" ;; esac; }
+running() { local pid; pid=$(cat "$(pid_file "$1")" 2>/dev/null) && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
 
 start_munge() {
   if [ ! -s /etc/munge/munge.key ]; then
@@ -108,11 +110,13 @@ EOF
 }
 
 stop_daemons() {
+  local daemon pid
   for daemon in slurmd slurmctld; do
-    if running "$daemon"; then
-      pkill -x "$daemon" || true
-      for _ in $(seq 50); do running "$daemon" || break; sleep 0.1; done
-    fi
+    running "$daemon" || continue
+    pid=$(cat "$(pid_file "$daemon")")
+    kill "$pid" 2>/dev/null || true
+    # Wait for the process itself: the daemon removes its pid file before it has finished exiting.
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   done
 }
 
