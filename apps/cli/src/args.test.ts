@@ -50,6 +50,7 @@ describe('parseCommandArgs', () => {
       against: undefined,
       relTol: undefined,
       absTol: undefined,
+      executor: undefined,
     });
     assert.equal(parse().file, '');
     assert.equal(parse('--no-expect-fail', 'wf.yaml').expectFail, false);
@@ -63,6 +64,12 @@ describe('parseCommandArgs', () => {
     assert.deepEqual([args.against, args.relTol, args.absTol], ['base.json', 0.01, 0]);
     usageError(['--rel-tol=-1', 'r.json'], '--rel-tol needs a number of at least 0 (e.g. --rel-tol 0.01), got "-1"');
     usageError(['--abs-tol', 'tiny', 'r.json'], /--abs-tol needs a number of at least 0/);
+  });
+
+  it('takes --executor local or slurm and refuses anything else', () => {
+    assert.equal(parse('wf.yaml', '--executor', 'slurm').executor, 'slurm');
+    assert.equal(parse('wf.yaml', '--executor', 'local').executor, 'local');
+    usageError(['wf.yaml', '--executor', 'kubernetes'], '--executor must be local or slurm, got "kubernetes"');
   });
 
   it('reads long and short options', () => {

@@ -52,6 +52,8 @@ export interface RunArgs extends CommonArgs {
   /** `check --rel-tol`, `--abs-tol`: how far a number may move before it counts (undefined: the defaults). */
   readonly relTol: number | undefined;
   readonly absTol: number | undefined;
+  /** `--executor local|slurm` (else the workflow's executor.kind, else local). */
+  readonly executor: 'local' | 'slurm' | undefined;
 }
 
 const OPTIONS = {
@@ -86,6 +88,7 @@ const OPTIONS = {
   against: { type: 'string' },
   'rel-tol': { type: 'string' },
   'abs-tol': { type: 'string' },
+  executor: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -127,6 +130,11 @@ function lockTimeoutMs(option: string | undefined): number | undefined {
   } catch (error) {
     throw new UsageError(`${source}: ${(error as Error).message}`);
   }
+}
+
+function executorKind(value: string | undefined): 'local' | 'slurm' | undefined {
+  if (value === undefined || value === 'local' || value === 'slurm') return value;
+  throw new UsageError(`--executor must be local or slurm, got "${value}"`);
 }
 
 /** `manyPositionals`: for commands that take several words (`runs show ID`, `compare A B`) instead of one workflow file. */
@@ -177,5 +185,6 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
     against: values.against,
     relTol: tolerance('--rel-tol', values['rel-tol']),
     absTol: tolerance('--abs-tol', values['abs-tol']),
+    executor: executorKind(values.executor),
   };
 }

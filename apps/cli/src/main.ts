@@ -6,6 +6,7 @@ import type { RunArgs } from './args.js';
 import { capacityCommand } from './commands/capacity.js';
 import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
+import { execInstanceCommand } from './commands/executor.js';
 import { graphCommand } from './commands/graph.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
@@ -24,7 +25,7 @@ Usage:
   veriflow run <workflow.yaml> [--preset NAME] [--set NAME=VALUE]... [--jobs N] [--cpus N] [--gpus N]
                [--keep-going] [--force [STEP]] [--only STEP[,STEP]]... [--dry-run] [--verbose]
                [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI) [--no-expect-fail]
-               [--lock-timeout DURATION]   (also VERIFLOW_LOCK_TIMEOUT; default 5m) [--wide]
+               [--lock-timeout DURATION]   (also VERIFLOW_LOCK_TIMEOUT; default 5m) [--wide] [--executor local|slurm]
   veriflow check <run | results.json | run folder> [--against BASELINE] [--rel-tol X] [--abs-tol Y] [--junit FILE] [--json]
                re-evaluate a run's expectations, running nothing; compare its numbers with a baseline's
   veriflow report <run | latest | results.json> [-o FILE]   one self-contained HTML page of a run
@@ -46,6 +47,7 @@ Options:
   --workspace DIR   where the .veriflow cache and results live (default: current directory)
   --strict          (run, plan, validate) treat warnings as errors, e.g. a matrix include key that is not an axis
   --lock-timeout D  take over an instance lock held from another host once its heartbeat is silent this long (e.g. 90s, 10m)
+  --executor K      local (this machine) or slurm (one sbatch job per instance; see README "Running on Slurm")
   --no-expect-fail  report failed expectations (expect:) without exiting 3
   --wide            (run) end with one table of every instance and every column instead of a compact table per step
   <run>             a run id or any unique prefix of one, e.g. 20261126
@@ -67,6 +69,8 @@ const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; 
   check: { needsFile: false, manyPositionals: true, run: checkCommand },
   report: { needsFile: false, manyPositionals: true, run: reportCommand },
   capacity: { needsFile: false, run: capacityCommand },
+  // Internal: what a Slurm job runs on its node (see commands/executor.ts).
+  'exec-instance': { needsFile: true, run: execInstanceCommand },
 };
 
 async function main(argv: readonly string[]): Promise<number> {

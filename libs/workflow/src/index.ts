@@ -8,7 +8,7 @@ export { applyOverrides } from './spec/apply-overrides.js';
 export { resolveParams } from './spec/resolve-params.js';
 export type { ParamChoice } from './spec/resolve-params.js';
 export { workflowSchema } from './spec/workflow-schema.js';
-export type { WorkflowSpec, StepSpec, MatrixSpec, PresetSpec, RetryBackoff } from './spec/workflow-spec.js';
+export type { ExecutorSpec, WorkflowSpec, StepSpec, MatrixSpec, PresetSpec, RetryBackoff } from './spec/workflow-spec.js';
 export { retryDelayMs } from './spec/retry-backoff.js';
 export { compileWorkflow } from './compile/compile-workflow.js';
 export type { CompileOptions } from './compile/compile-workflow.js';

@@ -13,6 +13,7 @@ import { renderProblems, renderSummary, shownOutcome } from '../render/summary.j
 import { terminalWidth } from '../render/terminal-width.js';
 import { writeRunReport } from '../report/write-report.js';
 import { capacityFrom, describeInventory } from './capacity.js';
+import { executorFrom, QUEUED_JOBS_DEFAULT } from './executor.js';
 import { computePlan, previousEntries, processEnv, renderPlanHere } from './plan.js';
 import { writeRunFiles } from './run-files.js';
 import { selectionFrom } from './selection.js';
@@ -68,6 +69,7 @@ export async function runCommand(args: RunArgs): Promise<number> {
     provenance,
     experiment: args.experiment ?? opened.loaded.spec.tracking.experiment ?? workflow,
   });
+  const executor = executorFrom(args, opened.loaded.spec.executor);
   try {
     const result = await runWorkflow({
       workspace,
@@ -75,12 +77,14 @@ export async function runCommand(args: RunArgs): Promise<number> {
       workflowDir: opened.directory,
       registry: opened.registry,
       runId: newRunId(),
-      capacity: machine.capacity,
+      // On a cluster, --jobs bounds how many jobs are queued at once; Slurm decides how many run.
+      capacity: executor.limitsLocalResources ? machine.capacity : { ...machine.capacity, jobs: args.jobs ?? QUEUED_JOBS_DEFAULT },
       keepGoing: args.keepGoing,
       selection: selectionFrom(args, opened.graph),
       env: processEnv(),
       previous: await previousEntries(workspace, workflow),
       signal: interrupt.signal,
+      executor,
       ...(args.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: args.lockTimeoutMs }),
       observers: [
         progressObserver({ stream: process.stderr, verbose: args.verbose }),

@@ -55,21 +55,29 @@ async function listCommand(store: RunStore, json: boolean): Promise<number> {
   return 0;
 }
 
-/** Status, where cached outputs came from, duration, and the final value of every metric. */
+/** A cluster job's id and last state (`slurm 4242 COMPLETED`), from the tags the run store keeps. */
+function jobOf(instance: TrackedInstance): string {
+  const tags = instance.tags;
+  return tags['veriflow.job_id'] === undefined ? '' : `${tags['veriflow.executor'] ?? ''} ${tags['veriflow.job_id']} ${tags['veriflow.job_state'] ?? ''}`.trim();
+}
+
+/** Status, where cached outputs came from, duration, the cluster job (if any), and the final value of every metric. */
 export function renderInstances(instances: readonly TrackedInstance[]): string {
   const finals = instances.map((instance) => finalMetrics(instance.metrics));
   const metricKeys = [...new Set(finals.flatMap((metrics) => Object.keys(metrics)))].sort();
   // Only runs that used GPUs get the column, so CPU runs read as before.
   const gpus = instances.some((instance) => instance.tags[GPUS_TAG] !== undefined);
+  const withJobs = instances.some((instance) => jobOf(instance) !== '');
   const rows = instances.map((instance, index) => [
     instance.name,
     instance.status,
     instance.producedByRun ?? '',
     duration(instance.startedAt, instance.endedAt),
     ...(gpus ? [instance.tags[GPUS_TAG] ?? ''] : []),
+    ...(withJobs ? [jobOf(instance)] : []),
     ...metricKeys.map((key) => formatCell(finals[index]![key])),
   ]);
-  return renderTable(['instance', 'status', 'cached from', 'time', ...(gpus ? ['gpus'] : []), ...metricKeys], rows);
+  return renderTable(['instance', 'status', 'cached from', 'time', ...(gpus ? ['gpus'] : []), ...(withJobs ? ['job'] : []), ...metricKeys], rows);
 }
 
 /** What the compact per-step tables show of a recorded instance: where cached outputs came from, final metrics, then scalar values. */
@@ -80,7 +88,7 @@ function shownInstance(instance: TrackedInstance): ShownInstance {
     kind: instance.kind,
     status: instance.status,
     matrix: instance.matrix,
-    facts: { 'cached from': instance.producedByRun ?? '', ...(instance.tags[GPUS_TAG] === undefined ? {} : { gpus: instance.tags[GPUS_TAG] }) },
+    facts: { 'cached from': instance.producedByRun ?? '', ...(instance.tags[GPUS_TAG] === undefined ? {} : { gpus: instance.tags[GPUS_TAG] }), ...(jobOf(instance) === '' ? {} : { job: jobOf(instance) }) },
     outputs: shownOutputs(finalMetrics(instance.metrics), instance.values),
     time: duration(instance.startedAt, instance.endedAt),
   };

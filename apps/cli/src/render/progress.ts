@@ -17,6 +17,8 @@ export function progressObserver(options: ProgressOptions): RunObserver {
   const tty = stream.isTTY === true;
   const counts = { succeeded: 0, cached: 0, failed: 0, skipped: 0, cancelled: 0 };
   const running = new Map<string, number>();
+  /** `slurm 4242 PENDING` for instances whose job is queued or running. */
+  const jobs = new Map<string, string>();
   let start: RunStart | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lineShown = false;
@@ -27,7 +29,10 @@ export function progressObserver(options: ProgressOptions): RunObserver {
     const done = finished();
     const total = start?.total ?? 0;
     const eta = done > 0 && done < total ? ` · ETA ${formatMs((elapsed / done) * (total - done))}` : '';
-    const current = [...running].map(([name, fraction]) => (fraction > 0 ? `${name} ${Math.round(fraction * 100)}%` : name)).slice(0, 2).join(', ');
+    const current = [...running]
+      .map(([name, fraction]) => `${name}${fraction > 0 ? ` ${Math.round(fraction * 100)}%` : ''}${jobs.has(name) ? ` (${jobs.get(name)})` : ''}`)
+      .slice(0, 2)
+      .join(', ');
     return `[${done}/${total}] ${counts.succeeded} done · ${running.size} running · ${counts.cached} cached · ${counts.failed} failed · ${formatMs(elapsed)}${eta}${current ? ` · ${current}` : ''}`;
   };
   const clear = (): void => {
@@ -59,11 +64,17 @@ export function progressObserver(options: ProgressOptions): RunObserver {
     instanceProgress(name, fraction) {
       if (running.has(name)) running.set(name, fraction);
     },
+    instancePlaced(name, placement) {
+      jobs.set(name, `${placement.executor} ${placement.id} ${placement.state}`);
+      // Queue states are news in a CI log; on a terminal they would scroll the status line away.
+      if (!tty || options.verbose) say(`  ${name} | ${placement.executor} job ${placement.id} ${placement.state}${placement.detail ? ` (${placement.detail})` : ''}`);
+    },
     instanceLog(name, level, line) {
       if (options.verbose || level === 'warn') say(`  ${name} | ${line}`);
     },
     instanceFinished(outcome) {
       running.delete(outcome.name);
+      jobs.delete(outcome.name);
       counts[outcome.status]++;
       const time = outcome.status === 'succeeded' ? ` ${formatMs(outcome.durationMs)}` : '';
       const why = outcome.status === 'failed' ? `: ${outcome.error?.split('\n')[0] ?? ''}` : '';

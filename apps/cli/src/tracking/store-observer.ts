@@ -47,6 +47,7 @@ function trackedInstance(outcome: InstanceOutcome, options: StoreObserverOptions
     ...(record ? { 'veriflow.version': record.version, 'veriflow.cache_key': record.key } : {}),
     // The devices it ran on, for `runs show` and MLflow: nvidia-smi indices, and the models behind them.
     ...(outcome.gpus ? { [GPUS_TAG]: outcome.gpus.map((gpu) => gpu.index).join(','), 'veriflow.gpu_models': [...new Set(outcome.gpus.map((gpu) => gpu.name))].join(', ') } : {}),
+    ...(outcome.placement ? { 'veriflow.executor': outcome.placement.executor, 'veriflow.job_id': outcome.placement.id, 'veriflow.job_state': outcome.placement.state } : {}),
     ...Object.fromEntries(Object.entries(outcome.matrix).map(([key, value]) => [`veriflow.matrix.${key}`, typeof value === 'string' ? value : JSON.stringify(value)])),
   };
   return {

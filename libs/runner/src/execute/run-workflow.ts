@@ -18,10 +18,12 @@ import { lockEntryOf } from '../provenance/lock-file.js';
 import type { LockEntry } from '../provenance/lock-file.js';
 import { planWorkflow } from '../plan/plan-workflow.js';
 import { refuseWhatCannotFit, resourcesOf } from './capacity-check.js';
+import type { InstanceExecutor, Placement } from '../executors/instance-executor.js';
+import { localExecutor } from '../executors/local-executor.js';
 import { executeInstance, InstanceFailedError } from './execute-instance.js';
 import { chainFirstPriority } from './priority.js';
 import { ResourcePool } from './resource-pool.js';
-import type { Capacity, Reservation } from './resource-pool.js';
+import type { Capacity, Reservation, ResourceRequest } from './resource-pool.js';
 import { describeLockEvent } from './lock-messages.js';
 import { removeLeftovers } from './remove-leftovers.js';
 import { maxLogBytesFrom } from './head-tail-log.js';
@@ -46,6 +48,8 @@ export interface RunRequest {
   readonly observers: readonly RunObserver[];
   /** A lock from another host whose heartbeat is silent this long is taken over (default DEFAULT_LOCK_TIMEOUT_MS). */
   readonly lockTimeoutMs?: number;
+  /** Where each instance's attempts run (default: this process, within `capacity`). */
+  readonly executor?: InstanceExecutor;
 }
 
 export interface RunResult extends RunEnd {
@@ -74,9 +78,13 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const startedAt = Date.now();
   const selected = selectInstances(graph, request.selection);
   const instances = graph.instances.filter((instance) => selected.has(instance.name));
-  const pool = new ResourcePool(request.capacity);
+  const executor = request.executor ?? localExecutor;
+  // A cluster scheduler places jobs by their resources itself; here only `jobs` bounds how many are submitted.
+  const local = executor.limitsLocalResources;
+  const pool = new ResourcePool(local ? request.capacity : { jobs: request.capacity.jobs, cpus: 0, gpus: 0 });
+  const requestOf = (instance: InstanceNode): ResourceRequest => (local ? resourcesOf(instance) : { cpus: 0, gpu: 0 });
   const planningContext = { env: request.env, objects: workspace.objects, records: workspace.records, markers: workspace.markers, previous: request.previous };
-  await refuseWhatCannotFit(pool, instances, () => planWorkflow(graph, planningContext, request.selection));
+  if (local) await refuseWhatCannotFit(pool, instances, () => planWorkflow(graph, planningContext, request.selection));
   observer.runStarted({ runId: request.runId, workflow: graph.spec.name, total: instances.length, startedAt });
   const logsDir = workspace.layout.runLogsDir(request.runId);
   await namingRefusals(logsDir, () => mkdir(logsDir, { recursive: true }));
@@ -94,6 +102,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const records = new Map<string, InstanceRecord>();
   const entries = new Map<string, KeyEntry>();
   const outcomes = new Map<string, InstanceOutcome>();
+  const placements = new Map<string, Placement>();
   let stopping = false;
 
   const finish = (instance: InstanceNode, status: InstanceStatus, reason: PlanReason, extra: Partial<InstanceOutcome> = {}): InstanceOutcome => {
@@ -109,6 +118,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       values: record ? Object.fromEntries(Object.entries(record.outputs).flatMap(([name, output]) => (output.kind === 'value' ? [[name, output.value]] : []))) : {},
       metrics: record ? Object.fromEntries(Object.entries(record.metrics).flatMap(([key, points]) => (points.length ? [[key, points[points.length - 1]!.value]] : []))) : {},
       ...(record ? { key: record.key, record } : {}),
+      ...(placements.has(instance.name) ? { placement: placements.get(instance.name)! } : {}),
       kind: instance.step.spec.uses,
       ...extra,
     };
@@ -123,7 +133,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   const execute = async (instance: InstanceNode, decision: Decision & { runs: true }, reservation: Reservation): Promise<InstanceOutcome> => {
     const spec = instance.step.spec;
     const definition = request.registry.get(spec.uses)!;
-    const impossible = pool.impossible(resourcesOf(instance));
+    const impossible = pool.impossible(requestOf(instance));
     if (impossible) {
       reservation.cancel();
       return finish(instance, 'failed', decision.reason, { error: `${instance.name} ${impossible}`, tolerated: spec.continueOnError });
@@ -163,10 +173,17 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
       await workspace.markers.markIncomplete(key, marker);
       let attempts = 0;
       const record = await executeInstance({
+        onPlacement: (placement) => {
+          placements.set(instance.name, placement);
+          log.write('info', `${placement.executor} job ${placement.id} ${placement.state}${placement.detail ? ` (${placement.detail})` : ''}`);
+          observer.instancePlaced(instance.name, placement);
+        },
         instance,
         definition,
         resolved: decision.resolved,
+        executor,
         objects: workspace.objects,
+        workspaceDir: workspace.layout.workspaceDir,
         stagingRoot: join(workspace.layout.tmp, request.runId),
         checkpointDir: workspace.layout.checkpointDir(key),
         workflowDir: request.workflowDir,
@@ -242,7 +259,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
     if (stopping) return finish(instance, 'skipped', { kind: 'stopped' });
     // The place in the queue is taken before the (asynchronous) cache lookup, so grants follow the plan's
     // priority rather than whichever lookup finished first.
-    const reservation = pool.reserve(resourcesOf(instance), order.get(instance.name));
+    const reservation = pool.reserve(requestOf(instance), order.get(instance.name));
     let decision: Decision;
     try {
       decision = await decideInstance(decisionContext, instance, records);

@@ -1,5 +1,6 @@
 import type { GpuDevice } from '@veriflow/step-api';
 import type { ExpectationResult } from '@veriflow/workflow';
+import type { Placement } from '../executors/instance-executor.js';
 import type { PlanReason } from '../plan/reasons.js';
 import type { InstanceRecord } from '../store/index.js';
 
@@ -26,6 +27,8 @@ export interface InstanceOutcome {
   readonly kind: string;
   /** The GPUs the instance held while it ran in this run (absent when it held none or did not run). */
   readonly gpus?: readonly GpuDevice[];
+  /** The cluster job of its last attempt (executors that submit jobs). */
+  readonly placement?: Placement;
   /** What produced the outputs (for `cached`, an earlier run): inputs, resolved `with`, outputs, metric histories. */
   readonly record?: InstanceRecord;
 }
@@ -54,6 +57,8 @@ export interface RunObserver {
   runStarted?(start: RunStart): void;
   instanceStarted?(name: string, attempt: number): void;
   instanceProgress?(name: string, fraction: number): void;
+  /** A cluster job of the instance was submitted or changed state. */
+  instancePlaced?(name: string, placement: Placement): void;
   instanceLog?(name: string, level: 'info' | 'warn' | 'debug', line: string): void;
   instanceMetric?(name: string, key: string, value: number, step: number): void;
   instanceFinished?(outcome: InstanceOutcome): void;
@@ -75,6 +80,7 @@ export function composeObservers(observers: readonly RunObserver[]): Required<Ru
     runStarted: (...args) => call('runStarted', args),
     instanceStarted: (...args) => call('instanceStarted', args),
     instanceProgress: (...args) => call('instanceProgress', args),
+    instancePlaced: (...args) => call('instancePlaced', args),
     instanceLog: (...args) => call('instanceLog', args),
     instanceMetric: (...args) => call('instanceMetric', args),
     instanceFinished: (...args) => call('instanceFinished', args),

@@ -6,7 +6,7 @@ import { checkPresets } from './check-presets.js';
 import { durationToMs } from './duration.js';
 import { checkRetryBackoffs, toRetryBackoff } from './retry-backoff.js';
 import { workflowSchema } from './workflow-schema.js';
-import type { ExpectationSpec, MatrixSpec, PresetSpec, StepSpec, WorkflowSpec } from './workflow-spec.js';
+import type { ExecutorSpec, ExpectationSpec, MatrixSpec, PresetSpec, StepSpec, WorkflowSpec } from './workflow-spec.js';
 
 export interface LoadedWorkflow {
   readonly spec: WorkflowSpec;
@@ -27,6 +27,16 @@ export function loadWorkflow(text: string, file: string): LoadedWorkflow {
   return { spec, doc };
 }
 
+function toExecutorSpec(raw: Raw): ExecutorSpec {
+  return {
+    kind: raw.kind as ExecutorSpec['kind'],
+    partition: raw.partition as string | undefined,
+    account: raw.account as string | undefined,
+    qos: raw.qos as string | undefined,
+    extraArgs: (raw.extra_args as string[] | undefined) ?? [],
+  };
+}
+
 function toSpec(raw: Raw, file: string): WorkflowSpec {
   const steps = Object.entries(raw.steps as Record<string, Raw>).map(([id, step]) => toStepSpec(id, step));
   return {
@@ -44,6 +54,7 @@ function toSpec(raw: Raw, file: string): WorkflowSpec {
       experiment: (raw.tracking as Raw | undefined)?.experiment as string | undefined,
       uri: (raw.tracking as Raw | undefined)?.uri as string | undefined,
     },
+    executor: toExecutorSpec((raw.executor as Raw | undefined) ?? {}),
     steps,
     expectations: Object.entries((raw.expect as Record<string, Raw> | undefined) ?? {}).map(([name, expectation]) => toExpectationSpec(name, expectation)),
   };

@@ -148,6 +148,18 @@ export const workflowSchema = {
         uri: { type: 'string', minLength: 1, description: 'MLflow tracking server, e.g. http://127.0.0.1:5000 (MLFLOW_TRACKING_URI and --tracking-uri take precedence).' },
       },
     },
+    executor: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Where instances run (--executor overrides kind): local (this machine, the default) or slurm (one sbatch job per instance).',
+      properties: {
+        kind: { enum: ['local', 'slurm'] },
+        partition: { type: 'string', minLength: 1, description: 'sbatch --partition' },
+        account: { type: 'string', minLength: 1, description: 'sbatch --account' },
+        qos: { type: 'string', minLength: 1, description: 'sbatch --qos' },
+        extra_args: { type: 'array', items: { type: 'string' }, description: 'Further sbatch arguments, after veriflow\'s, e.g. [--constraint=a100].' },
+      },
+    },
     plugins: {
       type: 'array',
       items: { type: 'string', minLength: 1 },

@@ -1,3 +1,11 @@
+export interface ExecutorSpec {
+  readonly kind: 'local' | 'slurm' | undefined;
+  readonly partition: string | undefined;
+  readonly account: string | undefined;
+  readonly qos: string | undefined;
+  readonly extraArgs: readonly string[];
+}
+
 /** A workflow after schema validation, with defaults applied. Expressions are still unevaluated strings. */
 export interface WorkflowSpec {
   readonly file: string;
@@ -17,6 +25,8 @@ export interface WorkflowSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly plugins: readonly string[];
   readonly tracking: { readonly experiment: string | undefined; readonly uri: string | undefined };
+  /** `executor:` as written; the command line's --executor overrides `kind`. */
+  readonly executor: ExecutorSpec;
   /** In file order. */
   readonly steps: readonly StepSpec[];
   /** The run's claims (`expect:`), in file order; evaluated after every run. */

@@ -1,0 +1,50 @@
+import type { AttemptPlan } from '../instance-executor.js';
+
+/** Where and how a run submits its jobs: `executor:` in the workflow, overridden by the command line. */
+export interface SlurmSettings {
+  readonly partition: string | undefined;
+  readonly account: string | undefined;
+  readonly qos: string | undefined;
+  /** Passed to sbatch as they are, after ours (so they win), e.g. `--constraint=a100`. */
+  readonly extraArgs: readonly string[];
+}
+
+/** Slurm's own limit is a backstop: the attempt enforces `timeout` itself, this much later Slurm kills it. */
+const TIME_LIMIT_GRACE_MS = 60_000;
+
+/** `--time` in whole minutes (Slurm enforces limits at about that granularity anyway). */
+export function slurmTimeLimit(timeoutMs: number): string {
+  return String(Math.ceil((timeoutMs + TIME_LIMIT_GRACE_MS) / 60_000));
+}
+
+/** Names every job of a run alike, so `squeue --name` and `scancel --name` find them all. */
+export function jobNameOf(runId: string): string {
+  return `veriflow-${runId}`;
+}
+
+/** The sbatch argv for one attempt: its resources, time limit, output file and the user's settings. */
+export function sbatchArgs(plan: AttemptPlan, settings: SlurmSettings, files: { readonly script: string; readonly output: string }): string[] {
+  const { cpus, gpu, memoryMb } = plan.resources;
+  return [
+    'sbatch',
+    '--parsable',
+    `--job-name=${jobNameOf(plan.runId)}`,
+    `--comment=${plan.identity.name}`,
+    `--output=${files.output}`,
+    // A requeued job (preemption, node failure, scontrol requeue) runs again with the same output file:
+    // appending keeps the first run's lines and lets the run's reader carry on where it was.
+    '--open-mode=append',
+    `--chdir=${plan.attemptDir}`,
+    '--nodes=1',
+    '--ntasks=1',
+    `--cpus-per-task=${cpus}`,
+    ...(memoryMb === undefined ? [] : [`--mem=${Math.ceil(memoryMb)}M`]),
+    ...(gpu > 0 ? [`--gres=gpu:${gpu}`] : []),
+    ...(plan.timeoutMs === undefined ? [] : [`--time=${slurmTimeLimit(plan.timeoutMs)}`]),
+    ...(settings.partition ? [`--partition=${settings.partition}`] : []),
+    ...(settings.account ? [`--account=${settings.account}`] : []),
+    ...(settings.qos ? [`--qos=${settings.qos}`] : []),
+    ...settings.extraArgs,
+    files.script,
+  ];
+}
