@@ -94,7 +94,9 @@ describe('the Slurm executor on a real single-node cluster', { skip }, () => {
       assert.match(onSlurm.stderr, /evaluate\[p=0\.3,replicate=1,verifier=oracle\] \| slurm job \d+ RUNNING/);
 
       const shown = await runCli(['runs', 'show', runIdOf(onSlurm.stderr)], cluster.dir);
-      assert.match(shown.stdout, /problem\s+succeeded\s+.*slurm \d+ COMPLETED/);
+      assert.match(shown.stdout, /problem \(gaussian\/sample\): succeeded.*\n\s+job=slurm \d+ COMPLETED/);
+      const every = await runCli(['runs', 'show', runIdOf(onSlurm.stderr), '--all'], cluster.dir);
+      assert.match(every.stdout, /problem\s+succeeded\s+.*slurm \d+ COMPLETED/);
 
       const again = await runCli(['run', PHASE_TRANSITION, ...SMALL_GAUSSIAN], cluster.dir);
       assert.equal(again.code, 0, again.stderr);
