@@ -87,6 +87,10 @@ export function fetchOpenblas({ dir = DEFAULT_DIR, python = process.env.PYTHON |
     rmSync(dir, { recursive: true, force: true });
     renameSync(staged, dir);
     return { ok: true, fetched: true };
+  } catch (error) {
+    // A build running beside this one may have put the library there first.
+    if (present(dir)) return { ok: true, fetched: false };
+    return { ok: false, reason: `could not put the library into ${dir}: ${error instanceof Error ? error.message : error}` };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

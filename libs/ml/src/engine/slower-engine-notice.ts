@@ -13,5 +13,5 @@ let said = false;
 export function noticeSlowerEngine(reason: string, fix: string): void {
   if (said || !isMainThread) return;
   said = true;
-  process.stderr.write(`veriflow: warning: the engine runs without OpenBLAS, several times slower than this machine allows (${reason}). Fix: ${fix}; or set VERIFLOW_BLAS=off to choose this engine.\n`);
+  process.stderr.write(`veriflow: warning: ${reason}, so the engine runs without OpenBLAS, several times slower than this machine allows. Fix: ${fix}; or set VERIFLOW_BLAS=off to choose this engine.\n`);
 }
