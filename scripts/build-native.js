@@ -2,12 +2,14 @@
 // Builds the optional native addon (libs/ml/native/*.c: OpenBLAS matmuls and fused training kernels) into
 // libs/ml/dist/native/veriflow-native.node. Optional by design: without a C compiler or Node-API headers it
 // says why and exits 0, and the engine runs on wasm alone. OpenBLAS itself is only needed at run time
-// (the addon dlopen()s it), so the build needs no BLAS package.
+// (the addon dlopen()s it), so the build needs no BLAS package; once the addon is built, the build puts
+// PyPI's scipy-openblas32 library beside it (scripts/fetch-openblas.js), so no root-only install is needed.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fetchAndReport } from './fetch-openblas.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const sourceDir = join(root, 'libs/ml/native');
@@ -41,9 +43,10 @@ function compiler() {
   return null;
 }
 
+const required = process.env.VERIFLOW_REQUIRE_NATIVE === '1';
 const skip = (why) => {
-  // CI sets VERIFLOW_REQUIRE_NATIVE=1 where a compiler and OpenBLAS are installed: there a skip is a failure.
-  if (process.env.VERIFLOW_REQUIRE_NATIVE === '1') {
+  // CI sets VERIFLOW_REQUIRE_NATIVE=1 where a compiler is installed: there a skip is a failure.
+  if (required) {
     console.error(`native addon: not built (${why}), but VERIFLOW_REQUIRE_NATIVE=1`);
     process.exit(1);
   }
@@ -53,7 +56,10 @@ const skip = (why) => {
 
 const script = fileURLToPath(import.meta.url);
 const newest = Math.max(...[...sources, ...headers, script].map((f) => statSync(f).mtimeMs));
-if (existsSync(target) && statSync(target).mtimeMs >= newest) process.exit(0);
+if (existsSync(target) && statSync(target).mtimeMs >= newest) {
+  fetchAndReport({ required });
+  process.exit();
+}
 // From here on a stale addon must not survive a failed or skipped build (tests would run old code).
 rmSync(target, { force: true });
 rmSync(join(dirname(target), 'veriflow-blas.node'), { force: true }); // its name before the fused kernels
@@ -76,3 +82,4 @@ try {
 } catch (error) {
   skip(`${cc} failed: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
 }
+fetchAndReport({ required });

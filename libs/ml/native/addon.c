@@ -216,12 +216,13 @@ static void set_string(napi_env env, napi_value object, const char *key, const c
   napi_set_named_property(env, object, key, v);
 }
 
-// status() → { ok, error?, library?, corename?, threads? }: whether OpenBLAS loaded. The fused kernels below
-// need no OpenBLAS, except attention (it calls sgemm).
+// status() → { ok, error?, library?, corename?, threads?, clone }: whether OpenBLAS loaded, and which build
+// of the fused kernels this CPU runs. The fused kernels need no OpenBLAS, except dense and attention (sgemm).
 static napi_value status(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value result, ok;
   napi_create_object(env, &result);
+  set_string(env, result, "clone", vf_kernel_clone());
   const bool loaded = vf_openblas_sgemm() != NULL;
   napi_get_boolean(env, loaded, &ok);
   napi_set_named_property(env, result, "ok", ok);

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define VF_HAVE_CLONES 1
 #define VF_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
+#define VF_HAVE_CLONES 0
 #define VF_CLONES
 #endif
 
@@ -331,4 +333,24 @@ VF_CLONES void vf_bias_activation(float *out, size_t rows, size_t n, const float
     if (relu)
       for (size_t j = 0; j < n; j++) row[j] = row[j] > 0 ? row[j] : 0;
   }
+}
+
+#if VF_HAVE_CLONES
+// GCC names each clone "<function>.<target>"; comparing the address the dynamic loader resolved (through the
+// ifunc) with theirs tells which one this CPU runs, rather than guessing it from the CPU's features again.
+extern double vf_sum_squares_avx512f(const float *x, size_t n) __asm__("vf_sum_squares.avx512f");
+extern double vf_sum_squares_avx2(const float *x, size_t n) __asm__("vf_sum_squares.avx2");
+extern double vf_sum_squares_default(const float *x, size_t n) __asm__("vf_sum_squares.default");
+#endif
+
+const char *vf_kernel_clone(void) {
+#if VF_HAVE_CLONES
+  double (*volatile resolved)(const float *, size_t) = vf_sum_squares;
+  if (resolved == vf_sum_squares_avx512f) return "avx512f";
+  if (resolved == vf_sum_squares_avx2) return "avx2";
+  if (resolved == vf_sum_squares_default) return "default";
+  return "unknown";
+#else
+  return "single build (no target_clones with this compiler)";
+#endif
 }

@@ -59,4 +59,8 @@ void vf_adam(float *p, const float *g, float *m, float *v, size_t n, float grad_
 
 // out rows += bias (n values per row), then max(out, 0) when relu.
 void vf_bias_activation(float *out, size_t rows, size_t n, const float *bias, int relu);
+
+// Which build of the kernels above this CPU runs: "avx512f", "avx2" or "default" (x86-64 baseline), picked at
+// load time by CPU feature.
+const char *vf_kernel_clone(void);
 #endif

@@ -6,6 +6,7 @@ import type { BackendName, DeviceRequest } from './backend.js';
 import type { AddonLoad } from './native-addon.js';
 import { loadNativeAddon } from './native-addon.js';
 import { loadNativeBlas } from './native-blas.js';
+import { noticeSlowerEngine } from './slower-engine-notice.js';
 
 export function engineLabel(backend: BackendName, blas: boolean, fused: boolean): string {
   return [backend, blas ? 'openblas' : null, fused ? 'fused' : null].filter((part) => part != null).join('+');
@@ -44,5 +45,7 @@ const predicted = new Map<DeviceRequest, string>();
 function predict(device: DeviceRequest): string {
   const native = device === 'gpu' ? ['@tensorflow/tfjs-node-gpu'] : device === 'auto' ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] : ['@tensorflow/tfjs-node'];
   if (native.some(resolvable)) return 'tensorflow';
-  return engineLabel('wasm', loadNativeBlas().ok, fusedKernelsAddon().addon != null);
+  const blas = loadNativeBlas();
+  if (!blas.ok && blas.fix !== undefined) noticeSlowerEngine(blas.reason, blas.fix);
+  return engineLabel('wasm', blas.ok, fusedKernelsAddon().addon != null);
 }

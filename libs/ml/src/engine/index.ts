@@ -16,6 +16,7 @@ import { registerLeadingSum } from './kernels/sum-leading.js';
 import { registerFastMatMul, setGemmAccelerator } from './kernels/matmul-transposed.js';
 import type { NativeBlas } from './native-blas.js';
 import { loadNativeBlas } from './native-blas.js';
+import { noticeSlowerEngine } from './slower-engine-notice.js';
 import { engineLabel, fusedKernelsAddon } from './engine-label.js';
 import { setNativeKernels } from './fused/native-kernels.js';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum.js';
@@ -53,7 +54,12 @@ export interface EngineDecision extends BackendDecision {
    * Whether the fused native kernels (dense, LayerNorm, attention, cross-entropy, Adam) replace their op-by-op forms
    * (only ever with the wasm backend), and why (not).
    */
-  fused: { used: boolean; reason: string };
+  fused: {
+    used: boolean;
+    reason: string;
+    /** The build of the kernels this CPU runs ('avx512f', 'avx2', 'default'), chosen by CPU feature at load time. */
+    clone?: string;
+  };
   /** Short name for outputs and tables: 'tensorflow', 'cpu', or 'wasm' with what the addon adds ('wasm+openblas+fused'). */
   label: string;
 }
@@ -104,7 +110,7 @@ export async function initEngine(options: InitEngineOptions = { device: 'auto' }
   const fused = decideFused(decision, options.fused ?? true);
   const label = engineLabel(decision.name, blas.used, fused.used);
   const base = blas.used ? `wasm+OpenBLAS (${blas.reason}): ${decision.detail.replace(/^wasm: /, '')}` : `${decision.detail}; OpenBLAS not used: ${blas.reason}`;
-  const detail = `${base}; ${fused.used ? 'fused native kernels (embedding, dense, LayerNorm, attention, cross-entropy, Adam)' : `fused native kernels not used: ${fused.reason}`}`;
+  const detail = `${base}; ${fused.used ? `fused native kernels (embedding, dense, LayerNorm, attention, cross-entropy, Adam; ${fused.clone} build)` : `fused native kernels not used: ${fused.reason}`}`;
   return { ...decision, detail, kernels, gradients, blas, fused, label };
 }
 
@@ -118,7 +124,8 @@ function decideFused(decision: BackendDecision, wanted: boolean): EngineDecision
   // wasm matmuls do not use it.
   const blas = loadNativeBlas();
   setNativeKernels(addon, blas.ok);
-  return { used: true, reason: `native addon loaded${blas.ok ? '' : ` (dense and attention keep their op-by-op forms: ${blas.reason})`}` };
+  const { clone } = addon.status();
+  return { used: true, reason: `native addon loaded, ${clone} build${blas.ok ? '' : ` (dense and attention keep their op-by-op forms: ${blas.reason})`}`, clone };
 }
 
 function decideBlas(decision: BackendDecision, wanted: boolean): EngineDecision['blas'] {
@@ -126,7 +133,10 @@ function decideBlas(decision: BackendDecision, wanted: boolean): EngineDecision[
   if (decision.name !== 'wasm') return { used: false, reason: `only for the wasm backend (this is ${decision.name})` };
   if (!wanted) return { used: false, reason: 'not requested' };
   const native: NativeBlas = loadNativeBlas();
-  if (!native.ok || native.accelerator == null) return { used: false, reason: native.reason };
+  if (!native.ok || native.accelerator == null) {
+    if (native.fix !== undefined) noticeSlowerEngine(native.reason, native.fix);
+    return { used: false, reason: native.reason };
+  }
   setGemmAccelerator(native.accelerator);
   return { used: true, reason: native.reason, ...(native.corename ? { corename: native.corename } : {}), ...(native.threads ? { threads: native.threads } : {}) };
 }

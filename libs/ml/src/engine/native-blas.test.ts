@@ -23,7 +23,7 @@ describe('OpenBLAS matmuls for the wasm engine', { skip }, () => {
     assert.equal(engine.name, 'wasm');
     assert.equal(engine.label, 'wasm+openblas+fused');
     assert.equal(engine.blas.used, true);
-    assert.match(engine.detail, /^wasm\+OpenBLAS \(libopenblas[^,]*, \w+ kernels, 1 thread\)/);
+    assert.match(engine.detail, /^wasm\+OpenBLAS \([^,]*lib(scipy_)?openblas[^,]*, \w+ kernels, 1 thread\)/);
     // Our machines need a modern core type picked for OpenBLAS (its own detection falls back to old kernels).
     assert.notEqual(engine.blas.corename?.toLowerCase(), 'prescott');
   });

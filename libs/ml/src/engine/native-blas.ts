@@ -10,6 +10,8 @@ export interface NativeBlas {
   readonly ok: boolean;
   /** One line: what was loaded, or why not. */
   readonly reason: string;
+  /** When OpenBLAS is missing rather than switched off: the command that would get it. */
+  readonly fix?: string;
   readonly library?: string;
   readonly corename?: string;
   readonly threads?: number;
@@ -43,11 +45,15 @@ export function loadNativeBlas(env: NodeJS.ProcessEnv = process.env): NativeBlas
   return cached;
 }
 
+// Run from the repository root; both are what `npm run build` does.
+const FETCH = 'node scripts/fetch-openblas.js (puts PyPI\'s scipy-openblas32 beside the addon; or: apt-get install libopenblas0)';
+const COMPILE = 'install a C compiler (Debian: apt-get install gcc libc6-dev), then npm run build';
+
 function load(env: NodeJS.ProcessEnv): NativeBlas {
   const { addon, reason } = loadNativeAddon(env);
-  if (addon == null) return { ok: false, reason };
+  if (addon == null) return { ok: false, reason, ...(env['VERIFLOW_BLAS'] === 'off' ? {} : { fix: COMPILE }) };
   const status = addon.status();
-  if (!status.ok) return { ok: false, reason: status.error ?? 'OpenBLAS not loaded' };
+  if (!status.ok) return { ok: false, reason: status.error ?? 'OpenBLAS not loaded', fix: FETCH };
   let threads: number;
   try {
     threads = blasThreads(env);
