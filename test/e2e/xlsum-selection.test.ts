@@ -13,6 +13,15 @@ import { selectionFixtures } from '../support/xlsum-selection-fixtures.js';
 
 const WORKFLOW = readFileSync(join(import.meta.dirname, '..', '..', 'fixtures', 'xlsum-selection', 'workflow.yaml'), 'utf8');
 
+const NO_JUDGE = `name: no-judge
+steps:
+  select:
+    uses: xlsum/select
+    matrix:
+      selector: [oracle, judge]
+    with: { candidates: data/candidates.jsonl, scores: data/scores.jsonl, articles: data/pool.jsonl, selector: "\${{ matrix.selector }}", budget: 0.25 }
+`;
+
 interface Instance {
   name: string;
   status: string;
@@ -23,7 +32,7 @@ describe('xlsum selection (Figure 5) through the CLI', () => {
   let dir = '';
   let dispose = async (): Promise<void> => {};
   before(async () => {
-    ({ dir, dispose } = await workspace({ 'wf.yaml': WORKFLOW }));
+    ({ dir, dispose } = await workspace({ 'wf.yaml': WORKFLOW, 'no-judge.yaml': NO_JUDGE }));
     await mkdir(join(dir, 'data'));
     for (const [name, text] of Object.entries(selectionFixtures(3))) await writeFile(join(dir, name), text);
   });
@@ -58,5 +67,11 @@ describe('xlsum selection (Figure 5) through the CLI', () => {
     assert.ok(results.instances.every((instance) => instance.status === 'cached'));
     const failed = results.expectations.filter((e) => e.status !== 'held').map((e) => e.name);
     assert.deepEqual(failed, ['judge-p-star-near-random', 'p-star-ranks-selectors']);
+  });
+
+  it('refuses selector judge without the judge input at plan time, naming the input and the instance', async () => {
+    const plan = await runCli(['plan', 'no-judge.yaml'], dir);
+    assert.equal(plan.code, 2, plan.stdout + plan.stderr);
+    assert.match(plan.stderr, /no-judge\.yaml:7:5: missing required key "judge" in xlsum\/select input \(in select\[selector=judge\]\)/);
   });
 });

@@ -30,6 +30,9 @@ export const select = defineStep({
     type: 'object',
     additionalProperties: false,
     required: ['candidates', 'scores', 'articles', 'selector', 'budget'],
+    // Refused at plan time, per instance: a matrix over selectors must give the judge's file.
+    if: { properties: { selector: { const: 'judge' } }, required: ['selector'] },
+    then: { required: ['judge'] },
     properties: {
       candidates: { type: 'string', description: 'The generator\'s candidates: JSONL of { id, k, summary, tokens, logprob, token_logprobs }.' },
       scores: { type: 'string', description: 'xlsum/rouge\'s `scores` of the same candidates against their references (its `correct` decides φ and ψ).' },
