@@ -48,7 +48,7 @@ export const select = defineStep({
   outputs: {
     selection: { kind: 'artifact', description: 'The training set: XL-Sum JSONL of the kept articles (pool order) with `summary` the chosen candidate, plus `k` and `selector`.' },
     kept_count: { kind: 'number', description: 'Articles (= training summaries) kept.' },
-    articles: { kind: 'number', description: 'Articles in the synthesized pool.' },
+    articles: { kind: 'number', description: 'Articles with candidates (what the budget is a fraction of).' },
     candidates: { kind: 'number', description: 'Candidates in the pool (φ and ψ count over them all).' },
     phi: { kind: 'json', description: 'P(kept | correct) over the pool; null without correct candidates.' },
     psi: { kind: 'json', description: 'P(kept | incorrect) over the pool; null without incorrect candidates.' },
