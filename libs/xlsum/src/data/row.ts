@@ -18,7 +18,8 @@ export class XlsumFormatError extends Error {
   override readonly name = 'XlsumFormatError';
 }
 
-function describe(value: unknown): string {
+/** What a JSON value is, for `found ...` in error messages. */
+export function describeValue(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
@@ -35,12 +36,12 @@ export function parseStringFields<F extends string>(line: string, file: string, 
     throw new XlsumFormatError(`${where}: not valid JSON (${(error as Error).message}); each line of ${what} is one JSON object`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new XlsumFormatError(`${where}: expected a JSON object with ${fields.join(', ')}, found ${describe(value)}`);
+    throw new XlsumFormatError(`${where}: expected a JSON object with ${fields.join(', ')}, found ${describeValue(value)}`);
   }
   const record = value as Record<string, unknown>;
   for (const field of fields) {
     if (!(field in record)) throw new XlsumFormatError(`${where}: missing field "${field}" (a row of ${what} has ${fields.join(', ')})`);
-    if (typeof record[field] !== 'string') throw new XlsumFormatError(`${where}: field "${field}" must be a string, found ${describe(record[field])}`);
+    if (typeof record[field] !== 'string') throw new XlsumFormatError(`${where}: field "${field}" must be a string, found ${describeValue(record[field])}`);
   }
   return Object.fromEntries(fields.map((field) => [field, record[field]])) as Record<F, string>;
 }

@@ -56,10 +56,28 @@ describe('xlsum/rouge', () => {
     assert.equal(outputs.correct_fraction, 0.5);
   });
 
+  it('carries given values into its outputs (a student\'s selector and p* beside its ROUGE)', async () => {
+    const input = await files(jsonl(candidates));
+    const { outputs } = await steps.run(rouge, { ...input, stem: true, metric: 'rouge1.fmeasure', carry: { selector: 'oracle', p_star: 0.9 } });
+    const carried = outputs as unknown as Record<string, unknown>;
+    assert.deepEqual([carried['selector'], carried['p_star'], carried['rouge1']], ['oracle', 0.9, outputs.rouge1]);
+    await assert.rejects(steps.run(rouge, { ...input, stem: true, metric: 'rouge1.fmeasure', carry: { rouge1: 1 } }), /carry\.rouge1 would overwrite the step's own output "rouge1"/);
+  });
+
   it('names the line of a candidate whose article has no reference, or whose summary is missing', async () => {
     const unknown = await files(jsonl([candidates[0]!, { id: 'nope', summary: 'x' }]));
     await assert.rejects(steps.run(rouge, { ...unknown, stem: true, metric: 'rouge1.fmeasure' }), /candidates\.jsonl:2: id "nope" has no reference in .*references\.jsonl/);
     const missing = await files(jsonl([{ id: candidates[0]!.id, text: 'x' }]));
     await assert.rejects(steps.run(rouge, { ...missing, stem: true, metric: 'rouge1.fmeasure' }), /candidates\.jsonl:1: missing field "summary"/);
+  });
+
+  it('carries a candidate\'s k into its scores line (else its position), so xlsum/select can join on (id, k)', async () => {
+    const id = candidates[0]!.id;
+    const input = await files(jsonl([{ id, k: 3, summary: 'a' }, { id, summary: 'b' }, { id, k: 0, summary: 'c' }]));
+    const { path } = await steps.run(rouge, { ...input, stem: true, metric: 'rouge1.fmeasure' });
+    const lines = (await readFile(path('scores'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { candidate: number; k: number });
+    assert.deepEqual(lines.map((line) => [line.candidate, line.k]), [[0, 3], [1, 1], [2, 0]]);
+    const bad = await files(jsonl([{ id, k: -1, summary: 'a' }]));
+    await assert.rejects(steps.run(rouge, { ...bad, stem: true, metric: 'rouge1.fmeasure' }), /candidates\.jsonl:1: field "k" must be a non-negative integer, found -1/);
   });
 });
