@@ -25,7 +25,7 @@ IGNORE = -100  # the label that cross-entropy skips: prompt and padding position
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    common.add_model_args(parser, "the model to start from", "final loss, tokens/s, steps")
+    common.add_model_args(parser, "the model to start from", "first and final loss, tokens/s, steps")
     parser.add_argument("--data", required=True, help="Articles JSONL to train on")
     parser.add_argument("--out", required=True, help="where to write the fine-tuned model (directory, or .tar)")
     parser.add_argument("--lora", action="store_true", help="train a LoRA adapter instead of every weight")
@@ -97,7 +97,7 @@ def main() -> None:
     generator = torch.Generator().manual_seed(args.seed)
     micro = args.micro_batch if args.micro_batch > 0 else args.batch_size
     padding = common.pad_id(tokenizer)
-    step, tokens_seen, started, last_loss = 0, 0, time.monotonic(), float("nan")
+    step, tokens_seen, started, first_loss, last_loss = 0, 0, time.monotonic(), float("nan"), float("nan")
     while step < total_steps:
         order = torch.randperm(len(examples), generator=generator).tolist()
         for batch_indices in common.batches(order, args.batch_size):
@@ -118,6 +118,8 @@ def main() -> None:
             schedule.step()
             step += 1
             last_loss = summed / targets
+            if step == 1:
+                first_loss = last_loss
             if step == 1 or step % 10 == 0 or step == total_steps:
                 elapsed = time.monotonic() - started
                 common.log(SCRIPT, f"step {step}/{total_steps} loss {last_loss:.4f} ({tokens_seen / elapsed:,.0f} tokens/s)")
@@ -131,7 +133,7 @@ def main() -> None:
     common.save_model_dir(args.out, save)
     common.log(SCRIPT, f"wrote {args.out} after {step} steps in {elapsed:.1f} s")
     if args.values:
-        common.write_json(args.values, {"steps": step, "examples": len(examples), "final_loss": last_loss, "tokens_per_second": tokens_seen / max(elapsed, 1e-9), "train_seconds": elapsed})
+        common.write_json(args.values, {"steps": step, "examples": len(examples), "first_loss": first_loss, "final_loss": last_loss, "tokens_per_second": tokens_seen / max(elapsed, 1e-9), "train_seconds": elapsed})
 
 
 if __name__ == "__main__":
