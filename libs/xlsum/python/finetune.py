@@ -45,6 +45,7 @@ def parse_args() -> argparse.Namespace:
             raise common.UsageError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
     if args.epochs <= 0 or args.lr <= 0:
         raise common.UsageError(f"--epochs and --lr must be positive, got {args.epochs} and {args.lr}")
+    common.check_new_dir(args.out)
     return args
 
 
@@ -83,7 +84,10 @@ def main() -> None:
         lora = LoraConfig(r=args.lora_r, lora_alpha=args.lora_alpha, lora_dropout=0.0, target_modules=["q_proj", "k_proj", "v_proj", "o_proj"], task_type="CAUSAL_LM")
         model = get_peft_model(model, lora)
     model.train()
-    examples = [(common.prompt_ids(tokenizer, a["text"], args.max_source_tokens), common.summary_ids(tokenizer, a["summary"], args.max_target_tokens)) for a in articles]
+    examples = []
+    for article in articles:
+        prompt = common.prompt_ids(tokenizer, article["text"], args.max_source_tokens)
+        examples.append((prompt, common.summary_ids(tokenizer, prompt, article["text"], article["summary"], args.max_source_tokens, args.max_target_tokens)))
     steps_per_epoch = math.ceil(len(examples) / args.batch_size)
     total_steps = math.ceil(steps_per_epoch * args.epochs)
     if args.max_steps > 0:

@@ -40,7 +40,7 @@ def main() -> None:
     candidates = common.read_jsonl(args.candidates, {"id": str, "k": int, "summary": str}, "candidates")
     for number, candidate in enumerate(candidates, start=1):
         if candidate["id"] not in articles:
-            raise common.UsageError(f'{args.candidates}: candidate {number} has id "{candidate["id"]}", which is not in --articles {args.articles}')
+            raise common.UsageError(f'{args.candidates}: row {number}: id "{candidate["id"]}" is not an article of --articles {args.articles}; judge candidates with the articles they summarise')
     loaded = common.load_model(args.model, "--model", args.base, device, common.pick_dtype(args.dtype, device))
     model, tokenizer = loaded.model, loaded.tokenizer
     common.log(SCRIPT, f"{len(candidates)} candidates for {len(articles)} articles on {device}")
@@ -52,7 +52,8 @@ def main() -> None:
         for candidate in batch:
             if candidate["id"] not in prompts:
                 prompts[candidate["id"]] = common.prompt_ids(tokenizer, articles[candidate["id"]]["text"], args.max_source_tokens)
-            pairs.append((prompts[candidate["id"]], common.summary_ids(tokenizer, candidate["summary"], args.max_target_tokens)))
+            text, prompt = articles[candidate["id"]]["text"], prompts[candidate["id"]]
+            pairs.append((prompt, common.summary_ids(tokenizer, prompt, text, candidate["summary"], args.max_source_tokens, args.max_target_tokens)))
         for candidate, token_logprobs in zip(batch, common.continuation_logprobs(model, pairs, common.pad_id(tokenizer), device)):
             rows.append({"id": candidate["id"], "k": candidate["k"], "tokens": len(token_logprobs), "logprob": sum(token_logprobs)})
             scored += len(token_logprobs)

@@ -201,9 +201,7 @@ def save_model_dir(out: str, save: Any) -> None:
     if not out.endswith(".tar"):
         scratch = Path(tempfile.mkdtemp(dir=Path(out).resolve().parent, prefix=f".{Path(out).name}."))
         save(str(scratch))
-        if Path(out).exists():
-            raise UsageError(f"--out {out} already exists; remove it or choose another path")
-        os.replace(scratch, out)
+        os.replace(scratch, out)  # fails on a non-empty directory: check_new_dir refused that up front
         return
     with tempfile.TemporaryDirectory(prefix="veriflow-save-") as directory:
         save(directory)
@@ -214,6 +212,12 @@ def save_model_dir(out: str, save: Any) -> None:
                     archive.add(file, arcname=file.name, filter=reset_metadata)
 
         write_atomically(out, write)
+
+
+def check_new_dir(out: str) -> None:
+    """Refuses an --out directory that is there already before hours of training, not after."""
+    if not out.endswith(".tar") and Path(out).exists():
+        raise UsageError(f"--out {out} already exists; remove it or choose another path (or a .tar)")
 
 
 def reset_metadata(info: tarfile.TarInfo) -> tarfile.TarInfo:
@@ -255,18 +259,36 @@ def load_model(location: str, param: str, base: str | None, device: torch.device
 # ---------------------------------------------------------------- prompts and likelihoods
 
 
-def prompt_ids(tokenizer: Any, text: str, max_source_tokens: int) -> list[int]:
+def prompt_text(tokenizer: Any, text: str, max_source_tokens: int) -> str:
     """Instruction, the article cut to max_source_tokens tokens, then the cue the summary follows."""
-    encode = lambda piece: tokenizer(piece, add_special_tokens=False)["input_ids"]  # noqa: E731
+    article = tokenizer(text, add_special_tokens=False)["input_ids"]
+    if len(article) > max_source_tokens:
+        text = tokenizer.decode(article[:max_source_tokens], skip_special_tokens=True)
+    return f"{INSTRUCTION}\n\nArticle: {text}\n\nSummary:"
+
+
+def encode(tokenizer: Any, text: str) -> list[int]:
+    # Encoded in one piece, BOS first: SentencePiece tokenizers (Llama-2) add a "▁" to the start of every
+    # separately encoded piece, which would put stray tokens between the prompt's parts.
     bos = [tokenizer.bos_token_id] if tokenizer.bos_token_id is not None else []
-    return bos + encode(f"{INSTRUCTION}\n\nArticle: ") + encode(text)[:max_source_tokens] + encode("\n\nSummary:")
+    return bos + tokenizer(text, add_special_tokens=False)["input_ids"]
 
 
-def summary_ids(tokenizer: Any, summary: str, max_target_tokens: int) -> list[int]:
-    """A summary as the model writes it after the prompt: a leading space, then end of sequence."""
+def prompt_ids(tokenizer: Any, text: str, max_source_tokens: int) -> list[int]:
+    return encode(tokenizer, prompt_text(tokenizer, text, max_source_tokens))
+
+
+def summary_ids(tokenizer: Any, prompt: list[int], text: str, summary: str, max_source_tokens: int, max_target_tokens: int) -> list[int]:
+    """The summary's tokens as they follow `prompt` (the prompt_ids of `text`), then end of sequence.
+
+    Encoded together with the prompt and split off after it, so they are the tokens a model writes there;
+    should the two encode differently at the seam, the summary is encoded on its own after a space.
+    """
     if tokenizer.eos_token_id is None:
         raise UsageError("the tokenizer has no eos_token: the model cannot mark where a summary ends")
-    return tokenizer(" " + summary.strip(), add_special_tokens=False)["input_ids"][:max_target_tokens] + [tokenizer.eos_token_id]
+    together = encode(tokenizer, f"{prompt_text(tokenizer, text, max_source_tokens)} {summary.strip()}")
+    tokens = together[len(prompt) :] if together[: len(prompt)] == prompt else tokenizer(" " + summary.strip(), add_special_tokens=False)["input_ids"]
+    return tokens[:max_target_tokens] + [tokenizer.eos_token_id]
 
 
 def pad_id(tokenizer: Any) -> int:

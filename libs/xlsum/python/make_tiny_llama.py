@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from llm_common import UsageError, default_seed, log, read_articles, run_main, save_model_dir, seed_everything
+from llm_common import UsageError, check_new_dir, default_seed, log, read_articles, run_main, save_model_dir, seed_everything
 
 SCRIPT = "make_tiny_llama"
 SPECIAL_TOKENS = ["<pad>", "<s>", "</s>"]
@@ -46,6 +46,7 @@ def main() -> None:
     args = parse_args()
     if args.hidden % args.heads != 0:
         raise UsageError(f"--hidden {args.hidden} must be a multiple of --heads {args.heads}")
+    check_new_dir(args.out)
     seed_everything(args.seed)
     from transformers import LlamaConfig, LlamaForCausalLM
 
