@@ -16,7 +16,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -37,7 +37,7 @@ def log(script: str, message: str) -> None:
     print(f"{script}: {message}", file=sys.stderr, flush=True)
 
 
-def run_main(script: str, main: Any) -> None:
+def run_main(script: str, main: Callable[[], None]) -> None:
     try:
         main()
     except UsageError as error:
@@ -129,7 +129,7 @@ def read_articles(path: str) -> list[dict[str, Any]]:
     return read_jsonl(path, {field: str for field in ARTICLE_FIELDS}, "articles")
 
 
-def write_atomically(path: str, write: Any) -> None:
+def write_atomically(path: str, write: Callable[[str], None]) -> None:
     """Calls write(temporary path), then renames it to `path`: a killed run never leaves half a file."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -196,7 +196,7 @@ class ModelDir:
         self.close()
 
 
-def save_model_dir(out: str, save: Any) -> None:
+def save_model_dir(out: str, save: Callable[[str], None]) -> None:
     """save(directory) writes a model there; `out` ending in .tar gets a tar of it, else the directory itself."""
     if not out.endswith(".tar"):
         scratch = Path(tempfile.mkdtemp(dir=Path(out).resolve().parent, prefix=f".{Path(out).name}."))

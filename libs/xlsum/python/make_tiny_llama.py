@@ -9,6 +9,7 @@ made locally, nothing downloaded. `--out` ending in .tar writes a tar of the dir
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from llm_common import UsageError, check_new_dir, default_seed, log, read_articles, run_main, save_model_dir, seed_everything
 
@@ -29,7 +30,7 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def train_tokenizer(texts: list[str], vocab: int):  # -> PreTrainedTokenizerFast
+def train_tokenizer(texts: list[str], vocab: int) -> Any:  # a PreTrainedTokenizerFast (transformers is imported late)
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
