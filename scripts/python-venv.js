@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Pinned Python virtual environments that tests and benchmarks need, in the repo root: `.venv-mlflow`
-// (a real MLflow server) and `.venv-rouge` (Google's rouge-score, the reference for libs/xlsum's ROUGE).
+// (a real MLflow server), `.venv-rouge` (Google's rouge-score, the reference for libs/xlsum's ROUGE) and
+// `.venv-llm` (torch and transformers for libs/xlsum/python's LLM steps).
 // `ensureVenv(spec)` installs one when it is missing (concurrent callers wait for one install);
 // `venvAvailability(spec)` says whether its tests can run, and under the spec's VERIFLOW_REQUIRE_* = 1
 // (set by .ci/run) a failed install throws instead of letting the suites skip.
@@ -38,6 +39,18 @@ export const VENVS = {
     requireVar: 'VERIFLOW_REQUIRE_ROUGE',
     suites: 'the ROUGE parity tests',
     installHint: 'node scripts/python-venv.js install rouge',
+  },
+  llm: {
+    name: 'torch + transformers',
+    venv: join(repoRoot, '.venv-llm'),
+    // PyPI's Linux torch wheel is the CUDA build (with its nvidia wheels, about 5 GB); it runs on the CPU too.
+    packages: ['torch==2.15.0', 'transformers==5.23.0', 'peft==0.21.2', 'tokenizers==0.23.3', 'safetensors==0.8.0'],
+    marker: '.veriflow-llm-version',
+    version: 'torch==2.15.0 transformers==5.23.0 peft==0.21.2 tokenizers==0.23.3 safetensors==0.8.0',
+    bin: join('bin', 'python'),
+    requireVar: 'VERIFLOW_REQUIRE_LLM',
+    suites: 'the Python LLM step tests',
+    installHint: 'node scripts/python-venv.js install llm',
   },
 };
 
@@ -116,18 +129,21 @@ export function ensureVenv(spec, { quiet = false } = {}) {
 /**
  * `{ bin }` when the venv is installed (installing it if needed), else `{ skip }` with the reason; under
  * `spec.requireVar`=1 (CI) a failed install throws, so the suites fail rather than skip quietly.
+ * `install: false` never installs (for venvs too large to install from inside a test: `.venv-llm`).
  * @param {VenvSpec} spec
  */
-export function venvAvailability(spec, { quiet = false } = {}) {
+export function venvAvailability(spec, { quiet = false, install = true } = {}) {
+  let reason;
   try {
-    return { bin: ensureVenv(spec, { quiet }) };
+    if (install || installed(spec)) return { bin: ensureVenv(spec, { quiet }) };
+    reason = `${spec.name} is not installed in ${spec.venv} (the tests do not install it themselves)`;
   } catch (error) {
-    const reason = `${spec.name} could not be installed into ${spec.venv} (${error.message.split('\n')[0]})`;
-    if (process.env[spec.requireVar] === '1') {
-      throw new Error(`${reason}, and ${spec.requireVar}=1 requires ${spec.suites} to run; fix the install (python3-venv, network to PyPI) or unset it`, { cause: error });
-    }
-    return { skip: `${reason}; run \`${spec.installHint}\`` };
+    reason = `${spec.name} could not be installed into ${spec.venv} (${error.message.split('\n')[0]})`;
   }
+  if (process.env[spec.requireVar] === '1') {
+    throw new Error(`${reason}, and ${spec.requireVar}=1 requires ${spec.suites} to run; fix the install (python3-venv, network to PyPI) or unset it`);
+  }
+  return { skip: `${reason}; run \`${spec.installHint}\`` };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
