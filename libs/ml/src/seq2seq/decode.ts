@@ -4,8 +4,8 @@
  * PAD and BOS are never emitted. A hypothesis ends at EOS (its score includes EOS's log-probability) or
  * at `maxLength` tokens. Tokens come back without BOS/EOS, ready for `encodeCandidates`.
  */
-import { tf } from '@veriflow/ml/engine';
-import { BOS_ID, EOS_ID, PAD_ID } from '../encoding/vocabulary.js';
+import { tf } from '../engine/index.js';
+import { BOS_ID, EOS_ID, PAD_ID } from './special-tokens.js';
 import { padIds } from './transformer.js';
 import type { Encoded, Transformer } from './transformer.js';
 
