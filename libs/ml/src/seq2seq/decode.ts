@@ -45,7 +45,8 @@ function topK(row: Float32Array, offset: number, vocab: number, k: number): { id
   return best;
 }
 
-function encodeChunk(model: Transformer, inputs: readonly (readonly number[])[], repeat: number): Encoded {
+/** Encodes inputs once, each repeated `repeat` times in a row (the beams or samples of one input). */
+export function encodeChunk(model: Transformer, inputs: readonly (readonly number[])[], repeat: number): Encoded {
   const src = padIds(inputs);
   return tf.tidy((): Encoded => {
     const ids = tf.tensor2d(src.data, [inputs.length, src.width], 'int32');
@@ -65,7 +66,8 @@ function prefixes(sequences: readonly (readonly number[])[], length: number): In
   return out;
 }
 
-function nextLogProbs(model: Transformer, encoded: Encoded, sequences: readonly (readonly number[])[], length: number): Float32Array {
+/** Next-token log-probabilities [sequences × vocab] after BOS + each sequence (cut to `length` positions). */
+export function nextLogProbs(model: Transformer, encoded: Encoded, sequences: readonly (readonly number[])[], length: number): Float32Array {
   const logp = tf.tidy(() => model.nextLogProbs(encoded, tf.tensor2d(prefixes(sequences, length), [sequences.length, length], 'int32')));
   const values = logp.dataSync() as Float32Array;
   logp.dispose();

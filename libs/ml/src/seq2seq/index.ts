@@ -10,3 +10,7 @@ export { greedyDecode, beamSearch, sequenceLogProb } from './decode.js';
 export type { Hypothesis, DecodeOptions } from './decode.js';
 export { encodeCheckpoint, decodeCheckpoint, readCheckpoint } from './checkpoint.js';
 export type { CheckpointMeta, LoadedCheckpoint, ModelKind } from './checkpoint.js';
+export { sampleSequences, drawToken } from './sample.js';
+export type { SampledSequence, SampleOptions } from './sample.js';
+export { scoreSequences } from './score.js';
+export type { ScoreOptions } from './score.js';
