@@ -1,17 +1,26 @@
 import type { AnyStepDefinition } from '@veriflow/step-api';
 import { corpus } from './steps/corpus.js';
+import { generate } from './steps/generate.js';
+import { judge } from './steps/judge.js';
 import { load } from './steps/load.js';
 import { rouge } from './steps/rouge.js';
+import { train } from './steps/train.js';
 
 /**
  * The paper's summarisation task (XL-Sum): ROUGE as rouge-score computes it, the XL-Sum loader and the
- * embedded news corpus.
+ * embedded news corpus, and the embedded summariser (train, generate K candidates, judge).
  */
-export const xlsumSteps: AnyStepDefinition[] = [corpus, load, rouge];
+export const xlsumSteps: AnyStepDefinition[] = [corpus, load, rouge, train, generate, judge];
 /** Every library exports its kinds as `steps`: worker threads load them from there. */
 export const steps = xlsumSteps;
 
-export { corpus, load, rouge };
+export { corpus, load, rouge, train, generate, judge };
+export { Tokenizer, splitTokens, UNK, UNK_ID } from './model/tokenizer.js';
+export type { TokenizerOptions } from './model/tokenizer.js';
+export { XLSUM_MODEL, readSummariser, articleIds, summaryPair } from './model/summariser.js';
+export type { LoadedSummariser, SummariserText } from './model/summariser.js';
+export { readCandidateSummaries } from './model/candidates-file.js';
+export type { CandidateRow, JudgeScoreRow } from './model/candidates-file.js';
 export * from './rouge/index.js';
 export { generateArticle, generateCorpus, summarise } from './corpus/generate.js';
 export type { EventFacts, GeneratedArticle } from './corpus/generate.js';

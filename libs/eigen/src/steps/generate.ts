@@ -1,14 +1,12 @@
 import { defineStep } from '@veriflow/step-api';
-import { initEngine } from '@veriflow/ml/engine';
-import { engineEnvironment, warnOnEngineMismatch } from './engine-environment.js';
+import { engineEnvironment, initEngine, warnOnEngineMismatch } from '@veriflow/ml/engine';
 import { candidatesHeader, encodeCandidates } from '../artifacts/candidates-file.js';
 import type { CandidateSet } from '../artifacts/candidates-file.js';
 import { readMatrices } from '../artifacts/matrices-file.js';
 import { matrixIds } from '../artifacts/training-pairs.js';
 import { encodedLength } from '../encoding/p1000.js';
-import { readCheckpoint } from '@veriflow/ml/seq2seq';
+import { beamSearch, readCheckpoint } from '@veriflow/ml/seq2seq';
 import { EIGEN_MODEL } from '../model/model-kind.js';
-import { beamSearch } from '@veriflow/ml/seq2seq';
 
 export const generate = defineStep({
   name: 'eigen/generate',
