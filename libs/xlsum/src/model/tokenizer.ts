@@ -1,28 +1,29 @@
 /**
  * A word-level tokenizer built from a training corpus, for the embedded seq2seq models. Words keep their
- * case (and their hyphens and apostrophes); other punctuation marks are tokens of their own; numbers are spelled character by character ("14,898"
- * → "1" "##4" "##," "##8" "##9" "##8"), so that a dozen tokens cover every number and the model must copy
- * a number digit by digit (the way a small model gets a number wrong). The vocabulary is the reserved ids (PAD, BOS, EOS), UNK,
- * then the corpus's tokens by descending count, ties in code-unit order, cut at `maxSize` and `minCount`:
- * the same corpus gives the same ids on every machine.
+ * case (and their hyphens and apostrophes); other punctuation marks are tokens of their own; numbers are
+ * spelled character by character ("14,898" → "1" "4" "," "8" "9" "8"), so that a dozen tokens cover every
+ * number and the model must copy a number digit by digit (the way a small model gets a number wrong).
+ * Decoding joins digits back into numbers, and any id sequence decodes to a text that encodes to the same
+ * ids, so a judge re-reading a generator's text scores the tokens that were drawn. The vocabulary is the
+ * reserved ids (PAD, BOS, EOS), UNK, then the corpus's tokens by descending count, ties in code-unit order,
+ * cut at `maxSize` and `minCount`: the same corpus gives the same ids on every machine.
  */
 import { FIRST_FREE_ID } from '@veriflow/ml/seq2seq';
 
 export const UNK = '<unk>';
 export const UNK_ID = FIRST_FREE_ID;
 const RESERVED = ['<pad>', '<s>', '</s>', UNK];
-const CONTINUATION = '##';
 /** Marks written against the word before them (ROUGE ignores them either way). */
 const CLOSING = new Set(['.', ',', ';', ':', '!', '?', ')', '%', "'", '’']);
 
-const PIECE = /\p{N}+(?:[.,]\p{N}+)*|\p{L}+(?:['’-]\p{L}+)*|[^\s\p{L}\p{N}]/gu;
-const NUMBER = /^\p{N}/u;
+const PIECE = /<unk>|\p{N}+(?:[.,]\p{N}+)*|\p{L}+(?:['’-]\p{L}+)*|[^\s\p{L}\p{N}]/gu;
+const DIGIT = /^\p{N}$/u;
 
-/** The token strings of a text, before the vocabulary maps them (a number's characters after its first carry "##"). */
+/** The token strings of a text, before the vocabulary maps them. */
 export function splitTokens(text: string): string[] {
   const out: string[] = [];
   for (const [piece] of text.matchAll(PIECE)) {
-    if (NUMBER.test(piece)) [...piece].forEach((char, i) => out.push(i === 0 ? char : CONTINUATION + char));
+    if (DIGIT.test(piece[0]!)) out.push(...piece);
     else out.push(piece);
   }
   return out;
@@ -68,20 +69,16 @@ export class Tokenizer {
   }
 
   /**
-   * Text of ids: a number's pieces join (a stray continuation after a word stands alone), closing marks
-   * join the word before them, everything else is spaced.
+   * Text of ids: digits join the digit (or the digit and separator) before them, closing marks join the
+   * word before them, everything else is spaced.
    */
   decode(ids: readonly number[]): string {
     let text = '';
-    let inNumber = false;
     for (const id of ids) {
       const token = this.tokens[id] ?? UNK;
-      const continuation = token.startsWith(CONTINUATION) && token.length > CONTINUATION.length;
-      const piece = continuation ? token.slice(CONTINUATION.length) : token;
-      if (continuation && inNumber) text += piece;
-      else if (text === '' || text.endsWith('(') || (CLOSING.has(piece) && !continuation)) text += piece;
-      else text += ` ${piece}`;
-      inNumber = NUMBER.test(piece) || (continuation && inNumber);
+      const joinsNumber = DIGIT.test(token) && /\p{N}[.,]?$/u.test(text);
+      if (text === '' || text.endsWith('(') || CLOSING.has(token) || joinsNumber) text += token;
+      else text += ` ${token}`;
     }
     return text;
   }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { defineStep } from '@veriflow/step-api';
+import { createRng, defineStep } from '@veriflow/step-api';
 import { engineEnvironment, initEngine, warnOnEngineMismatch } from '@veriflow/ml/engine';
 import { sampleSequences } from '@veriflow/ml/seq2seq';
 import { readXlsumFile } from '../data/read-file.js';
@@ -51,7 +51,7 @@ export const generate = defineStep({
   try {
     const rows = all.slice(0, w.limit ?? all.length);
     const seed = w.seed ?? ctx.seed;
-    const root = ctx.rng.fork(`sampling/${seed}`);
+    const root = createRng(seed).fork('sampling');
     const started = performance.now();
     const samples = sampleSequences(
       model,

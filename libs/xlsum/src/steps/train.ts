@@ -33,7 +33,7 @@ export const train = defineStep({
       encoder_layers: { type: 'integer', minimum: 1, default: 2 },
       decoder_layers: { type: 'integer', minimum: 1, default: 2 },
       norm: { enum: ['post', 'pre'], default: 'pre', description: 'LayerNorm placement.' },
-      steps: { type: 'integer', minimum: 1, default: 1500, description: 'Optimisation steps (the schedule\'s length).' },
+      steps: { type: 'integer', minimum: 1, default: 600, description: 'Optimisation steps (the schedule\'s length).' },
       epochs: { type: 'number', exclusiveMinimum: 0, description: 'When given, overrides `steps`: epochs × articles / batch_size steps.' },
       batch_size: { type: 'integer', minimum: 1, default: 32 },
       lr: { type: 'number', exclusiveMinimum: 0, default: 0.001, description: 'Peak learning rate.' },
