@@ -75,7 +75,12 @@ export function encodeCheckpoint(model: Transformer, options: { kind: ModelKind;
 }
 
 export function decodeCheckpoint(bytes: Uint8Array, kind: ModelKind, source = 'model'): LoadedCheckpoint {
-  const tensor = decodeTensor(bytes);
+  let tensor: ReturnType<typeof decodeTensor>;
+  try {
+    tensor = decodeTensor(bytes);
+  } catch (error) {
+    throw new Error(`model: ${source} is not a model checkpoint (${(error as Error).message}); pass the model output of ${kind.producer}`);
+  }
   const meta = tensor.meta as CheckpointMeta | undefined;
   if (meta?.kind !== kind.kind || !(tensor.data instanceof Float32Array)) {
     throw new Error(`model: ${source} is not a model checkpoint (kind ${JSON.stringify(meta?.kind ?? null)}, expected "${kind.kind}"); pass the model output of ${kind.producer}`);
