@@ -3,8 +3,9 @@
  *
  *   dtype float32, shape [total]: every parameter in the model's order, then (when saved) every first
  *   moment, then every second moment, each flattened row-major
- *   meta: { kind: the task's model kind (e.g. "veriflow.eigen.model/1"), config, seed, step, parameters: [{name, shape, offset}],
- *           optimizer: { moments: "m,v", offset } | null, training: {...anything} }
+ *   meta: { kind: the task's model kind (e.g. "veriflow.eigen.model/1"), config, seed, step,
+ *           parameters: [{name, shape, offset}], optimizer: { moments: "m,v", offset } | null,
+ *           training: {...anything} }
  *
  * Loading builds a model of the same config and fills it; names and shapes must match. Each task names
  * its own kind, so a model of one task is refused by another's steps.

@@ -1,8 +1,8 @@
 /**
  * Greedy and beam-search decoding, batched over inputs. The encoder runs once per batch; the decoder is
- * re-run on the whole prefix each step (no key/value cache: eigenvalue targets are ≤ 3·dim + 3 tokens).
- * PAD and BOS are never emitted. A hypothesis ends at EOS (its score includes EOS's log-probability) or
- * at `maxLength` tokens. Tokens come back without BOS/EOS, ready for `encodeCandidates`.
+ * re-run on the whole prefix each step (no key/value cache: the tasks' targets are short, eigenvalues
+ * ≤ 3·dim + 3 tokens, summaries ≤ 41). PAD and BOS are never emitted. A hypothesis ends at EOS (its score
+ * includes EOS's log-probability) or at `maxLength` tokens. Tokens come back without BOS/EOS.
  */
 import { tf } from '../engine/index.js';
 import { BOS_ID, EOS_ID, PAD_ID } from './special-tokens.js';

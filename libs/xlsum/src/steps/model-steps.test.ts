@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stepTester } from '@veriflow/steps-core';
@@ -13,7 +13,7 @@ const steps = stepTester();
 after(steps.cleanup);
 const { run } = steps;
 
-const tiny = { vocab_size: 4000, min_count: 1, norm: 'pre' as const, lr: 0.001, min_lr_fraction: 0.05, clip: 1, dim: 16, heads: 2, encoder_layers: 1, decoder_layers: 1, max_source_tokens: 24, max_summary_tokens: 20, batch_size: 8, warmup: 2, device: 'cpu' as const, log_every: 5, checkpoint_every: 5 };
+const tiny = { source: 'text' as const, vocab_size: 4000, min_count: 1, norm: 'pre' as const, lr: 0.001, min_lr_fraction: 0.05, clip: 1, dim: 16, heads: 2, encoder_layers: 1, decoder_layers: 1, max_source_tokens: 24, max_summary_tokens: 20, batch_size: 8, warmup: 2, device: 'cpu' as const, log_every: 5, checkpoint_every: 5 };
 
 describe('xlsum/train → generate → judge (tiny model)', () => {
   let data: string;
@@ -55,5 +55,20 @@ describe('xlsum/train → generate → judge (tiny model)', () => {
     await assert.rejects(run(judge, { model, candidates: stray, articles: data, device: 'cpu', batch_size: 64 }), /candidate 1 \(id "nowhere"\) has no article/);
     await writeFile(stray, `${JSON.stringify({ id: 'nowhere', k: -1, summary: 'x' })}\n`);
     await assert.rejects(run(judge, { model, candidates: stray, articles: data, device: 'cpu', batch_size: 64 }), /stray\.jsonl:1: field "k" must be a non-negative integer, found -1/);
+  });
+
+  it('source: none trains a language model of summaries, which scores a candidate the same whatever its article', async () => {
+    const generated = await run(generate, { model: (await run(train, { ...tiny, data, steps: 2, seed: 3 })).path('model'), articles: data, samples: 1, temperature: 1, limit: 4, seed: 2, device: 'cpu', batch_size: 64 });
+    const candidates = generated.path('candidates');
+    const other = join(generated.t.root, 'other-articles.jsonl');
+    const rows = (await readFile(data, 'utf8')).trim().split('\n').map((line) => ({ ...(JSON.parse(line) as Record<string, string>), title: 'Another title', text: 'Another text entirely.' }));
+    await writeFile(other, rows.map((row) => `${JSON.stringify(row)}\n`).join(''));
+    const scoresOf = async (model: string, articles: string): Promise<string> => (await readFile((await run(judge, { model, candidates, articles, device: 'cpu', batch_size: 64 })).path('scores'), 'utf8'));
+    for (const source of ['none', 'text'] as const) {
+      const model = (await run(train, { ...tiny, source, data, steps: 4, seed: 3 })).path('model');
+      const [same, changed] = [await scoresOf(model, data), await scoresOf(model, other)];
+      if (source === 'none') assert.equal(changed, same);
+      else assert.notEqual(changed, same);
+    }
   });
 });

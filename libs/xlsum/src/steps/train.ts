@@ -7,7 +7,7 @@ import { Transformer, encodeCheckpoint, trainLoop } from '@veriflow/ml/seq2seq';
 import type { OptimizerState, Trainer } from '@veriflow/ml/seq2seq';
 import { readXlsumFile } from '../data/read-file.js';
 import { Tokenizer, UNK_ID } from '../model/tokenizer.js';
-import { XLSUM_MODEL, readSummariser, summaryPair } from '../model/summariser.js';
+import { SUMMARY_SOURCES, XLSUM_MODEL, readSummariser, summaryPair } from '../model/summariser.js';
 import type { SummariserText } from '../model/summariser.js';
 
 export const train = defineStep({
@@ -24,6 +24,11 @@ export const train = defineStep({
     properties: {
       data: { type: 'string', description: 'Articles JSONL (xlsum/load split or xlsum/select output): trained on text → summary.' },
       limit: { type: 'integer', minimum: 1, description: 'Use only the first `limit` articles. Default: all.' },
+      source: {
+        enum: SUMMARY_SOURCES,
+        default: 'text',
+        description: 'What the encoder reads: the article text, its title, or nothing (a language model of summaries: a judge of fluency, not of faithfulness).',
+      },
       vocab_size: { type: 'integer', minimum: 8, default: 4000, description: 'Most vocabulary entries (4 reserved), by count in the training texts and summaries.' },
       min_count: { type: 'integer', minimum: 1, default: 2, description: 'Rarer tokens become <unk>.' },
       max_source_tokens: { type: 'integer', minimum: 1, default: 64, description: 'Article tokens the encoder reads (the lead sentence comes first).' },
@@ -84,13 +89,13 @@ export const train = defineStep({
     ctx.log.info(`resuming from step ${loaded.meta.step} of ${resumeFrom === ownCheckpoint ? 'this instance\'s last checkpoint' : resumeFrom}`);
   } else {
     tokenizer = Tokenizer.build(
-      rows.flatMap((row) => [row.text, row.summary]),
+      rows.flatMap((row) => [row.text, row.title, row.summary]),
       { maxSize: w.vocab_size, minCount: w.min_count },
     );
     const maxLen = Math.max(w.max_source_tokens, w.max_summary_tokens + 1);
     model = new Transformer({ dim: w.dim, heads: w.heads, encoderLayers: w.encoder_layers, decoderLayers: w.decoder_layers, maxLen, vocab: tokenizer.size, norm: w.norm }, seed);
   }
-  const text: SummariserText = { vocabulary: tokenizer.tokens, maxSourceTokens: w.max_source_tokens, maxSummaryTokens: w.max_summary_tokens };
+  const text: SummariserText = { vocabulary: tokenizer.tokens, source: w.source, maxSourceTokens: w.max_source_tokens, maxSummaryTokens: w.max_summary_tokens };
   const pairs = rows.map((row) => summaryPair(tokenizer, row, row.summary, text));
   const summaryTokens = pairs.reduce((n, p) => n + p.target.length, 0);
   const unknownRate = pairs.reduce((n, p) => n + p.target.filter((id) => id === UNK_ID).length, 0) / Math.max(1, summaryTokens);
