@@ -1,18 +1,27 @@
 import type { AnyStepDefinition } from '@veriflow/step-api';
 import { corpus } from './steps/corpus.js';
+import { generate } from './steps/generate.js';
+import { judge } from './steps/judge.js';
 import { load } from './steps/load.js';
 import { rouge } from './steps/rouge.js';
 import { select } from './steps/select.js';
+import { train } from './steps/train.js';
 
 /**
  * The paper's summarisation task (XL-Sum): ROUGE as rouge-score computes it, the XL-Sum loader and the
- * embedded news corpus.
+ * embedded news corpus, the embedded summariser (train, generate K candidates, judge) and the selectors.
  */
-export const xlsumSteps: AnyStepDefinition[] = [corpus, load, rouge, select];
+export const xlsumSteps: AnyStepDefinition[] = [corpus, load, rouge, select, train, generate, judge];
 /** Every library exports its kinds as `steps`: worker threads load them from there. */
 export const steps = xlsumSteps;
 
-export { corpus, load, rouge, select };
+export { corpus, load, rouge, select, train, generate, judge };
+export { Tokenizer, splitTokens, UNK, UNK_ID } from './model/tokenizer.js';
+export type { TokenizerOptions } from './model/tokenizer.js';
+export { XLSUM_MODEL, readSummariser, articleIds, summaryPair } from './model/summariser.js';
+export type { LoadedSummariser, SummariserText } from './model/summariser.js';
+export { readCandidateSummaries } from './model/candidates-file.js';
+export type { CandidateRow, JudgeScoreRow } from './model/candidates-file.js';
 export { budgetCount, chooseBest } from './select/choose.js';
 export type { Choice, Scored } from './select/choose.js';
 export { SELECTORS } from './select/selectors.js';

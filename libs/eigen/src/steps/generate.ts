@@ -1,13 +1,12 @@
 import { defineStep } from '@veriflow/step-api';
-import { initEngine } from '@veriflow/ml/engine';
-import { engineEnvironment, warnOnEngineMismatch } from './engine-environment.js';
+import { engineEnvironment, initEngine, warnOnEngineMismatch } from '@veriflow/ml/engine';
 import { candidatesHeader, encodeCandidates } from '../artifacts/candidates-file.js';
 import type { CandidateSet } from '../artifacts/candidates-file.js';
 import { readMatrices } from '../artifacts/matrices-file.js';
 import { matrixIds } from '../artifacts/training-pairs.js';
 import { encodedLength } from '../encoding/p1000.js';
-import { readCheckpoint } from '../model/checkpoint.js';
-import { beamSearch } from '../model/decode.js';
+import { beamSearch, readCheckpoint } from '@veriflow/ml/seq2seq';
+import { EIGEN_MODEL } from '../model/model-kind.js';
 
 export const generate = defineStep({
   name: 'eigen/generate',
@@ -39,7 +38,7 @@ export const generate = defineStep({
   const engine = await initEngine({ device: ctx.with.device });
   ctx.log.info(`engine: ${engine.detail}`);
   warnOnEngineMismatch(ctx, ctx.with.device, engine.label);
-  const [loaded, data] = await Promise.all([readCheckpoint(ctx.with.model), readMatrices(ctx.with.data)]);
+  const [loaded, data] = await Promise.all([readCheckpoint(ctx.with.model, EIGEN_MODEL), readMatrices(ctx.with.data)]);
   const { model, meta } = loaded;
   try {
     const trainedDim = (meta.training as { dim?: unknown } | undefined)?.dim;

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stepTester } from '@veriflow/steps-core';
 import { readCandidates } from '../artifacts/candidates-file.js';
-import { readCheckpoint } from '../model/checkpoint.js';
+import { readCheckpoint } from '@veriflow/ml/seq2seq';
+import { EIGEN_MODEL } from '../model/model-kind.js';
 import { evaluate } from './evaluate.js';
 import { generate } from './generate.js';
 import { sample } from './sample.js';
@@ -43,7 +44,7 @@ describe('eigen/train → eigen/generate → eigen/evaluate (3×3, tiny model)',
     assert.deepEqual(losses.map((m) => m.step), [5, 10]);
     for (const key of ['val_accuracy', 'val_accuracy_2pct', 'val_accuracy_5pct']) assert.deepEqual(trained.t.metrics.filter((m) => m.key === key).map((m) => m.step), [5, 10], key);
     assert.ok(trained.t.logs.some((l) => /^engine: /.test(l.message)));
-    const checkpoint = await readCheckpoint(trained.path('model'));
+    const checkpoint = await readCheckpoint(trained.path('model'), EIGEN_MODEL);
     assert.equal(checkpoint.meta.step, 10);
     assert.ok(checkpoint.optimizer);
     checkpoint.model.dispose();
@@ -51,7 +52,7 @@ describe('eigen/train → eigen/generate → eigen/evaluate (3×3, tiny model)',
     // A periodic checkpoint (step 5) lands in the instance's checkpoint directory, where a later attempt
     // of the same instance resumes from it on its own.
     const ownCheckpoint = join(trained.t.ctx.checkpointDir, 'model.vft');
-    assert.equal((await readCheckpoint(ownCheckpoint)).meta.step, 5);
+    assert.equal((await readCheckpoint(ownCheckpoint, EIGEN_MODEL)).meta.step, 5);
     const retry = await steps.context({ with: { ...small, data, steps: 10, seed: 3 }, seed: 1 });
     await copyFile(ownCheckpoint, join(retry.ctx.checkpointDir, 'model.vft'));
     await train.run(retry.ctx);

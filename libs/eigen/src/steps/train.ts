@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@veriflow/durable-fs';
 import { createRng, defineStep } from '@veriflow/step-api';
-import { initEngine } from '@veriflow/ml/engine';
-import { engineEnvironment, warnOnEngineMismatch } from './engine-environment.js';
+import { engineEnvironment, initEngine, warnOnEngineMismatch } from '@veriflow/ml/engine';
 import { readMatrices } from '../artifacts/matrices-file.js';
 import type { MatrixSet } from '../artifacts/matrices-file.js';
 import { readSelection } from '../artifacts/selection-file.js';
@@ -12,12 +11,9 @@ import { matrixIds, realTrainingPairs, selectedTrainingPairs } from '../artifact
 import { decodeVector, encodedLength } from '../encoding/p1000.js';
 import { VOCABULARY_SIZE } from '../encoding/vocabulary.js';
 import { relativeL1Error } from '../math/tolerance.js';
-import { encodeCheckpoint, readCheckpoint } from '../model/checkpoint.js';
-import { greedyDecode } from '../model/decode.js';
-import { trainLoop } from '../model/train-loop.js';
-import type { OptimizerState, SequencePair } from '../model/train-loop.js';
-import { Transformer } from '../model/transformer.js';
-import type { TransformerConfig } from '../model/transformer.js';
+import { Transformer, encodeCheckpoint, greedyDecode, readCheckpoint, trainLoop } from '@veriflow/ml/seq2seq';
+import type { OptimizerState, SequencePair, TransformerConfig } from '@veriflow/ml/seq2seq';
+import { EIGEN_MODEL } from '../model/model-kind.js';
 
 /** The tolerances validation reports, with their metric names (those of eigen/evaluate). */
 const VALIDATION_TOLERANCES = [
@@ -121,7 +117,7 @@ export const train = defineStep({
   const ownCheckpoint = join(ctx.checkpointDir, 'model.vft');
   const resumeFrom = w.resume ?? (existsSync(ownCheckpoint) ? ownCheckpoint : undefined);
   if (resumeFrom !== undefined) {
-    const loaded = await readCheckpoint(resumeFrom);
+    const loaded = await readCheckpoint(resumeFrom, EIGEN_MODEL);
     model = loaded.model;
     resume = loaded.optimizer;
     ctx.log.info(`resuming from step ${loaded.meta.step} of ${resumeFrom === ownCheckpoint ? 'this instance\'s last checkpoint' : resumeFrom}`);
@@ -146,7 +142,7 @@ export const train = defineStep({
   let window: number[] = [];
   let lastLoss = NaN;
   let valAccuracy: number | null = null;
-  const snapshot = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => encodeCheckpoint(model, { seed, ...(trainer ? { trainer } : {}), training });
+  const snapshot = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => encodeCheckpoint(model, { kind: EIGEN_MODEL, seed, ...(trainer ? { trainer } : {}), training });
   const save = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => ctx.writeBytes('model', snapshot(trainer));
   // Periodic checkpoints go where a later attempt finds them; an atomic replace, so a kill never leaves half a file.
   const checkpoint = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => writeFileAtomic(ownCheckpoint, snapshot(trainer));

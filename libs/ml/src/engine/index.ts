@@ -40,6 +40,7 @@ export type { DenseOptions } from './fused/dense.js';
 export type { AttentionShape } from './fused/attention.js';
 export { nativeKernels } from './fused/native-kernels.js';
 export { predictEngineLabel } from './engine-label.js';
+export { engineEnvironment, warnOnEngineMismatch } from './step-environment.js';
 export type { AdamStep, AdamTensors } from './adam.js';
 export type { NativeBlas } from './native-blas.js';
 

@@ -1,8 +1,8 @@
 // The model steps' environment fact: the tensor engine they will run on. Engines round differently, so a
 // result cached on one is not reused on another; `veriflow plan` shows "environment changed: engine …".
 import type { StepContext } from '@veriflow/step-api';
-import type { DeviceRequest } from '@veriflow/ml/engine';
-import { predictEngineLabel } from '@veriflow/ml/engine';
+import type { DeviceRequest } from './backend.js';
+import { predictEngineLabel } from './engine-label.js';
 
 const deviceOf = (value: unknown): DeviceRequest => (value === 'cpu' || value === 'gpu' ? value : 'auto');
 

@@ -1,11 +1,11 @@
 /**
  * Greedy and beam-search decoding, batched over inputs. The encoder runs once per batch; the decoder is
- * re-run on the whole prefix each step (no key/value cache: eigenvalue targets are ≤ 3·dim + 3 tokens).
- * PAD and BOS are never emitted. A hypothesis ends at EOS (its score includes EOS's log-probability) or
- * at `maxLength` tokens. Tokens come back without BOS/EOS, ready for `encodeCandidates`.
+ * re-run on the whole prefix each step (no key/value cache: the tasks' targets are short, eigenvalues
+ * ≤ 3·dim + 3 tokens, summaries ≤ 41). PAD and BOS are never emitted. A hypothesis ends at EOS (its score
+ * includes EOS's log-probability) or at `maxLength` tokens. Tokens come back without BOS/EOS.
  */
-import { tf } from '@veriflow/ml/engine';
-import { BOS_ID, EOS_ID, PAD_ID } from '../encoding/vocabulary.js';
+import { tf } from '../engine/index.js';
+import { BOS_ID, EOS_ID, PAD_ID } from './special-tokens.js';
 import { padIds } from './transformer.js';
 import type { Encoded, Transformer } from './transformer.js';
 
@@ -45,7 +45,8 @@ function topK(row: Float32Array, offset: number, vocab: number, k: number): { id
   return best;
 }
 
-function encodeChunk(model: Transformer, inputs: readonly (readonly number[])[], repeat: number): Encoded {
+/** Encodes inputs once, each repeated `repeat` times in a row (the beams or samples of one input). */
+export function encodeChunk(model: Transformer, inputs: readonly (readonly number[])[], repeat: number): Encoded {
   const src = padIds(inputs);
   return tf.tidy((): Encoded => {
     const ids = tf.tensor2d(src.data, [inputs.length, src.width], 'int32');
@@ -65,7 +66,8 @@ function prefixes(sequences: readonly (readonly number[])[], length: number): In
   return out;
 }
 
-function nextLogProbs(model: Transformer, encoded: Encoded, sequences: readonly (readonly number[])[], length: number): Float32Array {
+/** Next-token log-probabilities [sequences × vocab] after BOS + each sequence (cut to `length` positions). */
+export function nextLogProbs(model: Transformer, encoded: Encoded, sequences: readonly (readonly number[])[], length: number): Float32Array {
   const logp = tf.tidy(() => model.nextLogProbs(encoded, tf.tensor2d(prefixes(sequences, length), [sequences.length, length], 'int32')));
   const values = logp.dataSync() as Float32Array;
   logp.dispose();

@@ -4,8 +4,8 @@
  * the Adam moments are variables made up front, so `tf.memory().numTensors` is flat from the first step.
  */
 import type { Rng } from '@veriflow/step-api';
-import { adamUpdate, maskedCrossEntropy, tf } from '@veriflow/ml/engine';
-import { BOS_ID, EOS_ID } from '../encoding/vocabulary.js';
+import { adamUpdate, maskedCrossEntropy, tf } from '../engine/index.js';
+import { BOS_ID, EOS_ID } from './special-tokens.js';
 import { padIds } from './transformer.js';
 import type { Transformer } from './transformer.js';
 

@@ -1,24 +1,32 @@
 /**
- * The `model` artifact: a checkpoint of a Transformer (and optionally its Adam state) in one VFT1 file.
+ * A model artifact: a checkpoint of a Transformer (and optionally its Adam state) in one VFT1 file.
  *
  *   dtype float32, shape [total]: every parameter in the model's order, then (when saved) every first
  *   moment, then every second moment, each flattened row-major
- *   meta: { kind: "veriflow.eigen.model/1", config, seed, step, parameters: [{name, shape, offset}],
- *           optimizer: { moments: "m,v", offset } | null, training: {...anything} }
+ *   meta: { kind: the task's model kind (e.g. "veriflow.eigen.model/1"), config, seed, step,
+ *           parameters: [{name, shape, offset}], optimizer: { moments: "m,v", offset } | null,
+ *           training: {...anything} }
  *
- * Loading builds a model of the same config and fills it; names and shapes must match.
+ * Loading builds a model of the same config and fills it; names and shapes must match. Each task names
+ * its own kind, so a model of one task is refused by another's steps.
  */
 import { readFile } from 'node:fs/promises';
-import { decodeTensor, encodeTensor } from '@veriflow/ml';
-import { tf } from '@veriflow/ml/engine';
+import { decodeTensor, encodeTensor } from '../tensor-file.js';
+import { tf } from '../engine/index.js';
 import { Transformer } from './transformer.js';
 import type { TransformerConfig } from './transformer.js';
 import type { OptimizerState, Trainer } from './train-loop.js';
 
-export const MODEL_KIND = 'veriflow.eigen.model/1';
+/** What a checkpoint is and who makes it, so that a wrong input is named in the error. */
+export interface ModelKind {
+  /** Stored in the meta, e.g. "veriflow.eigen.model/1". */
+  readonly kind: string;
+  /** The step kind whose output it is, e.g. "eigen/train". */
+  readonly producer: string;
+}
 
 export interface CheckpointMeta {
-  readonly kind: typeof MODEL_KIND;
+  readonly kind: string;
   readonly config: TransformerConfig;
   readonly seed: number;
   /** Optimisation steps taken. */
@@ -36,7 +44,7 @@ export interface LoadedCheckpoint {
   readonly optimizer?: OptimizerState;
 }
 
-export function encodeCheckpoint(model: Transformer, options: { seed: number; trainer?: Trainer; step?: number; training?: Record<string, unknown> }): Uint8Array {
+export function encodeCheckpoint(model: Transformer, options: { kind: ModelKind; seed: number; trainer?: Trainer; step?: number; training?: Record<string, unknown> }): Uint8Array {
   const state = options.trainer?.state();
   const parameters: CheckpointMeta['parameters'] = [];
   let total = 0;
@@ -56,7 +64,7 @@ export function encodeCheckpoint(model: Transformer, options: { seed: number; tr
     }
   });
   const meta: CheckpointMeta = {
-    kind: MODEL_KIND,
+    kind: options.kind.kind,
     config: model.config,
     seed: options.seed,
     step: state?.step ?? options.step ?? 0,
@@ -67,11 +75,16 @@ export function encodeCheckpoint(model: Transformer, options: { seed: number; tr
   return encodeTensor(data, [total], meta as unknown as Record<string, unknown>);
 }
 
-export function decodeCheckpoint(bytes: Uint8Array, source = 'model'): LoadedCheckpoint {
-  const tensor = decodeTensor(bytes);
+export function decodeCheckpoint(bytes: Uint8Array, kind: ModelKind, source = 'model'): LoadedCheckpoint {
+  let tensor: ReturnType<typeof decodeTensor>;
+  try {
+    tensor = decodeTensor(bytes);
+  } catch (error) {
+    throw new Error(`model: ${source} is not a model checkpoint (${(error as Error).message}); pass the model output of ${kind.producer}`);
+  }
   const meta = tensor.meta as CheckpointMeta | undefined;
-  if (meta?.kind !== MODEL_KIND || !(tensor.data instanceof Float32Array)) {
-    throw new Error(`model: ${source} is not a model checkpoint (kind ${JSON.stringify(meta?.kind ?? null)}, expected "${MODEL_KIND}"); pass the model output of eigen/train`);
+  if (meta?.kind !== kind.kind || !(tensor.data instanceof Float32Array)) {
+    throw new Error(`model: ${source} is not a model checkpoint (kind ${JSON.stringify(meta?.kind ?? null)}, expected "${kind.kind}"); pass the model output of ${kind.producer}`);
   }
   const data = tensor.data;
   const model = new Transformer(meta.config, meta.seed);
@@ -100,12 +113,12 @@ export function decodeCheckpoint(bytes: Uint8Array, source = 'model'): LoadedChe
   }
 }
 
-export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
+export async function readCheckpoint(path: string, kind: ModelKind): Promise<LoadedCheckpoint> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (error) {
     throw new Error(`model: cannot read ${path} (${(error as Error).message})`);
   }
-  return decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+  return decodeCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), kind, path);
 }

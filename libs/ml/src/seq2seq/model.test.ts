@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createRng } from '@veriflow/step-api';
-import { assertNoTensorLeak, initEngine, tf } from '@veriflow/ml/engine';
-import { EOS_ID } from '../encoding/vocabulary.js';
+import { assertNoTensorLeak, initEngine, tf } from '../engine/index.js';
+import { EOS_ID } from './special-tokens.js';
 import { decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
 import { beamSearch, greedyDecode, sequenceLogProb } from './decode.js';
 import { learningRate, makeBatch, shuffledBatches, trainLoop } from './train-loop.js';
@@ -10,6 +10,7 @@ import type { SequencePair, Trainer } from './train-loop.js';
 import { Transformer } from './transformer.js';
 import type { TransformerConfig } from './transformer.js';
 
+const TEST_MODEL = { kind: 'veriflow.test.model/1', producer: 'the test' };
 const TINY: TransformerConfig = { dim: 32, heads: 2, encoderLayers: 1, decoderLayers: 1, maxLen: 12, vocab: 12 };
 
 /** Reverse a sequence of 4 symbols from ids 3..10. */
@@ -149,8 +150,8 @@ describe('training and decoding', () => {
   });
 
   it('checkpoint round trip: identical logits, optimizer state, and a resumed run continues exactly', async () => {
-    const bytes = encodeCheckpoint(model, { seed: 11, trainer, training: { note: 'test' } });
-    const loaded = decodeCheckpoint(bytes);
+    const bytes = encodeCheckpoint(model, { kind: TEST_MODEL, seed: 11, trainer, training: { note: 'test' } });
+    const loaded = decodeCheckpoint(bytes, TEST_MODEL);
     try {
       assert.equal(loaded.meta.step, trainer.step);
       assert.deepEqual(loaded.meta.training, { note: 'test' });
@@ -169,7 +170,7 @@ describe('training and decoding', () => {
     } finally {
       loaded.model.dispose();
     }
-    assert.throws(() => decodeCheckpoint(new Uint8Array(bytes.length).fill(0)), /VFT|magic|not a model/);
+    assert.throws(() => decodeCheckpoint(new Uint8Array(bytes.length).fill(0), TEST_MODEL), /VFT|magic|not a model/);
   });
 });
 

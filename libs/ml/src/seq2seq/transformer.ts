@@ -15,7 +15,8 @@
  * same weights on every machine. Inputs are int32 id matrices [batch, length], PAD = 0, right-padded.
  */
 import { createRng } from '@veriflow/step-api';
-import { MASKED, attention, dense as engineDense, embedding, layerNorm as engineLayerNorm, tf } from '@veriflow/ml/engine';
+import { MASKED, attention, dense as engineDense, embedding, layerNorm as engineLayerNorm, tf } from '../engine/index.js';
+import { PAD_ID } from './special-tokens.js';
 
 export type NormPlacement = 'post' | 'pre';
 
@@ -31,7 +32,6 @@ export interface TransformerConfig {
   readonly norm?: NormPlacement;
 }
 
-export const PAD_TOKEN = 0;
 const LN_EPS = 1e-5;
 
 export function checkConfig(config: TransformerConfig): void {
@@ -159,7 +159,7 @@ export class Transformer {
     const [batch, length] = src.shape;
     this.checkLength(length, 'source');
     return tf.tidy(() => {
-      const mask = tf.mul(tf.cast(tf.equal(src, PAD_TOKEN), 'float32'), MASKED) as tf.Tensor2D;
+      const mask = tf.mul(tf.cast(tf.equal(src, PAD_ID), 'float32'), MASKED) as tf.Tensor2D;
       let x = this.embed(src, this.encEmbed, this.encPos); // [B*L, D]
       const pre = this.config.norm === 'pre';
       if (!pre) x = layerNorm(x, this.encNorm);
