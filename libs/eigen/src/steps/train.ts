@@ -11,7 +11,7 @@ import { matrixIds, realTrainingPairs, selectedTrainingPairs } from '../artifact
 import { decodeVector, encodedLength } from '../encoding/p1000.js';
 import { VOCABULARY_SIZE } from '../encoding/vocabulary.js';
 import { relativeL1Error } from '../math/tolerance.js';
-import { Transformer, encodeCheckpoint, greedyDecode, readCheckpoint, trainLoop } from '@veriflow/ml/seq2seq';
+import { LossWindow, Transformer, encodeCheckpoint, greedyDecode, readCheckpoint, trainLoop } from '@veriflow/ml/seq2seq';
 import type { OptimizerState, SequencePair, TransformerConfig } from '@veriflow/ml/seq2seq';
 import { EIGEN_MODEL } from '../model/model-kind.js';
 
@@ -139,8 +139,7 @@ export const train = defineStep({
   };
   ctx.log.info(`${pairs.length} pairs (${training.labels} labels), ${model.parameterCount} parameters, ${totalSteps} steps of ${w.batch_size}`);
 
-  let window: number[] = [];
-  let lastLoss = NaN;
+  const losses = new LossWindow(ctx.metrics, w.log_every, totalSteps);
   let valAccuracy: number | null = null;
   const snapshot = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => encodeCheckpoint(model, { kind: EIGEN_MODEL, seed, ...(trainer ? { trainer } : {}), training });
   const save = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => ctx.writeBytes('model', snapshot(trainer));
@@ -168,13 +167,7 @@ export const train = defineStep({
       ...(resume ? { resume } : {}),
       onStep: async ({ step, loss, lr }, trainer) => {
         const done = step + 1;
-        window.push(loss);
-        if (done % w.log_every === 0 || done === totalSteps) {
-          lastLoss = window.reduce((a, b) => a + b, 0) / window.length;
-          window = [];
-          ctx.metrics.log('loss', lastLoss, done);
-          ctx.metrics.log('lr', lr, done);
-        }
+        losses.add(done, loss, lr);
         if (done % w.eval_every === 0 && done !== totalSteps) validate(done);
         if (done % w.checkpoint_every === 0 && done !== totalSteps) await checkpoint(trainer);
         ctx.progress(done / totalSteps);
@@ -192,9 +185,9 @@ export const train = defineStep({
     model.dispose();
   }
   const throughput = result.seconds > 0 ? result.samples / result.seconds : 0;
-  ctx.log.info(`${result.steps} steps in ${result.seconds.toFixed(1)} s (${throughput.toFixed(0)} samples/s); final loss ${lastLoss.toFixed(4)}`);
+  ctx.log.info(`${result.steps} steps in ${result.seconds.toFixed(1)} s (${throughput.toFixed(0)} samples/s); final loss ${losses.last.toFixed(4)}`);
   return {
-    final_loss: lastLoss,
+    final_loss: losses.last,
     steps: totalSteps,
     pairs: pairs.length,
     parameters,

@@ -13,4 +13,6 @@ export type { CheckpointMeta, LoadedCheckpoint, ModelKind } from './checkpoint.j
 export { sampleSequences, drawToken } from './sample.js';
 export type { SampledSequence, SampleOptions } from './sample.js';
 export { scoreSequences } from './score.js';
+export { LossWindow } from './loss-window.js';
+export type { MetricLog } from './loss-window.js';
 export type { ScoreOptions } from './score.js';

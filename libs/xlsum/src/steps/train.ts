@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@veriflow/durable-fs';
 import { createRng, defineStep } from '@veriflow/step-api';
 import { engineEnvironment, initEngine, warnOnEngineMismatch } from '@veriflow/ml/engine';
-import { Transformer, encodeCheckpoint, trainLoop } from '@veriflow/ml/seq2seq';
+import { LossWindow, Transformer, encodeCheckpoint, trainLoop } from '@veriflow/ml/seq2seq';
 import type { OptimizerState, Trainer } from '@veriflow/ml/seq2seq';
 import { readXlsumFile } from '../data/read-file.js';
 import { Tokenizer, UNK_ID } from '../model/tokenizer.js';
@@ -113,8 +113,7 @@ export const train = defineStep({
   ctx.log.info(`${rows.length} articles, vocabulary ${tokenizer.size} (${(100 * unknownRate).toFixed(2)}% of summary tokens <unk>), ${parameters} parameters, ${totalSteps} steps of ${w.batch_size}`);
 
   const snapshot = (trainer: Trainer) => encodeCheckpoint(model, { kind: XLSUM_MODEL, seed, trainer, training });
-  let window: number[] = [];
-  let lastLoss = NaN;
+  const losses = new LossWindow(ctx.metrics, w.log_every, totalSteps);
   let result;
   try {
     result = await trainLoop(model, pairs, {
@@ -129,13 +128,7 @@ export const train = defineStep({
       ...(resume ? { resume } : {}),
       onStep: async ({ step, loss, lr }, trainer) => {
         const done = step + 1;
-        window.push(loss);
-        if (done % w.log_every === 0 || done === totalSteps) {
-          lastLoss = window.reduce((a, b) => a + b, 0) / window.length;
-          window = [];
-          ctx.metrics.log('loss', lastLoss, done);
-          ctx.metrics.log('lr', lr, done);
-        }
+        losses.add(done, loss, lr);
         // An atomic replace, so a kill never leaves half a checkpoint.
         if (done % w.checkpoint_every === 0 && done !== totalSteps) await writeFileAtomic(ownCheckpoint, snapshot(trainer));
         ctx.progress(done / totalSteps);
@@ -152,9 +145,9 @@ export const train = defineStep({
     model.dispose();
   }
   const throughput = result.seconds > 0 ? result.samples / result.seconds : 0;
-  ctx.log.info(`${result.steps} steps in ${result.seconds.toFixed(1)} s (${throughput.toFixed(0)} articles/s); final loss ${lastLoss.toFixed(4)}`);
+  ctx.log.info(`${result.steps} steps in ${result.seconds.toFixed(1)} s (${throughput.toFixed(0)} articles/s); final loss ${losses.last.toFixed(4)}`);
   return {
-    final_loss: lastLoss,
+    final_loss: losses.last,
     steps: totalSteps,
     articles: rows.length,
     vocabulary: tokenizer.size,
