@@ -53,6 +53,13 @@ describe('every mistake is reported before anything runs, at its line and column
     }
   });
 
+  it('an unknown command is a usage error listing the commands a user can run (not internal ones)', async () => {
+    const result = await runCli(['vaildate'], root);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^veriflow: unknown command "vaildate"; expected one of run, plan, graph, validate, .*report, capacity\n/);
+    assert.doesNotMatch(result.stderr, /exec-instance/);
+  });
+
   it('an unknown --set param is a usage error naming the closest param', async () => {
     const result = await runCli(['validate', 'workflows/examples/hello-sweep.yaml', '--set', 'factor=[1]'], root);
     assert.equal(result.code, 2);

@@ -56,7 +56,7 @@ Exit codes: 0 success, 1 a step failed, 2 invalid workflow or arguments,
             3 regression (an expectation failed or could not be evaluated, or check --against saw a number move),
             130 cancelled.`;
 
-const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; run: (args: RunArgs) => Promise<number> }> = {
+const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; internal?: boolean; run: (args: RunArgs) => Promise<number> }> = {
   run: { needsFile: true, run: runCommand },
   plan: { needsFile: true, run: planCommand },
   graph: { needsFile: true, run: graphCommand },
@@ -70,7 +70,7 @@ const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; 
   report: { needsFile: false, manyPositionals: true, run: reportCommand },
   capacity: { needsFile: false, run: capacityCommand },
   // Internal: what a Slurm job runs on its node (see commands/executor.ts).
-  'exec-instance': { needsFile: true, run: execInstanceCommand },
+  'exec-instance': { needsFile: true, internal: true, run: execInstanceCommand },
 };
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -80,7 +80,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return name === undefined ? 2 : 0;
   }
   const command = COMMANDS[name];
-  if (!command) throw new UsageError(`unknown command "${name}"; expected one of ${Object.keys(COMMANDS).join(', ')}`);
+  if (!command) throw new UsageError(`unknown command "${name}"; expected one of ${Object.entries(COMMANDS).flatMap(([known, { internal }]) => (internal ? [] : [known])).join(', ')}`);
   const args = parseCommandArgs(rest, { manyPositionals: command.manyPositionals ?? false });
   if (args.help) {
     process.stdout.write(`${HELP}\n`);
