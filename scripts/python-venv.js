@@ -19,7 +19,8 @@ export const repoRoot = resolve(import.meta.dirname, '..');
  * @property {string} venv        its directory
  * @property {string[]} packages  pip requirements, pinned
  * @property {string} marker      a file in the venv written after a complete install
- * @property {string} version     the marker's content; a different one reinstalls
+ * @property {string} [version]   the marker's content, a different one reinstalls (default: the packages, space-separated)
+ * @property {string} [installTime] what a first install costs, said while it runs (default "about a minute")
  * @property {string} bin         the executable that must exist afterwards, relative to the venv
  * @property {string} requireVar  the environment variable that makes a failed install an error
  * @property {string} suites      the tests that need it, in messages
@@ -34,7 +35,6 @@ export const VENVS = {
     // nltk is pinned too: its Porter stemmer is part of the scores.
     packages: ['rouge-score==0.1.2', 'nltk==3.10.4'],
     marker: '.veriflow-rouge-version',
-    version: 'rouge-score==0.1.2 nltk==3.10.4',
     bin: join('bin', 'python'),
     requireVar: 'VERIFLOW_REQUIRE_ROUGE',
     suites: 'the ROUGE parity tests',
@@ -46,7 +46,7 @@ export const VENVS = {
     // PyPI's Linux torch wheel is the CUDA build (with its nvidia wheels, about 5 GB); it runs on the CPU too.
     packages: ['torch==2.15.0', 'transformers==5.23.0', 'peft==0.21.2', 'tokenizers==0.23.3', 'safetensors==0.8.0'],
     marker: '.veriflow-llm-version',
-    version: 'torch==2.15.0 transformers==5.23.0 peft==0.21.2 tokenizers==0.23.3 safetensors==0.8.0',
+    installTime: 'about 5.6 GB, 1.5 to 3 minutes',
     bin: join('bin', 'python'),
     requireVar: 'VERIFLOW_REQUIRE_LLM',
     suites: 'the Python LLM step tests',
@@ -72,10 +72,13 @@ function sleepSync(ms) {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+/** What the marker of a complete install holds. */
+const versionOf = (spec) => spec.version ?? spec.packages.join(' ');
+
 /** Whether the venv holds the pinned packages (the marker is written after a complete install). */
 function installed(spec) {
   const marker = join(spec.venv, spec.marker);
-  return existsSync(join(spec.venv, spec.bin)) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === spec.version;
+  return existsSync(join(spec.venv, spec.bin)) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === versionOf(spec);
 }
 
 /**
@@ -108,7 +111,7 @@ export function ensureVenv(spec, { quiet = false } = {}) {
   try {
     if (installed(spec)) return bin;
     const started = Date.now();
-    if (!quiet) console.error(`python-venv: installing ${pins} into ${spec.venv} (first run only, about a minute)...`);
+    if (!quiet) console.error(`python-venv: installing ${pins} into ${spec.venv} (first run only, ${spec.installTime ?? 'about a minute'})...`);
     const python = process.env.PYTHON ?? 'python3';
     try {
       if (!existsSync(join(spec.venv, 'bin', 'pip'))) run(python, ['-m', 'venv', spec.venv], `creating the ${spec.name} virtual environment`);
@@ -118,7 +121,7 @@ export function ensureVenv(spec, { quiet = false } = {}) {
       throw error;
     }
     if (!existsSync(bin)) throw new Error(`pip install ${pins} finished but ${bin} is missing`);
-    writeFileSync(join(spec.venv, spec.marker), `${spec.version}\n`);
+    writeFileSync(join(spec.venv, spec.marker), `${versionOf(spec)}\n`);
     if (!quiet) console.error(`python-venv: ${pins} installed in ${((Date.now() - started) / 1000).toFixed(0)} s`);
     return bin;
   } finally {

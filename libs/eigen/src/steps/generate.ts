@@ -1,5 +1,5 @@
 import { defineStep } from '@veriflow/step-api';
-import { engineEnvironment, initEngine, warnOnEngineMismatch } from '@veriflow/ml/engine';
+import { engineEnvironment, initStepEngine } from '@veriflow/ml/engine';
 import { candidatesHeader, encodeCandidates } from '../artifacts/candidates-file.js';
 import type { CandidateSet } from '../artifacts/candidates-file.js';
 import { readMatrices } from '../artifacts/matrices-file.js';
@@ -35,9 +35,7 @@ export const generate = defineStep({
   },
 }).run(async (ctx) => {
   const { beam, batch_size: batchSize } = ctx.with;
-  const engine = await initEngine({ device: ctx.with.device });
-  ctx.log.info(`engine: ${engine.detail}`);
-  warnOnEngineMismatch(ctx, ctx.with.device, engine.label);
+  const engine = await initStepEngine(ctx, ctx.with.device);
   const [loaded, data] = await Promise.all([readCheckpoint(ctx.with.model, EIGEN_MODEL), readMatrices(ctx.with.data)]);
   const { model, meta } = loaded;
   try {

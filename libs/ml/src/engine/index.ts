@@ -6,7 +6,8 @@
 //   const loss = tf.tidy(() => ...);
 import * as tf from '@tensorflow/tfjs-core';
 import { UnsortedSegmentSum, getKernel, registerKernel } from '@tensorflow/tfjs-core';
-import type { BackendDecision, SelectBackendOptions } from './backend.js';
+import type { StepContext } from '@veriflow/step-api';
+import type { BackendDecision, DeviceRequest, SelectBackendOptions } from './backend.js';
 import { selectBackend } from './backend.js';
 import type { GradientRegistration } from './gradients.js';
 import { ensureGradients } from './gradients.js';
@@ -20,6 +21,7 @@ import { noticeSlowerEngine } from './slower-engine-notice.js';
 import { engineLabel, fusedKernelsAddon } from './engine-label.js';
 import { setNativeKernels } from './fused/native-kernels.js';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum.js';
+import { warnOnEngineMismatch } from './step-environment.js';
 
 export { tf };
 export { selectBackend, wasmBinaryDir, BackendUnavailableError } from './backend.js';
@@ -176,4 +178,12 @@ export function assertNoTensorLeak<T>(fn: () => T | Promise<T>, options: LeakChe
   }
   checkLeak(before, options);
   return result;
+}
+
+/** A model step's engine: chosen, named in its log, and checked against the engine its cache key assumed. */
+export async function initStepEngine(ctx: Pick<StepContext<unknown>, 'log'>, device: DeviceRequest): Promise<EngineDecision> {
+  const engine = await initEngine({ device });
+  ctx.log.info(`engine: ${engine.detail}`);
+  warnOnEngineMismatch(ctx, device, engine.label);
+  return engine;
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { createRng, defineStep } from '@veriflow/step-api';
-import { engineEnvironment, initEngine, warnOnEngineMismatch } from '@veriflow/ml/engine';
+import { engineEnvironment, initStepEngine } from '@veriflow/ml/engine';
 import { sampleSequences } from '@veriflow/ml/seq2seq';
 import { readXlsumFile } from '../data/read-file.js';
 import { encodeJsonl } from '../model/candidates-file.js';
@@ -42,9 +42,7 @@ export const generate = defineStep({
   },
 }).run(async (ctx) => {
   const w = ctx.with;
-  const engine = await initEngine({ device: w.device });
-  ctx.log.info(`engine: ${engine.detail}`);
-  warnOnEngineMismatch(ctx, w.device, engine.label);
+  const engine = await initStepEngine(ctx, w.device);
   const articlesPath = resolve(ctx.workflowDir, w.articles);
   const [loaded, all] = await Promise.all([readSummariser(resolve(ctx.workflowDir, w.model)), readXlsumFile(articlesPath)]);
   const { model, tokenizer, text } = loaded;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { defineStep } from '@veriflow/step-api';
-import { engineEnvironment, initEngine, warnOnEngineMismatch } from '@veriflow/ml/engine';
+import { engineEnvironment, initStepEngine } from '@veriflow/ml/engine';
 import { scoreSequences } from '@veriflow/ml/seq2seq';
 import { readXlsumFile } from '../data/read-file.js';
 import { encodeJsonl, readCandidateSummaries } from '../model/candidates-file.js';
@@ -34,9 +34,7 @@ export const judge = defineStep({
   },
 }).run(async (ctx) => {
   const w = ctx.with;
-  const engine = await initEngine({ device: w.device });
-  ctx.log.info(`engine: ${engine.detail}`);
-  warnOnEngineMismatch(ctx, w.device, engine.label);
+  const engine = await initStepEngine(ctx, w.device);
   const candidatesPath = resolve(ctx.workflowDir, w.candidates);
   const articlesPath = resolve(ctx.workflowDir, w.articles);
   const [loaded, articles, candidates] = await Promise.all([readSummariser(resolve(ctx.workflowDir, w.model)), readXlsumFile(articlesPath), readCandidateSummaries(candidatesPath)]);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '@veriflow/durable-fs';
 import { createRng, defineStep } from '@veriflow/step-api';
-import { engineEnvironment, initEngine, warnOnEngineMismatch } from '@veriflow/ml/engine';
+import { engineEnvironment, initStepEngine } from '@veriflow/ml/engine';
 import { LossWindow, Transformer, encodeCheckpoint, trainLoop } from '@veriflow/ml/seq2seq';
 import type { OptimizerState, Trainer } from '@veriflow/ml/seq2seq';
 import { readXlsumFile } from '../data/read-file.js';
@@ -65,9 +65,7 @@ export const train = defineStep({
   },
 }).run(async (ctx) => {
   const w = ctx.with;
-  const engine = await initEngine({ device: w.device });
-  ctx.log.info(`engine: ${engine.detail}`);
-  warnOnEngineMismatch(ctx, w.device, engine.label);
+  const engine = await initStepEngine(ctx, w.device);
 
   const dataPath = resolve(ctx.workflowDir, w.data);
   const all = await readXlsumFile(dataPath);
