@@ -79,8 +79,8 @@ export function resolveInstance(graph: WorkflowGraph, instance: InstanceNode, wo
     inputs,
     env: declared,
     seed,
-    // Only kinds that declare an environment carry one, so every other key stays what it was.
-    ...(environment ? { environment } : {}),
+    // Only instances with environment facts carry them, so every other key stays what it was.
+    ...(environment && Object.keys(environment).length > 0 ? { environment } : {}),
   };
   return { key: cacheKey(entry), entry, runWith: applyWithDefaults(instance.step.kind.withSchema, runWith), seed, env };
 }

@@ -9,6 +9,7 @@ import { isInside, listFiles, moveFile } from '../util/files.js';
 import { ProcessGroup } from '../util/process-group.js';
 import { LineSplitter, TailLines } from '../util/tail-lines.js';
 import { CommandFailedError, STDERR_TAIL_LINES, quoteCommand } from './command-error.js';
+import { commandFileFacts } from './command-files.js';
 
 export interface CommandWith {
   /** Numbers and booleans are passed as their text, so `${{ matrix.p }}` needs no quoting. */
@@ -61,6 +62,7 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
     const declared = typeof withValue?.outputs === 'object' && withValue.outputs !== null ? Object.keys(withValue.outputs) : [];
     return { ...Object.fromEntries(declared.map((name) => [name, { kind: 'artifact' }])), [EXIT_CODE]: { kind: 'number' } };
   },
+  environment: (withValue) => commandFileFacts(Array.isArray(withValue.run) ? withValue.run : []),
   async run(ctx) {
     const { outputs = {}, values } = ctx.with;
     const argv = ctx.with.run.map(String);
