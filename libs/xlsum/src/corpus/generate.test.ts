@@ -43,3 +43,13 @@ test('a summary with any one slot taken from the distractor scores lower ROUGE-1
     }
   }
 });
+
+test("the wire style states the same facts in another outlet's order and wording, over the same articles", () => {
+  const wire = generateCorpus(createRng(11), 300, { style: 'wire' });
+  wire.forEach(({ row, facts }, i) => {
+    assert.equal(row.text, articles[i]!.row.text);
+    assert.equal(row.summary, summarise(facts, 'wire'));
+    assert.notEqual(row.summary, articles[i]!.row.summary);
+    assert.ok(row.summary.startsWith(`In ${facts.where}, ${facts.who} ${facts.event.perfect}`), row.summary);
+  });
+});

@@ -76,9 +76,19 @@ function eventFacts(rng: Rng, avoid?: EventFacts): EventFacts {
   };
 }
 
-/** The reference summary: one templated sentence holding every slot but the weekday. */
-export function summarise(facts: EventFacts): string {
-  return `${facts.who} ${facts.event.perfect} in ${facts.where}, in a move involving ${formatNumber(facts.number)} ${facts.event.unit}.`;
+/**
+ * How an outlet writes its one-sentence summaries. `reference` is the corpus's own; `wire` is another
+ * outlet's house style with the same facts in another order and other connecting words, for a judge that
+ * learned to summarise elsewhere (as Llama-3 did not learn XL-Sum's style).
+ */
+export type SummaryStyle = 'reference' | 'wire';
+export const SUMMARY_STYLES: readonly SummaryStyle[] = ['reference', 'wire'];
+
+/** The summary of an event in an outlet's style: one templated sentence holding every slot but the weekday. */
+export function summarise(facts: EventFacts, style: SummaryStyle = 'reference'): string {
+  const count = `${formatNumber(facts.number)} ${facts.event.unit}`;
+  if (style === 'wire') return `In ${facts.where}, ${facts.who} ${facts.event.perfect}, with ${count} at stake.`;
+  return `${facts.who} ${facts.event.perfect} in ${facts.where}, in a move involving ${count}.`;
 }
 
 function shuffle<T>(rng: Rng, items: T[]): T[] {
@@ -89,8 +99,14 @@ function shuffle<T>(rng: Rng, items: T[]): T[] {
   return items;
 }
 
+export interface CorpusOptions {
+  /** The summaries' style; the articles are the same draws in every style. */
+  readonly style?: SummaryStyle;
+  readonly idPrefix?: string;
+}
+
 /** Article `index` of the corpus with this id prefix; `rng` decides everything. */
-export function generateArticle(rng: Rng, idPrefix: string, index: number): GeneratedArticle {
+export function generateArticle(rng: Rng, idPrefix: string, index: number, style: SummaryStyle = 'reference'): GeneratedArticle {
   const facts = eventFacts(rng);
   const distractor = eventFacts(rng, facts);
   const surname = facts.who.split(' ')[1]!;
@@ -106,13 +122,14 @@ export function generateArticle(rng: Rng, idPrefix: string, index: number): Gene
   const id = `${idPrefix}-${String(index).padStart(6, '0')}`;
   const title = facts.event.title.replace('{who}', facts.who).replace('{where}', facts.where);
   return {
-    row: { id, url: `https://news.example/veriflow/${id}`, title, summary: summarise(facts), text: [lead, ...body].join(' ') },
+    row: { id, url: `https://news.example/veriflow/${id}`, title, summary: summarise(facts, style), text: [lead, ...body].join(' ') },
     facts,
     distractor,
   };
 }
 
 /** `count` articles, the same for the same seed on every machine. */
-export function generateCorpus(rng: Rng, count: number, idPrefix = `veriflow-news-${rng.seed}`): GeneratedArticle[] {
-  return Array.from({ length: count }, (_, index) => generateArticle(rng.fork(`article-${index}`), idPrefix, index));
+export function generateCorpus(rng: Rng, count: number, options: CorpusOptions = {}): GeneratedArticle[] {
+  const idPrefix = options.idPrefix ?? `veriflow-news-${rng.seed}`;
+  return Array.from({ length: count }, (_, index) => generateArticle(rng.fork(`article-${index}`), idPrefix, index, options.style));
 }

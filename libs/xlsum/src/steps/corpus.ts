@@ -1,5 +1,5 @@
 import { defineStep } from '@veriflow/step-api';
-import { generateCorpus } from '../corpus/generate.js';
+import { generateCorpus, SUMMARY_STYLES } from '../corpus/generate.js';
 import { encodeXlsumJsonl } from '../data/row.js';
 
 export const corpus = defineStep({
@@ -12,6 +12,11 @@ export const corpus = defineStep({
     additionalProperties: false,
     properties: {
       articles: { type: 'integer', minimum: 1, default: 2000, description: 'Articles to write.' },
+      style: {
+        enum: SUMMARY_STYLES,
+        default: 'reference',
+        description: "The reference summaries' house style: reference, or wire (the same facts in another outlet's order and wording; the articles are the same draws).",
+      },
     },
   },
   outputs: {
@@ -19,7 +24,7 @@ export const corpus = defineStep({
     articles: { kind: 'number' },
   },
 }).run(async (ctx) => {
-  const articles = generateCorpus(ctx.rng, ctx.with.articles);
+  const articles = generateCorpus(ctx.rng, ctx.with.articles, { style: ctx.with.style });
   await ctx.writeBytes('corpus', Buffer.from(encodeXlsumJsonl(articles.map((article) => article.row))));
   ctx.log.info(`${articles.length} articles, e.g. "${articles[0]!.row.summary}"`);
   return { articles: articles.length };

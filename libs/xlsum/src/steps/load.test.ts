@@ -12,7 +12,7 @@ const steps = stepTester();
 after(steps.cleanup);
 
 async function corpusFile(articles: number, seed = 3): Promise<string> {
-  const { path } = await steps.run(corpus, { articles }, seed);
+  const { path } = await steps.run(corpus, { articles, style: 'reference' }, seed);
   return path('corpus');
 }
 

@@ -18,7 +18,7 @@ const tiny = { source: 'text' as const, vocab_size: 4000, min_count: 1, norm: 'p
 describe('xlsum/train → generate → judge (tiny model)', () => {
   let data: string;
   before(async () => {
-    data = (await run(corpus, { articles: 40 }, 1)).path('corpus');
+    data = (await run(corpus, { articles: 40, style: 'reference' }, 1)).path('corpus');
   });
 
   it('trains with the vocabulary in its checkpoint, logs loss by step, resumes from its own checkpoint or a given one', async () => {
