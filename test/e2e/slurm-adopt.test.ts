@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -135,11 +135,13 @@ describe('Slurm jobs outlive their veriflow run: cancel, adopt, requeue', { skip
     const cli = started(['run', 'requeue.yaml', ...SLURM], dir);
     const runId = await untilRunning(cli, 1);
     const jobId = liveJobsOf(runId)[0]!.split(' ')[0]!;
-    await delay(1000);
+    // Requeued once its step has begun (Node.js takes a moment to start on the node), so it begins twice.
+    for (let tries = 0; tries < 100 && !existsSync(join(dir, 'slurm-requeue.starts')); tries++) await delay(100);
     execFileSync('scontrol', ['requeue', jobId]);
-    // Slurm holds a requeued job for about two minutes (BeginTime); the test cluster need not wait.
+    // Slurm holds a requeued job for about two minutes (BeginTime, AuthInfo=cred_expire); the test need not wait,
+    // but not start it at once either: slurmd refuses to launch it within the second its credential was revoked.
     for (let tries = 0; tries < 100 && !liveJobsOf(runId).some((line) => line.endsWith('PENDING')); tries++) await delay(100);
-    execFileSync('scontrol', ['update', `jobid=${jobId}`, 'starttime=now']);
+    execFileSync('scontrol', ['update', `jobid=${jobId}`, 'starttime=now+2']);
     const done = await cli.done;
     assert.equal(done.code, 0, done.stderr);
     assert.deepEqual(startsOf(dir, 'slurm-requeue'), ['1', '1']);

@@ -67,11 +67,11 @@ const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; 
   runs: { needsFile: false, manyPositionals: true, run: runsCommand },
   compare: { needsFile: false, manyPositionals: true, run: compareCommand },
   sync: { needsFile: false, manyPositionals: true, run: syncCommand },
+  cancel: { needsFile: false, manyPositionals: true, run: cancelCommand },
   verify: { needsFile: false, run: verifyCommand },
   check: { needsFile: false, manyPositionals: true, run: checkCommand },
   report: { needsFile: false, manyPositionals: true, run: reportCommand },
   capacity: { needsFile: false, run: capacityCommand },
-  cancel: { needsFile: false, manyPositionals: true, run: cancelCommand },
   // Internal: what a Slurm job runs on its node (see commands/executor.ts).
   'exec-instance': { needsFile: true, internal: true, run: execInstanceCommand },
 };

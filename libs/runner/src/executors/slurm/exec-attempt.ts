@@ -78,6 +78,6 @@ export async function execAttemptFile(planPath: string, registry: StepRegistry):
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onTerm);
   }
-  await writeAttemptResult(files.result, result);
+  await writeAttemptResult(files.result, { ...result, restarts: Number(process.env.SLURM_RESTART_COUNT ?? 0) || 0 });
   return result.ok ? 0 : 1;
 }

@@ -74,7 +74,10 @@ async function followJob(watcher: JobWatcher, job: StartedJob, request: FollowRe
     throw new CancelledError();
   }
   await tail.poll(true);
-  const result = await readAttemptResult(job.files.result);
+  const written = await readAttemptResult(job.files.result);
+  // A result from before the last requeue is the killed run's, not how the job ended (a requeued job that
+  // Slurm could not start again writes none). Unknown restarts (a job first seen gone) accept any result.
+  const result = written && restarts !== undefined && (written.restarts ?? 0) < restarts ? undefined : written;
   if (result?.ok) return result.record;
   if (result?.cancelled && signal.aborted) throw new CancelledError();
   if (result?.timedOutMs !== undefined) throw new AttemptTimeoutError(result.timedOutMs, result.stepError === undefined ? undefined : new Error(result.stepError));
