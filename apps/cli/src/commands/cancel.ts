@@ -46,7 +46,7 @@ async function stopLiveRun(store: RunStore, id: string, jobs: readonly JobRecord
     return 1;
   }
   const { run } = await store.readRun(id);
-  say(run.status === 'cancelled' ? `run ${id} cancelled; none of its jobs is left in squeue` : `run ${id} ended ${run.status} before the signal took effect`);
+  say(run.status === 'cancelled' ? `run ${id} cancelled${jobs.length > 0 ? '; none of its jobs is left in squeue' : ''}` : `run ${id} ended ${run.status} before the signal took effect`);
   return run.status === 'cancelled' ? 0 : 1;
 }
 
