@@ -3,6 +3,7 @@ import { fileSystemError } from '@veriflow/durable-fs';
 import { formatDiagnosticPretty, WorkflowError } from '@veriflow/workflow';
 import { parseCommandArgs } from './args.js';
 import type { RunArgs } from './args.js';
+import { cancelCommand } from './commands/cancel.js';
 import { capacityCommand } from './commands/capacity.js';
 import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
@@ -26,6 +27,7 @@ Usage:
                [--keep-going] [--force [STEP]] [--only STEP[,STEP]]... [--dry-run] [--verbose]
                [--tracking-uri URI] [--experiment NAME]   (also MLFLOW_TRACKING_URI) [--no-expect-fail]
                [--lock-timeout DURATION]   (also VERIFLOW_LOCK_TIMEOUT; default 5m) [--wide] [--executor local|slurm]
+  veriflow cancel <run | latest>   stop a run still going: SIGINT to its veriflow run, or scancel on the Slurm jobs a killed one left
   veriflow check <run | results.json | run folder> [--against BASELINE] [--rel-tol X] [--abs-tol Y] [--junit FILE] [--json]
                re-evaluate a run's expectations, running nothing; compare its numbers with a baseline's
   veriflow report <run | latest | results.json> [-o FILE]   one self-contained HTML page of a run
@@ -65,6 +67,7 @@ const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; 
   runs: { needsFile: false, manyPositionals: true, run: runsCommand },
   compare: { needsFile: false, manyPositionals: true, run: compareCommand },
   sync: { needsFile: false, manyPositionals: true, run: syncCommand },
+  cancel: { needsFile: false, manyPositionals: true, run: cancelCommand },
   verify: { needsFile: false, run: verifyCommand },
   check: { needsFile: false, manyPositionals: true, run: checkCommand },
   report: { needsFile: false, manyPositionals: true, run: reportCommand },

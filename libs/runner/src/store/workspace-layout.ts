@@ -30,6 +30,8 @@ export class WorkspaceLayout {
   /** One lock per cache key being computed (see instanceLockPath). */
   readonly instanceLocks: string;
   readonly runs: string;
+  /** One record per cache key whose attempt is a cluster job, while the job is that key's attempt (see JobRecords). */
+  readonly jobs: string;
   /** Staging for the object store; inside the state dir so renames into `objects` stay on one filesystem. */
   readonly tmp: string;
   readonly workflows: string;
@@ -43,6 +45,7 @@ export class WorkspaceLayout {
     this.locks = join(this.stateDir, 'locks');
     this.instanceLocks = join(this.locks, 'instances');
     this.runs = join(this.stateDir, 'runs');
+    this.jobs = join(this.stateDir, 'jobs');
     this.tmp = join(this.stateDir, 'tmp');
     this.workflows = join(this.stateDir, 'workflows');
   }

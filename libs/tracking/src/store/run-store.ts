@@ -1,11 +1,13 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { appendFile, readFile, readdir, stat } from 'node:fs/promises';
 import { isErrno, writeJsonAtomic } from '@veriflow/durable-fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { TrackedExpectations, TrackedInstance, TrackedInstanceStatus, TrackedRun, TrackedRunStatus } from '../model.js';
 import { CorruptRunError, RunLookupError } from './errors.js';
 import { EVENTS_FILE, SYNC_STATE_FILE, WRITER_FILE, assertRunId, isRunId, trackingRunsDir } from './paths.js';
+import { encodeEvent } from './encode.js';
 import { replayRun } from './replay.js';
+import type { FinishedRunStatus } from './run-writer.js';
 import { RunWriter } from './run-writer.js';
 
 /** One line of `veriflow runs`. */
@@ -131,34 +133,47 @@ export class RunStore {
       if (isErrno(error, 'ENOENT') || isErrno(error, 'ENOTDIR')) return undefined;
       throw error;
     }
-    return replayRun(text, { live: await this.writerAlive(id) });
+    return replayRun(text, { live: (await this.liveWriter(id)) !== undefined });
   }
 
   /**
-   * Whether the process that opened the run is still running. A killed writer leaves its marker behind
-   * with a dead pid. A marker from another host cannot be checked and counts as live, as does one caught
-   * half-written.
+   * Ends the log of a run whose process died (it reads back as interrupted) with `status`: `veriflow
+   * cancel` records a killed run as cancelled once it has stopped the jobs the run left. Refuses a run
+   * that is live or already finished, whose own process writes (or wrote) its end.
    */
-  private async writerAlive(id: string): Promise<boolean> {
+  async finishAbandoned(id: string, status: FinishedRunStatus): Promise<void> {
+    const { run } = await this.readRun(id);
+    if (run.status !== 'interrupted') throw new Error(`run ${id} is ${run.status}; only a run whose veriflow process was killed can be ended from outside it`);
+    // A leading newline ends a line the kill may have torn, so only that fragment is lost on replay.
+    await appendFile(join(this.runDir(id), EVENTS_FILE), `\n${encodeEvent({ type: 'run-finished', status, time: Date.now() })}`);
+  }
+
+  /**
+   * The process that has the run open, while it is still running; undefined once it closed the run or
+   * died. A marker from another host cannot be checked and counts as live (its pid is then another
+   * host's), as does one caught half-written (pid and host unknown).
+   */
+  async liveWriter(id: string): Promise<{ readonly pid: number | undefined; readonly host: string | undefined } | undefined> {
     let text: string;
     try {
       text = await readFile(join(this.runDir(id), WRITER_FILE), 'utf8');
     } catch {
-      return false;
+      return undefined;
     }
     let marker: { pid?: unknown; host?: unknown };
     try {
       marker = JSON.parse(text) as { pid?: unknown; host?: unknown };
     } catch {
-      return true;
+      return { pid: undefined, host: undefined };
     }
-    if (typeof marker.pid !== 'number' || marker.host !== hostname()) return true;
+    const writer = { pid: typeof marker.pid === 'number' ? marker.pid : undefined, host: typeof marker.host === 'string' ? marker.host : undefined };
+    if (writer.pid === undefined || writer.host !== hostname()) return writer;
     try {
-      process.kill(marker.pid, 0);
-      return true;
+      process.kill(writer.pid, 0);
+      return writer;
     } catch (error) {
       // EPERM: alive, but another user's.
-      return isErrno(error, 'EPERM');
+      return isErrno(error, 'EPERM') ? writer : undefined;
     }
   }
 }

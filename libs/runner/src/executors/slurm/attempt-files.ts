@@ -12,10 +12,14 @@ export function attemptFiles(attemptDir: string): { plan: string; script: string
 const PLAN_FORMAT = 'veriflow-attempt/1';
 const RESULT_FORMAT = 'veriflow-attempt-result/1';
 
-/** How an attempt ended, as the job writes it for the submitting run. */
-export type AttemptResult =
+/**
+ * How an attempt ended, as the job writes it for the submitting run. `restarts` is Slurm's restart count
+ * of the run that wrote it: a requeued job's first run leaves a result that its second must not be read as.
+ */
+export type AttemptResult = { readonly restarts?: number } & (
   | { readonly ok: true; readonly record: InstanceRecord }
-  | { readonly ok: false; readonly message: string; readonly timedOutMs?: number; readonly stepError?: string; readonly cancelled?: boolean };
+  | { readonly ok: false; readonly message: string; readonly timedOutMs?: number; readonly stepError?: string; readonly cancelled?: boolean }
+);
 
 /** Readable by its owner only: the plan holds the step's environment, which may carry credentials. */
 export async function writeAttemptPlan(path: string, plan: AttemptPlan): Promise<void> {

@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { AnyStepDefinition, GpuDevice, StepRegistry } from '@veriflow/step-api';
 import { AttemptTimeoutError, CancelledError } from '../../execute/attempt.js';
 import { Workspace } from '../../execute/workspace.js';
+import { JobRecords } from '../job-records.js';
 import { runLocalAttempt } from '../local-executor.js';
 import { attemptFiles, readAttemptPlan, writeAttemptResult } from './attempt-files.js';
 import type { AttemptResult } from './attempt-files.js';
@@ -63,6 +64,11 @@ export async function execAttemptFile(planPath: string, registry: StepRegistry):
     const sinks = printingSinks((text) => process.stdout.write(text));
     const resolved = { ...plan.resolved, env: jobEnvironment(plan.resolved.env) };
     const record = await runLocalAttempt({ ...plan, gpus: grantedGpus(process.env.CUDA_VISIBLE_DEVICES), resolved, definition, objects: workspace.objects, signal: controller.signal, sinks, onPlacement: () => undefined });
+    // The job records its result in the cache itself: when the run that submitted it was killed meanwhile,
+    // the next run finds a cache hit instead of computing it again. (A live submitter writes the same record.)
+    await workspace.records.write(record);
+    const jobId = process.env.SLURM_JOB_ID;
+    if (jobId) await new JobRecords(workspace.layout.jobs).remove(plan.resolved.key, jobId);
     result = { ok: true, record };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -72,6 +78,6 @@ export async function execAttemptFile(planPath: string, registry: StepRegistry):
     process.off('SIGTERM', onTerm);
     process.off('SIGINT', onTerm);
   }
-  await writeAttemptResult(files.result, result);
+  await writeAttemptResult(files.result, { ...result, restarts: Number(process.env.SLURM_RESTART_COUNT ?? 0) || 0 });
   return result.ok ? 0 : 1;
 }

@@ -8,6 +8,8 @@ export interface JobState {
   /** Why it waits or ended (squeue's %r: Resources, Priority, NonZeroExitCode, …); `None` is left out. */
   readonly reason: string | undefined;
   readonly nodes: string | undefined;
+  /** How often Slurm requeued the job (node failure, preemption, `scontrol requeue`); 0 before any. */
+  readonly restarts: number;
 }
 
 /** States after which the job will never run again (a requeued job passes through REQUEUED, not these). */
@@ -62,7 +64,7 @@ export class JobWatcher {
       while (this.#watched.size > 0) {
         const ids = [...this.#watched.keys()];
         // A controller that does not answer for a while (restart, overload) is waited out: jobs keep running.
-        const states = await queryStates(ids).catch(() => undefined);
+        const states = await queryJobStates(ids).catch(() => undefined);
         if (states === undefined) {
           await delay(this.pollMs);
           continue;
@@ -75,7 +77,7 @@ export class JobWatcher {
             watched.missing = 0;
             watched.onState(state);
           } else if (++watched.missing >= MISSING_POLLS) {
-            watched.onState({ jobId: id, state: 'VANISHED', reason: 'no longer listed by squeue', nodes: undefined });
+            watched.onState({ jobId: id, state: 'VANISHED', reason: 'no longer listed by squeue', nodes: undefined, restarts: 0 });
           }
         }
         if (this.#watched.size > 0) await delay(this.pollMs);
@@ -87,10 +89,11 @@ export class JobWatcher {
 }
 
 /** squeue's view of the given jobs, finished ones included while the controller still holds them. */
-async function queryStates(ids: readonly string[]): Promise<Map<string, JobState>> {
+export async function queryJobStates(ids: readonly string[]): Promise<Map<string, JobState>> {
   let out: string;
   try {
-    out = await slurmCommand(['squeue', '--noheader', '--states=all', `--jobs=${ids.join(',')}`, '--format=%i|%T|%r|%N']);
+    // --Format (not --format) for the restart count; `:|` is each field unpadded, then a `|`.
+    out = await slurmCommand(['squeue', '--noheader', '--states=all', `--jobs=${ids.join(',')}`, '--Format=JobID:|,State:|,Reason:|,NodeList:|,RestartCnt:']);
   } catch (error) {
     // squeue refuses a list whose jobs are all unknown: that is an answer (none listed), not a failure.
     if (error instanceof SlurmCommandError && /Invalid job id/i.test(error.stderr)) return new Map();
@@ -98,9 +101,9 @@ async function queryStates(ids: readonly string[]): Promise<Map<string, JobState
   }
   const states = new Map<string, JobState>();
   for (const line of out.split('\n')) {
-    const [jobId, state, reason, nodes] = line.trim().split('|');
+    const [jobId, state, reason, nodes, restarts] = line.trim().split('|').map((field) => field.trim());
     if (!jobId || !state) continue;
-    states.set(jobId, { jobId, state, reason: reason && reason !== 'None' ? reason : undefined, nodes: nodes || undefined });
+    states.set(jobId, { jobId, state, reason: reason && reason !== 'None' ? reason : undefined, nodes: nodes || undefined, restarts: Number(restarts) || 0 });
   }
   return states;
 }
