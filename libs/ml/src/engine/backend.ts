@@ -3,8 +3,9 @@
 // Order: the native TensorFlow bindings (`@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node`) when present —
 // they are never dependencies (their install downloads libtensorflow, and the GPU build wants CUDA 11), so they
 // are only ever reached through a dynamic import inside try/catch — then WebGPU on Dawn (webgpu/dawn.ts) for
-// device 'gpu', and for 'auto' only where an NVIDIA driver shows itself (so CPU machines never load Dawn), then
-// the wasm backend (SIMD, XNNPACK; ~30× the pure-JS backend), then the pure-JS `cpu` backend.
+// device 'gpu' only: 'auto' does not take it, because tfjs-backend-webgpu cannot read tensors synchronously
+// under Node (its readSync draws through OffscreenCanvas: "OffscreenCanvas is not defined") and the seq2seq
+// training and decoding loops read losses and log-probabilities with dataSync — then the wasm backend (SIMD, XNNPACK; ~30× the pure-JS backend), then the pure-JS `cpu` backend.
 //
 // Findings for tfjs-backend-wasm 4.22 on Node 20 (see the tests):
 // - The wasm binaries are read from disk with `fs` (no fetch): by default from the directory of the package's
@@ -208,10 +209,6 @@ export function gpuFailureMessage(attempts: readonly BackendAttempt[], adapter: 
   ].join('\n');
 }
 
-/** Whether 'auto' should ask Dawn at all: loading dawn.node costs ~20 MB and a Vulkan probe, so only with a driver. */
-function autoTriesWebGpu(): boolean {
-  return probeHost().nvidiaDriver != null;
-}
 
 /** Selects and activates the tfjs backend for `device`; see the header for the order. */
 export async function selectBackend(options: SelectBackendOptions): Promise<BackendDecision> {
@@ -265,10 +262,6 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Back
       const r = await timed(candidate, () => tryNative(candidate, importModule, false));
       if (r.ok) return decide('tensorflow', r.gpu);
     }
-  }
-  if (device === 'auto' && (softwareAdapter || autoTriesWebGpu())) {
-    const w = await webgpu();
-    if (w.decision) return w.decision;
   }
   const w = await timed('wasm', tryWasm);
   if (w.ok) return decide('wasm', false, w.info ? { wasm: w.info } : {});

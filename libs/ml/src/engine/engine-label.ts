@@ -7,8 +7,6 @@ import type { AddonLoad } from './native-addon.js';
 import { loadNativeAddon } from './native-addon.js';
 import { loadNativeBlas } from './native-blas.js';
 import { noticeSlowerEngine } from './slower-engine-notice.js';
-import { WEBGPU_PACKAGES } from './webgpu/dawn.js';
-import { probeHost } from './webgpu/host-probes.js';
 
 export function engineLabel(backend: BackendName, blas: boolean, fused: boolean): string {
   return [backend, blas ? 'openblas' : null, fused ? 'fused' : null].filter((part) => part != null).join('+');
@@ -32,8 +30,7 @@ const resolvable = (specifier: string): boolean => {
 /**
  * The label `initEngine({ device })` will report on this machine, from what is installed and the switches,
  * without loading a backend: the native TensorFlow packages it would try first (an installed one is taken to
- * load), then WebGPU ('gpu' always: it runs there or the step refuses; 'auto' where the host has the NVIDIA
- * driver, the Vulkan loader and the driver's ICD), else wasm with OpenBLAS and the fused kernels where the addon loads. A step compares it with the
+ * load), then WebGPU for 'gpu' (it runs there or the step refuses), else wasm with OpenBLAS and the fused kernels where the addon loads. A step compares it with the
  * engine it got, and says so when they differ (e.g. an installed tfjs-node that fails to load).
  */
 export function predictEngineLabel(device: DeviceRequest): string {
@@ -48,13 +45,8 @@ const predicted = new Map<DeviceRequest, string>();
 function predict(device: DeviceRequest): string {
   const native = device === 'gpu' ? ['@tensorflow/tfjs-node-gpu'] : device === 'auto' ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] : ['@tensorflow/tfjs-node'];
   if (native.some(resolvable)) return 'tensorflow';
-  if (device === 'gpu' || (device === 'auto' && webgpuLikely())) return engineLabel('webgpu', false, false);
+  if (device === 'gpu') return engineLabel('webgpu', false, false);
   const blas = loadNativeBlas();
   if (!blas.ok && blas.fix !== undefined) noticeSlowerEngine(blas.reason, blas.fix);
   return engineLabel('wasm', blas.ok, fusedKernelsAddon().addon != null);
-}
-
-function webgpuLikely(): boolean {
-  const host = probeHost();
-  return host.nvidiaDriver != null && host.vulkanLoader != null && host.icds.some((icd) => icd.nvidia) && resolvable(WEBGPU_PACKAGES.dawn) && resolvable(WEBGPU_PACKAGES.backend);
 }
