@@ -2,8 +2,10 @@
 //
 // Order: the native TensorFlow bindings (`@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node`) when present —
 // they are never dependencies (their install downloads libtensorflow, and the GPU build wants CUDA 11), so they
-// are only ever reached through a dynamic import inside try/catch — then the wasm backend (SIMD, XNNPACK;
-// ~30× the pure-JS backend), then the pure-JS `cpu` backend.
+// are only ever reached through a dynamic import inside try/catch — then WebGPU on Dawn (webgpu/dawn.ts) for
+// device 'gpu' only: 'auto' does not take it, because tfjs-backend-webgpu cannot read tensors synchronously
+// under Node (its readSync draws through OffscreenCanvas: "OffscreenCanvas is not defined") and the seq2seq
+// training and decoding loops read losses and log-probabilities with dataSync — then the wasm backend (SIMD, XNNPACK; ~30× the pure-JS backend), then the pure-JS `cpu` backend.
 //
 // Findings for tfjs-backend-wasm 4.22 on Node 20 (see the tests):
 // - The wasm binaries are read from disk with `fs` (no fetch): by default from the directory of the package's
@@ -20,10 +22,14 @@ import { dirname, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { version_cpu } from '@tensorflow/tfjs-backend-cpu';
+import { activateWebGpu } from './webgpu/dawn.js';
+import type { AdapterFact } from './webgpu/diagnosis.js';
+import { describeMissing, diagnoseGpu } from './webgpu/diagnosis.js';
+import { probeHost } from './webgpu/host-probes.js';
 
 export type DeviceRequest = 'auto' | 'cpu' | 'gpu';
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export type BackendCandidate = 'tfjs-node-gpu' | 'tfjs-node' | 'wasm' | 'cpu';
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type BackendCandidate = 'tfjs-node-gpu' | 'tfjs-node' | 'webgpu' | 'wasm' | 'cpu';
 
 export interface BackendAttempt {
   candidate: BackendCandidate;
@@ -44,6 +50,8 @@ export interface BackendDecision {
   attempts: BackendAttempt[];
   versions: { tfjsCore: string; tfjsBackendWasm: string; tfjsBackendCpu: string };
   wasm?: { simd: boolean; threads: number; binary: string; wasmDir: string };
+  /** The Dawn adapter the webgpu backend runs on. */
+  webgpu?: { adapter: string; software: boolean };
 }
 
 export interface SelectBackendOptions {
@@ -52,6 +60,8 @@ export interface SelectBackendOptions {
   allowFallback?: boolean;
   /** Try the native tfjs-node(-gpu) bindings at all (default true). */
   native?: boolean;
+  /** Let the webgpu backend run on a software adapter (Mesa's lavapipe); tests only. Default false. */
+  softwareAdapter?: boolean;
   /** How modules are imported (tests substitute this). Defaults to a dynamic `import()`. */
   importModule?: (specifier: string) => Promise<unknown>;
 }
@@ -186,20 +196,19 @@ async function tryCpu(): Promise<{ ok: boolean; reason: string }> {
   return initialised ? { ok: true, reason: 'pure-JS backend' } : { ok: false, reason: 'cpu backend failed to initialise' };
 }
 
-function gpuFailureMessage(attempts: BackendAttempt[]): string {
+/** The refusal of device 'gpu': what was tried, what the host lacks for WebGPU and how to get it. */
+export function gpuFailureMessage(attempts: readonly BackendAttempt[], adapter: AdapterFact): string {
   return [
     "device: 'gpu' was requested but no GPU backend is usable.",
     'Tried:',
     ...attempts.map((a) => `  - ${a.candidate}: ${a.reason}`),
-    'To fix:',
-    '  - install @tensorflow/tfjs-node-gpu (matching @tensorflow/tfjs-core ' +
-      `${tf.version_core}) on a host with CUDA 11.x and cuDNN 8; its install downloads libtensorflow, so it needs ` +
-      'network access then, and CUDA-12-only hosts cannot load it;',
-    "  - or run on the CPU: give the step device: 'auto' or 'cpu' (in a workflow whose steps take a `device`",
-    "    param: --set device=auto); from code, initEngine({ device: 'gpu', allowFallback: true }) falls back and",
-    '    records the fallback in the decision.',
+    'Missing for the WebGPU engine:',
+    ...describeMissing(diagnoseGpu(probeHost(), adapter)).map((line) => `  - ${line}`),
+    "Or run on the CPU: give the step device: 'auto' or 'cpu' (in a workflow whose steps take a `device` param:",
+    "--set device=auto); from code, initEngine({ device: 'gpu', allowFallback: true }) falls back and records it.",
   ].join('\n');
 }
+
 
 /** Selects and activates the tfjs backend for `device`; see the header for the order. */
 export async function selectBackend(options: SelectBackendOptions): Promise<BackendDecision> {
@@ -214,9 +223,10 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Back
   const decide = (name: BackendName, gpu: boolean, extra: Partial<BackendDecision> = {}): BackendDecision => {
     const rejected = attempts.filter((a) => !a.ok).map((a) => `${a.candidate}: ${a.reason}`);
     const chosen = attempts[attempts.length - 1];
-    const fellBack = device === 'gpu' && !gpu;
+    // A software WebGPU adapter is taken only when a test asks for it: not a fallback.
+    const fellBack = device === 'gpu' && !gpu && name !== 'webgpu';
     const detail =
-      `${name}${gpu ? ' (GPU)' : ''}: ${chosen?.reason ?? ''}` +
+      `${name}${gpu ? ' (GPU)' : name === 'webgpu' ? ' (software adapter)' : ''}: ${chosen?.reason ?? ''}` +
       (fellBack ? ' [fell back from device gpu]' : '') +
       (rejected.length > 0 ? `; rejected ${rejected.join('; ')}` : '');
     return {
@@ -231,10 +241,18 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Back
     };
   };
 
+  const softwareAdapter = options.softwareAdapter === true;
+  const webgpu = async () => {
+    const r = await timed('webgpu', () => activateWebGpu(softwareAdapter));
+    const info = r.ok && r.fact.kind !== 'none' && r.fact.kind !== 'package-missing' ? { adapter: r.fact.description, software: r.fact.kind === 'software' } : undefined;
+    return { ...r, decision: info ? decide('webgpu', !info.software, { webgpu: info }) : null };
+  };
   if (device === 'gpu') {
     const r = await timed('tfjs-node-gpu', () => tryNative('tfjs-node-gpu', importModule, true));
     if (r.ok) return decide('tensorflow', true);
-    if (!allowFallback) throw new BackendUnavailableError(gpuFailureMessage(attempts), attempts);
+    const w = await webgpu();
+    if (w.decision) return w.decision;
+    if (!allowFallback) throw new BackendUnavailableError(gpuFailureMessage(attempts, w.fact), attempts);
   }
   if (native) {
     // After a failed GPU attempt only the CPU package is left to try (if tfjs-node-gpu did load, without a

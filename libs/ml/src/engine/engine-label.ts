@@ -30,7 +30,7 @@ const resolvable = (specifier: string): boolean => {
 /**
  * The label `initEngine({ device })` will report on this machine, from what is installed and the switches,
  * without loading a backend: the native TensorFlow packages it would try first (an installed one is taken to
- * load), else wasm with OpenBLAS and the fused kernels where the addon loads. A step compares it with the
+ * load), then WebGPU for 'gpu' (it runs there or the step refuses), else wasm with OpenBLAS and the fused kernels where the addon loads. A step compares it with the
  * engine it got, and says so when they differ (e.g. an installed tfjs-node that fails to load).
  */
 export function predictEngineLabel(device: DeviceRequest): string {
@@ -45,6 +45,7 @@ const predicted = new Map<DeviceRequest, string>();
 function predict(device: DeviceRequest): string {
   const native = device === 'gpu' ? ['@tensorflow/tfjs-node-gpu'] : device === 'auto' ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] : ['@tensorflow/tfjs-node'];
   if (native.some(resolvable)) return 'tensorflow';
+  if (device === 'gpu') return engineLabel('webgpu', false, false);
   const blas = loadNativeBlas();
   if (!blas.ok && blas.fix !== undefined) noticeSlowerEngine(blas.reason, blas.fix);
   return engineLabel('wasm', blas.ok, fusedKernelsAddon().addon != null);

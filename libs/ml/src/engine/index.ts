@@ -42,6 +42,12 @@ export type { DenseOptions } from './fused/dense.js';
 export type { AttentionShape } from './fused/attention.js';
 export { nativeKernels } from './fused/native-kernels.js';
 export { predictEngineLabel } from './engine-label.js';
+export { gpuFailureMessage } from './backend.js';
+export { probeAdapter } from './webgpu/dawn.js';
+export { probeHost } from './webgpu/host-probes.js';
+export type { HostFacts, IcdFile } from './webgpu/host-probes.js';
+export { describeMissing, diagnoseGpu } from './webgpu/diagnosis.js';
+export type { AdapterFact, GpuDiagnosis, MissingPiece } from './webgpu/diagnosis.js';
 export { engineEnvironment, warnOnEngineMismatch } from './step-environment.js';
 export type { AdamStep, AdamTensors } from './adam.js';
 export type { NativeBlas } from './native-blas.js';
@@ -119,6 +125,8 @@ export async function initEngine(options: InitEngineOptions = { device: 'auto' }
 
 function decideFused(decision: BackendDecision, wanted: boolean): EngineDecision['fused'] {
   setNativeKernels(null);
+  // The fused kernels work on the wasm heap; on WebGPU each fused op runs its op-by-op tfjs composition.
+  if (decision.name === 'webgpu') return { used: false, reason: 'webgpu runs the op-by-op forms (the fused kernels are wasm-heap native code)' };
   if (decision.name !== 'wasm') return { used: false, reason: `only for the wasm backend (this is ${decision.name})` };
   if (!wanted) return { used: false, reason: 'not requested' };
   const { addon, reason } = fusedKernelsAddon();
