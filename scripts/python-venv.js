@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Pinned Python virtual environments that tests and benchmarks need, in the repo root: `.venv-mlflow`
 // (a real MLflow server), `.venv-rouge` (Google's rouge-score, the reference for libs/xlsum's ROUGE) and
-// `.venv-llm` (torch and transformers for libs/xlsum/python's LLM steps).
+// `.venv-llm` (torch and transformers for libs/xlsum/python's LLM steps) and `.venv-snakemake` (Snakemake
+// and its Slurm executor plugin, the peer of bench/slurm).
 // `ensureVenv(spec)` installs one when it is missing (concurrent callers wait for one install);
 // `venvAvailability(spec)` says whether its tests can run, and under the spec's VERIFLOW_REQUIRE_* = 1
 // (set by .ci/run) a failed install throws instead of letting the suites skip.
@@ -51,6 +52,16 @@ export const VENVS = {
     requireVar: 'VERIFLOW_REQUIRE_LLM',
     suites: 'the Python LLM step tests',
     installHint: 'node scripts/python-venv.js install llm',
+  },
+  snakemake: {
+    name: 'snakemake + its Slurm executor plugin',
+    venv: join(repoRoot, '.venv-snakemake'),
+    packages: ['snakemake==9.27.1', 'snakemake-executor-plugin-slurm==2.8.0'],
+    marker: '.veriflow-snakemake-version',
+    bin: join('bin', 'snakemake'),
+    requireVar: 'VERIFLOW_REQUIRE_SNAKEMAKE',
+    suites: 'bench/slurm',
+    installHint: 'node scripts/python-venv.js install snakemake',
   },
 };
 

@@ -129,6 +129,10 @@ describe('parseCommandArgs', () => {
     assert.deepEqual(parse('--only', 'a,,b,', 'wf.yaml').only, ['a', 'b']);
   });
 
+  it('--only keeps the commas inside an instance name whole', () => {
+    assert.deepEqual(parse('--only', 'grid[a=1,b=2],collect', 'wf.yaml').only, ['grid[a=1,b=2]', 'collect']);
+  });
+
   it('refuses counts that are not whole numbers in range', () => {
     usageError(['--jobs', '0', 'wf.yaml'], '--jobs needs a whole number of at least 1, got "0"');
     usageError(['--jobs', '1.5', 'wf.yaml'], '--jobs needs a whole number of at least 1, got "1.5"');

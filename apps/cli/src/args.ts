@@ -150,7 +150,8 @@ export function parseCommandArgs(argv: readonly string[], options: { manyPositio
   const presets = values.preset ?? [];
   if (presets.length > 1) throw new UsageError(`--preset can be given once, got ${presets.map((p) => `"${p}"`).join(', ')}; put further changes in --set NAME=VALUE`);
   const forces = values.force ?? [];
-  const split = (list: readonly string[] | undefined): string[] | undefined => list?.flatMap((item) => item.split(',')).filter(Boolean);
+  // Commas inside an instance name's brackets (`--only 'grid[a=1,b=2]'`) do not separate names.
+  const split = (list: readonly string[] | undefined): string[] | undefined => list?.flatMap((item) => item.split(/,(?![^[]*\])/)).filter(Boolean);
   return {
     help: values.help ?? false,
     file: positionals[0] ?? '',

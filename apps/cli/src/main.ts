@@ -8,6 +8,7 @@ import { capacityCommand } from './commands/capacity.js';
 import { checkCommand } from './commands/check.js';
 import { compareCommand } from './commands/compare.js';
 import { execInstanceCommand } from './commands/executor.js';
+import { exportCommand } from './commands/export.js';
 import { graphCommand } from './commands/graph.js';
 import { planCommand } from './commands/plan.js';
 import { reportCommand } from './commands/report.js';
@@ -33,6 +34,7 @@ Usage:
   veriflow report <run | latest | results.json> [-o FILE]   one self-contained HTML page of a run
   veriflow plan <workflow.yaml> [--preset NAME] [--set ...] [--force [STEP]] [--only STEP] [--json]
   veriflow graph <workflow.yaml> [--preset NAME] [--set ...] [--format text|mermaid|dot]
+  veriflow export <workflow.yaml> --format argo [--preset NAME] [--set ...] [--only STEP] [-o FILE]   the expanded DAG as an Argo Workflow
   veriflow validate <workflow.yaml> [--preset NAME] [--set ...] [--strict]   (without --preset: the defaults and every preset)
   veriflow steps [--json]
   veriflow runs [--json]                      list tracked runs, newest first
@@ -62,6 +64,7 @@ const COMMANDS: Record<string, { needsFile: boolean; manyPositionals?: boolean; 
   run: { needsFile: true, run: runCommand },
   plan: { needsFile: true, run: planCommand },
   graph: { needsFile: true, run: graphCommand },
+  export: { needsFile: true, run: exportCommand },
   validate: { needsFile: true, run: validateCommand },
   steps: { needsFile: false, run: stepsCommand },
   runs: { needsFile: false, manyPositionals: true, run: runsCommand },

@@ -19,6 +19,8 @@ export { Workspace } from './execute/workspace.js';
 export type { Selection } from './execute/selection.js';
 export { formatMs } from './execute/attempt.js';
 export { planWorkflow } from './plan/plan-workflow.js';
+export { argoName, argoWorkflow } from './export/argo.js';
+export type { ArgoExportOptions, ArgoWorkflow } from './export/argo.js';
 export type { PlannedInstance } from './plan/plan-workflow.js';
 export { describeReason, reasonRuns } from './plan/reasons.js';
 export type { PlanReason, ReasonKind } from './plan/reasons.js';

@@ -55,6 +55,10 @@ describe('selectInstances', () => {
     assert.deepEqual(sorted(selectInstances(graph, { only: ['lint'] })), ['lint']);
   });
 
+  it('selects one named instance and its upstream only, not its matrix siblings', () => {
+    assert.deepEqual(sorted(selectInstances(graph, { only: ['evaluate[p=2]'] })), ['evaluate[p=2]', 'prepare', 'train[p=2]']);
+  });
+
   it('unions several steps', () => {
     assert.deepEqual(sorted(selectInstances(graph, { only: ['lint', 'prepare'] })), ['lint', 'prepare']);
   });
