@@ -28,3 +28,5 @@ export { instanceName, formatCoordinate } from './expand/instance-name.js';
 export type { ExpectationSpec } from './spec/workflow-spec.js';
 export { evaluateExpectations } from './expect/evaluate-expectations.js';
 export type { ExpectationInputs, ExpectationInstance, ExpectationResult, ExpectationStatus } from './expect/evaluate-expectations.js';
+export { describeUntaken } from './compile/untaken-summary.js';
+export type { UntakenBranch } from './compile/workflow-graph.js';

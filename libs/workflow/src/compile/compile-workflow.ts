@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics, WorkflowError } from '../diagnostics/diagnostic.js';
 import { expectedOneOf } from '../diagnostics/suggest.js';
-import type { ValueType } from '../expressions/index.js';
+import type { DecideCondition, ValueType } from '../expressions/index.js';
 import { typeOfValue } from '../expressions/index.js';
 import { checkInstanceWith } from '../expand/check-with.js';
 import { evaluateTemplate } from '../expand/evaluate-template.js';
@@ -17,11 +17,13 @@ import { checkExpectations } from './check-expectations.js';
 import { findCycle, topologicalOrder } from './cycles.js';
 import { resolveReplicates } from './resolve-replicates.js';
 import { stepDependencies } from './dependencies.js';
+import { instanceConditions, stepConditions } from './plan-time-conditions.js';
+import { pruneUntakenEdges } from '../expand/prune-untaken.js';
 import { typecheckStepExpressions } from './reference-types.js';
 import { scanStepExpressions } from './scan-expressions.js';
 import type { ScannedExpression } from './scan-expressions.js';
 import type { StepCatalog, StepKindInfo } from './step-catalog.js';
-import type { CompiledStep, DependencyMode, InstanceNode, WorkflowGraph } from './workflow-graph.js';
+import type { CompiledStep, DependencyMode, InstanceNode, UntakenBranch, WorkflowGraph } from './workflow-graph.js';
 
 export interface CompileOptions {
   /** The environment steps will see (defaults to this process's). */
@@ -71,15 +73,22 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
     }
   }
 
+  const workflowDir = options.workflowDir ?? process.cwd();
   const scanned = new Map<string, ScannedExpression[]>();
   const dependencies = new Map<string, Map<string, DependencyMode>>();
+  const untaken: UntakenBranch[] = [];
+  // Steps whose references to upstream steps hang on matrix values: their instances decide them one by one.
+  const decidedPerInstance = new Set<string>();
+  const decideForStep = stepConditions(spec, workflowDir);
   for (const step of spec.steps) {
     const scan = scanStepExpressions(step, doc);
     diagnostics.push(...scan.diagnostics);
     scanned.set(step.id, scan.expressions);
-    const deps = stepDependencies(step, scan.expressions, { doc, steps: stepsById, kinds });
+    const deps = stepDependencies(step, scan.expressions, { doc, steps: stepsById, kinds }, decideForStep);
     diagnostics.push(...deps.diagnostics);
     dependencies.set(step.id, deps.dependencies);
+    untaken.push(...deps.untaken.map((reference) => ({ step: step.id, ...reference })));
+    if (deps.contingent) decidedPerInstance.add(step.id);
   }
   // Bad references only drop edges, so types can still be checked; a cycle leaves no order to check them in.
 
@@ -90,7 +99,6 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   }
   const order = topologicalOrder(ids, (id) => dependencies.get(id)!.keys());
 
-  const workflowDir = options.workflowDir ?? process.cwd();
   const planTime = paramsLookup(spec.params, env, workflowDir, spec.name);
   const typeContext = { doc, params: spec.params, coordinateTypes: new Map(), steps: stepsById, kinds, coordinateTypesOf: () => new Map() };
   const replicates = resolveReplicates(spec, planTime, typeContext, { diagnostics, warn });
@@ -147,7 +155,8 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   const byName = new Map<string, InstanceNode>();
   for (const id of order) {
     const step = compiled.get(id)!;
-    const joined = joinInstances(step, combinationsOf.get(id)!, (upstream) => instancesByStep.get(upstream)!);
+    let joined = joinInstances(step, combinationsOf.get(id)!, (upstream) => instancesByStep.get(upstream)!);
+    if (decidedPerInstance.has(id)) joined = pruneJoined(joined, (coordinates) => instanceConditions(spec, workflowDir, coordinates), doc, untaken);
     if (joined.length === 0) {
       diagnostics.push({
         code: 'EMPTY_MATRIX',
@@ -168,7 +177,7 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   }
   stopIf(diagnostics);
 
-  const graph: WorkflowGraph = { spec, workflowDir, replicates, steps: order.map((id) => compiled.get(id)!), instances, byName, warnings: sortDiagnostics(warnings) };
+  const graph: WorkflowGraph = { spec, workflowDir, replicates, steps: order.map((id) => compiled.get(id)!), instances, byName, untaken, warnings: sortDiagnostics(warnings) };
   // The same mistake usually repeats in every instance of a sweep: report it once, saying how many it hits.
   const byPlace = new Map<string, { problem: Diagnostic; instances: string[] }>();
   for (const instance of instances) {
@@ -186,6 +195,24 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   }
   stopIf(diagnostics);
   return graph;
+}
+
+/** The joined instances with the edges their matrix values rule out dropped; what was dropped goes to `untaken`, grouped. */
+function pruneJoined(joined: readonly InstanceNode[], decideFor: (coordinates: Readonly<Record<string, unknown>>) => DecideCondition, doc: LoadedWorkflow['doc'], untaken: UntakenBranch[]): InstanceNode[] {
+  const grouped = new Map<string, UntakenBranch & { instances: string[] }>();
+  const pruned = joined.map((node) => {
+    const result = pruneUntakenEdges(node, doc, decideFor(node.coordinates));
+    for (const reference of result.untaken) {
+      const group = `${reference.upstream}\u0000${reference.condition}\u0000${reference.value}`;
+      const seen = grouped.get(group);
+      if (seen) seen.instances.push(node.name);
+      else grouped.set(group, { step: node.step.spec.id, ...reference, instances: [node.name] });
+    }
+    return result.instance;
+  });
+  // A reference every instance rules out the same way is the step's, as when params alone decide it.
+  untaken.push(...[...grouped.values()].map(({ instances, ...branch }) => (instances.length === joined.length ? branch : { ...branch, instances })));
+  return pruned;
 }
 
 /**

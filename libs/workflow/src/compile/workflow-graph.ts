@@ -41,6 +41,19 @@ export interface WorkflowGraph {
   /** Topological order. */
   readonly instances: readonly InstanceNode[];
   readonly byName: ReadonlyMap<string, InstanceNode>;
+  /** Steps that refer to an upstream step only in branches not taken, so they do not depend on it. */
+  readonly untaken: readonly UntakenBranch[];
   /** What is allowed but probably a mistake (severity 'warning'), sorted by position; empty under `strict`, where they are errors. */
   readonly warnings: readonly Diagnostic[];
+}
+
+/** A step (or some of its instances) whose every reference to `upstream` is in a branch not taken. */
+export interface UntakenBranch {
+  readonly step: string;
+  readonly upstream: string;
+  /** The condition that rules the references out, as written, and its value. */
+  readonly condition: string;
+  readonly value: boolean;
+  /** The instances this holds for, when their matrix values decide it; absent: every instance of the step. */
+  readonly instances?: readonly string[];
 }
