@@ -17,7 +17,8 @@ import { checkExpectations } from './check-expectations.js';
 import { findCycle, topologicalOrder } from './cycles.js';
 import { resolveReplicates } from './resolve-replicates.js';
 import { stepDependencies } from './dependencies.js';
-import { instanceConditions, stepConditions } from './plan-time-conditions.js';
+import { instanceConditions, planTimeLookup, stepConditions } from './plan-time-conditions.js';
+import { resolveResources } from '../expand/instance-resources.js';
 import { pruneUntakenEdges } from '../expand/prune-untaken.js';
 import { typecheckStepExpressions } from './reference-types.js';
 import { scanStepExpressions } from './scan-expressions.js';
@@ -150,12 +151,18 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   diagnostics.push(...checkExpectations(spec.expectations, { doc, params: spec.params, steps: stepsById, kinds, coordinateTypesOf: (stepId) => coordinateTypes.get(stepId) ?? new Map() }));
   stopIf(diagnostics);
 
+  const resourceProblems = onePerPlace(doc, diagnostics);
   const instancesByStep = new Map<string, InstanceNode[]>();
   const instances: InstanceNode[] = [];
   const byName = new Map<string, InstanceNode>();
   for (const id of order) {
     const step = compiled.get(id)!;
-    let joined = joinInstances(step, combinationsOf.get(id)!, (upstream) => instancesByStep.get(upstream)!);
+    const resourcesOf = (name: string, coordinates: Readonly<Record<string, unknown>>): InstanceNode['resources'] => {
+      const { resources, problems } = resolveResources(step.spec.resources, step.kind, planTimeLookup(spec, workflowDir, coordinates));
+      for (const problem of problems) resourceProblems.report(['steps', id, 'resources', problem.field], `resources.${problem.field} of ${name} ${problem.message}`);
+      return resources;
+    };
+    let joined = joinInstances(step, combinationsOf.get(id)!, (upstream) => instancesByStep.get(upstream)!, resourcesOf);
     if (decidedPerInstance.has(id)) joined = pruneJoined(joined, (coordinates) => instanceConditions(spec, workflowDir, coordinates), doc, untaken);
     if (joined.length === 0) {
       diagnostics.push({
@@ -175,6 +182,7 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
     }
     instancesByStep.set(id, joined);
   }
+  resourceProblems.flush();
   stopIf(diagnostics);
 
   const graph: WorkflowGraph = { spec, workflowDir, replicates, steps: order.map((id) => compiled.get(id)!), instances, byName, untaken, warnings: sortDiagnostics(warnings) };
@@ -195,6 +203,27 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   }
   stopIf(diagnostics);
   return graph;
+}
+
+/**
+ * Collects one problem per place in the file: a sweep repeats the same bad value in many instances, and
+ * the first one's message, with how many more share it, says enough.
+ */
+function onePerPlace(doc: LoadedWorkflow['doc'], diagnostics: Diagnostic[]): { report(path: (string | number)[], message: string): void; flush(): void } {
+  const seen = new Map<string, { path: (string | number)[]; message: string; more: number }>();
+  return {
+    report(path, message) {
+      const place = JSON.stringify(path);
+      const found = seen.get(place);
+      if (found) found.more++;
+      else seen.set(place, { path, message, more: 0 });
+    },
+    flush() {
+      for (const { path, message, more } of seen.values()) {
+        diagnostics.push({ code: 'INVALID_VALUE', span: doc.locate(path), message: `${message}${more > 0 ? ` (and in ${more} more instance(s))` : ''}`, hint: 'Give a number, or make the expression give one for every matrix value.' });
+      }
+    },
+  };
 }
 
 /** The joined instances with the edges their matrix values rule out dropped; what was dropped goes to `untaken`, grouped. */

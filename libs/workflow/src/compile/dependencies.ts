@@ -105,6 +105,10 @@ export function stepDependencies(
         problem('UNKNOWN_REFERENCE', 'matrix values cannot depend on step outputs', 'Use params, or move the sweep into a step that reads the outputs.');
         continue;
       }
+      if (scanned.field === 'resources') {
+        problem('UNKNOWN_REFERENCE', 'resources cannot depend on step outputs: every instance is sized before anything runs', 'Use params or matrix values, e.g. ${{ params.device == \'gpu\' ? 1 : 0 }}.');
+        continue;
+      }
       const checked = checkStepReference(ref, context, step.id);
       if ('message' in checked) {
         problem(checked.code, checked.message, checked.hint);

@@ -48,9 +48,13 @@ export function stepConditions(spec: WorkflowSpec, workflowDir: string): DecideC
   return deciderOver(workflowLookup(spec, workflowDir), new Set(['params', 'seed', 'workflow']));
 }
 
+/** Params, seed, workflow facts and one instance's matrix values: what is known of an instance before anything runs. */
+export function planTimeLookup(spec: WorkflowSpec, workflowDir: string, coordinates: Readonly<Record<string, unknown>>): Lookup {
+  const base = workflowLookup(spec, workflowDir);
+  return (path) => (path[0] === 'matrix' ? path.slice(1).reduce<unknown>((current, key) => (current as Record<string | number, unknown> | undefined)?.[key], coordinates) : base(path));
+}
+
 /** Decides conditions over params, seed, workflow facts and one instance's matrix values. */
 export function instanceConditions(spec: WorkflowSpec, workflowDir: string, coordinates: Readonly<Record<string, unknown>>): DecideCondition {
-  const base = workflowLookup(spec, workflowDir);
-  const lookup: Lookup = (path) => (path[0] === 'matrix' ? path.slice(1).reduce<unknown>((current, key) => (current as Record<string | number, unknown> | undefined)?.[key], coordinates) : base(path));
-  return deciderOver(lookup, new Set(['params', 'seed', 'workflow', 'matrix']));
+  return deciderOver(planTimeLookup(spec, workflowDir, coordinates), new Set(['params', 'seed', 'workflow', 'matrix']));
 }

@@ -28,6 +28,15 @@ export interface InstanceNode {
   readonly all: Readonly<Record<string, readonly string[]>>;
   /** Every upstream instance name, deduplicated. */
   readonly upstream: readonly string[];
+  /** What this instance needs: the workflow's `resources:` evaluated for its matrix values, over the kind's defaults. */
+  readonly resources: InstanceResources;
+}
+
+export interface InstanceResources {
+  readonly cpus: number;
+  readonly gpu: number;
+  /** Undefined: not limited. */
+  readonly memoryMb: number | undefined;
 }
 
 export interface WorkflowGraph {
