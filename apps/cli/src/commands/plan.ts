@@ -1,8 +1,8 @@
 import type { PlannedInstance } from '@veriflow/runner';
 import { describeReason, planWorkflow, readLockFile, unfitInstances, Workspace } from '@veriflow/runner';
 import type { KeyEntry } from '@veriflow/runner';
-import { describeReplication, summarizeReplication } from '@veriflow/workflow';
-import type { WorkflowGraph } from '@veriflow/workflow';
+import { describeReplication, describeUntaken, summarizeReplication } from '@veriflow/workflow';
+import type { InstanceResources, WorkflowGraph } from '@veriflow/workflow';
 import type { RunArgs } from '../args.js';
 import { openWorkflow } from '../load/open-workflow.js';
 import type { OpenedWorkflow } from '../load/open-workflow.js';
@@ -30,16 +30,24 @@ export async function computePlan(opened: OpenedWorkflow, args: RunArgs): Promis
   );
 }
 
-/** The plan as a table, after a line saying how the workflow replicates when it does. */
+/** `cpus=2 gpu=1 memory_mb=4096`, in the workflow file's words. */
+export function describeResources(resources: InstanceResources): string {
+  return `cpus=${resources.cpus} gpu=${resources.gpu}${resources.memoryMb === undefined ? '' : ` memory_mb=${resources.memoryMb}`}`;
+}
+
+/** The plan as a table, after lines saying how the workflow replicates and which references branches not taken drop, when they do. */
 export function renderPlan(planned: readonly PlannedInstance[], graph: WorkflowGraph): string {
   const replication = summarizeReplication(graph);
+  const untaken = describeUntaken(graph);
   const runs = planned.filter((item) => item.runs).length;
   const cached = planned.filter((item) => item.reason.kind === 'cached').length;
+  // The column shows only where some instance asks for more than one CPU and nothing else.
+  const sized = planned.some((item) => describeResources(item.resources) !== describeResources({ cpus: 1, gpu: 0, memoryMb: undefined }));
   const table = renderTable(
-    ['instance', 'action', 'why'],
-    planned.map((item) => [item.name, item.runs ? 'run' : item.reason.kind === 'cached' ? 'cached' : 'skip', describeReason(item.reason)]),
+    ['instance', 'action', ...(sized ? ['resources'] : []), 'why'],
+    planned.map((item) => [item.name, item.runs ? 'run' : item.reason.kind === 'cached' ? 'cached' : 'skip', ...(sized ? [describeResources(item.resources)] : []), describeReason(item.reason)]),
   );
-  return `${replication ? `${describeReplication(replication)}\n\n` : ''}${table}\n\n${planned.length} instances: ${runs} to run, ${cached} cached, ${planned.length - runs - cached} skipped`;
+  return `${replication ? `${describeReplication(replication)}\n\n` : ''}${untaken.length > 0 ? `${untaken.join('\n')}\n\n` : ''}${table}\n\n${planned.length} instances: ${runs} to run, ${cached} cached, ${planned.length - runs - cached} skipped`;
 }
 
 /** The plan as text, and what `run` on this machine would refuse before running anything (see CapacityError). */

@@ -1,4 +1,4 @@
-import { describeReplication, REPLICATE_AXIS, summarizeReplication } from '@veriflow/workflow';
+import { describeReplication, describeUntaken, REPLICATE_AXIS, summarizeReplication } from '@veriflow/workflow';
 import type { WorkflowGraph } from '@veriflow/workflow';
 
 export type GraphFormat = 'text' | 'mermaid' | 'dot';
@@ -8,6 +8,8 @@ const edgesOf = (graph: WorkflowGraph): [string, string][] => graph.instances.fl
 function text(graph: WorkflowGraph): string {
   const replication = summarizeReplication(graph);
   const lines: string[] = replication ? [describeReplication(replication), ''] : [];
+  const untaken = describeUntaken(graph);
+  if (untaken.length > 0) lines.push(...untaken, '');
   for (const step of graph.steps) {
     const instances = graph.instances.filter((instance) => instance.step === step);
     const deps = [...step.dependencies].map(([id, mode]) => (mode === 'all' ? `${id} (all)` : id));

@@ -28,6 +28,7 @@ export function catalogOf(registry: StepRegistry): StepCatalog {
         withSchema: definition.with,
         outputs: (withValue) => compilerOutputs(definition, withValue),
         ...(definition.environment ? { environment: definition.environment } : {}),
+        ...(definition.resources ? { resources: definition.resources } : {}),
       };
     },
   };

@@ -25,7 +25,7 @@ export class CapacityError extends Error {
 }
 
 export function resourcesOf(instance: InstanceNode): ResourceRequest {
-  return { cpus: instance.step.spec.resources.cpus, gpu: instance.step.spec.resources.gpu };
+  return { cpus: instance.resources.cpus, gpu: instance.resources.gpu };
 }
 
 function problemsOf(pool: ResourcePool, instances: readonly InstanceNode[]): Map<string, string> {

@@ -28,7 +28,7 @@ export interface ExecuteRequest {
   readonly module: string | undefined;
   readonly runId: string;
   readonly signal: AbortSignal;
-  /** The devices the pool granted this instance (`spec.resources.gpu` of them). */
+  /** The devices the pool granted this instance (`instance.resources.gpu` of them). */
   readonly gpus: readonly GpuDevice[];
   readonly sinks: ContextSinks;
   readonly onPlacement: (placement: Placement) => void;
@@ -80,7 +80,7 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
           kind: spec.uses,
           module: request.module,
           resolved,
-          resources: spec.resources,
+          resources: instance.resources,
           gpus: request.gpus,
           timeoutMs: spec.timeoutMs,
           attempt,

@@ -87,7 +87,7 @@ describe('planWorkflow', () => {
     assert.match(entry(planned, 'sum').key ?? '', /^[0-9a-f]{64}$/);
     // A dependent of a running instance cannot know its key yet.
     assert.equal(entry(planned, 'save').key, undefined);
-    assert.deepEqual(entry(planned, 'sum'), { name: 'sum', step: 'sum', uses: 'toy/add', matrix: {}, reason: { kind: 'new' }, runs: true, key: entry(planned, 'sum').key });
+    assert.deepEqual(entry(planned, 'sum'), { name: 'sum', step: 'sum', uses: 'toy/add', matrix: {}, reason: { kind: 'new' }, runs: true, resources: { cpus: 1, gpu: 0, memoryMb: undefined }, key: entry(planned, 'sum').key });
   });
 
   it('the plan’s keys are the keys the run uses, and after the run everything is cached', async () => {

@@ -1,4 +1,4 @@
-import type { InstanceNode, WorkflowGraph } from '@veriflow/workflow';
+import type { InstanceNode, InstanceResources, WorkflowGraph } from '@veriflow/workflow';
 import { workflowEnvironment } from '../cache/resolve-instance.js';
 import type { InstanceRecord } from '../store/index.js';
 import { selectInstances } from '../execute/selection.js';
@@ -15,6 +15,8 @@ export interface PlannedInstance {
   readonly matrix: Readonly<Record<string, unknown>>;
   readonly reason: PlanReason;
   readonly runs: boolean;
+  /** What it would be granted: the workflow's resources for its matrix values over the kind's defaults. */
+  readonly resources: InstanceResources;
   /** Known when every upstream instance is cached. */
   readonly key?: string;
 }
@@ -31,7 +33,7 @@ export async function planWorkflow(graph: WorkflowGraph, context: Omit<DecisionC
   const decisionContext = { ...context, env: workflowEnvironment(graph, context.env), graph, forced: (node: InstanceNode) => forced(node.step.spec.id) };
   for (const instance of graph.instances) {
     if (!selected.has(instance.name)) continue;
-    const base = { name: instance.name, step: instance.step.spec.id, uses: instance.step.spec.uses, matrix: instance.coordinates };
+    const base = { name: instance.name, step: instance.step.spec.id, uses: instance.step.spec.uses, matrix: instance.coordinates, resources: instance.resources };
     const upstream = instance.upstream.map((name) => planned.get(name)!);
     const notRun = upstream.filter((item) => !item.runs && item.reason.kind !== 'cached').map((item) => item.name);
     const running = upstream.filter((item) => item.runs).map((item) => item.name);

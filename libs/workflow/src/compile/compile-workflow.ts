@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { sortDiagnostics, WorkflowError } from '../diagnostics/diagnostic.js';
 import { expectedOneOf } from '../diagnostics/suggest.js';
-import type { ValueType } from '../expressions/index.js';
+import type { DecideCondition, ValueType } from '../expressions/index.js';
 import { typeOfValue } from '../expressions/index.js';
 import { checkInstanceWith } from '../expand/check-with.js';
 import { evaluateTemplate } from '../expand/evaluate-template.js';
@@ -17,11 +17,14 @@ import { checkExpectations } from './check-expectations.js';
 import { findCycle, topologicalOrder } from './cycles.js';
 import { resolveReplicates } from './resolve-replicates.js';
 import { stepDependencies } from './dependencies.js';
+import { instanceConditions, planTimeLookup, stepConditions } from './plan-time-conditions.js';
+import { resolveResources } from '../expand/instance-resources.js';
+import { pruneUntakenEdges } from '../expand/prune-untaken.js';
 import { typecheckStepExpressions } from './reference-types.js';
 import { scanStepExpressions } from './scan-expressions.js';
 import type { ScannedExpression } from './scan-expressions.js';
 import type { StepCatalog, StepKindInfo } from './step-catalog.js';
-import type { CompiledStep, DependencyMode, InstanceNode, WorkflowGraph } from './workflow-graph.js';
+import type { CompiledStep, DependencyMode, InstanceNode, UntakenBranch, WorkflowGraph } from './workflow-graph.js';
 
 export interface CompileOptions {
   /** The environment steps will see (defaults to this process's). */
@@ -71,15 +74,22 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
     }
   }
 
+  const workflowDir = options.workflowDir ?? process.cwd();
   const scanned = new Map<string, ScannedExpression[]>();
   const dependencies = new Map<string, Map<string, DependencyMode>>();
+  const untaken: UntakenBranch[] = [];
+  // Steps whose references to upstream steps hang on matrix values: their instances decide them one by one.
+  const decidedPerInstance = new Set<string>();
+  const decideForStep = stepConditions(spec, workflowDir);
   for (const step of spec.steps) {
     const scan = scanStepExpressions(step, doc);
     diagnostics.push(...scan.diagnostics);
     scanned.set(step.id, scan.expressions);
-    const deps = stepDependencies(step, scan.expressions, { doc, steps: stepsById, kinds });
+    const deps = stepDependencies(step, scan.expressions, { doc, steps: stepsById, kinds }, decideForStep);
     diagnostics.push(...deps.diagnostics);
     dependencies.set(step.id, deps.dependencies);
+    untaken.push(...deps.untaken.map((reference) => ({ step: step.id, ...reference })));
+    if (deps.contingent) decidedPerInstance.add(step.id);
   }
   // Bad references only drop edges, so types can still be checked; a cycle leaves no order to check them in.
 
@@ -90,7 +100,6 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   }
   const order = topologicalOrder(ids, (id) => dependencies.get(id)!.keys());
 
-  const workflowDir = options.workflowDir ?? process.cwd();
   const planTime = paramsLookup(spec.params, env, workflowDir, spec.name);
   const typeContext = { doc, params: spec.params, coordinateTypes: new Map(), steps: stepsById, kinds, coordinateTypesOf: () => new Map() };
   const replicates = resolveReplicates(spec, planTime, typeContext, { diagnostics, warn });
@@ -142,12 +151,19 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   diagnostics.push(...checkExpectations(spec.expectations, { doc, params: spec.params, steps: stepsById, kinds, coordinateTypesOf: (stepId) => coordinateTypes.get(stepId) ?? new Map() }));
   stopIf(diagnostics);
 
+  const resourceProblems = onePerPlace(doc, diagnostics);
   const instancesByStep = new Map<string, InstanceNode[]>();
   const instances: InstanceNode[] = [];
   const byName = new Map<string, InstanceNode>();
   for (const id of order) {
     const step = compiled.get(id)!;
-    const joined = joinInstances(step, combinationsOf.get(id)!, (upstream) => instancesByStep.get(upstream)!);
+    const resourcesOf = (name: string, coordinates: Readonly<Record<string, unknown>>): InstanceNode['resources'] => {
+      const { resources, problems } = resolveResources(step.spec.resources, step.kind, planTimeLookup(spec, workflowDir, coordinates));
+      for (const problem of problems) resourceProblems.report(['steps', id, 'resources', problem.field], `resources.${problem.field} of ${name} ${problem.message}`);
+      return resources;
+    };
+    let joined = joinInstances(step, combinationsOf.get(id)!, (upstream) => instancesByStep.get(upstream)!, resourcesOf);
+    if (decidedPerInstance.has(id)) joined = pruneJoined(joined, (coordinates) => instanceConditions(spec, workflowDir, coordinates), doc, untaken);
     if (joined.length === 0) {
       diagnostics.push({
         code: 'EMPTY_MATRIX',
@@ -166,9 +182,10 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
     }
     instancesByStep.set(id, joined);
   }
+  resourceProblems.flush();
   stopIf(diagnostics);
 
-  const graph: WorkflowGraph = { spec, workflowDir, replicates, steps: order.map((id) => compiled.get(id)!), instances, byName, warnings: sortDiagnostics(warnings) };
+  const graph: WorkflowGraph = { spec, workflowDir, replicates, steps: order.map((id) => compiled.get(id)!), instances, byName, untaken, warnings: sortDiagnostics(warnings) };
   // The same mistake usually repeats in every instance of a sweep: report it once, saying how many it hits.
   const byPlace = new Map<string, { problem: Diagnostic; instances: string[] }>();
   for (const instance of instances) {
@@ -186,6 +203,45 @@ export function compileWorkflow(loaded: LoadedWorkflow, catalog: StepCatalog, op
   }
   stopIf(diagnostics);
   return graph;
+}
+
+/**
+ * Collects one problem per place in the file: a sweep repeats the same bad value in many instances, and
+ * the first one's message, with how many more share it, says enough.
+ */
+function onePerPlace(doc: LoadedWorkflow['doc'], diagnostics: Diagnostic[]): { report(path: (string | number)[], message: string): void; flush(): void } {
+  const seen = new Map<string, { path: (string | number)[]; message: string; more: number }>();
+  return {
+    report(path, message) {
+      const place = JSON.stringify(path);
+      const found = seen.get(place);
+      if (found) found.more++;
+      else seen.set(place, { path, message, more: 0 });
+    },
+    flush() {
+      for (const { path, message, more } of seen.values()) {
+        diagnostics.push({ code: 'INVALID_VALUE', span: doc.locate(path), message: `${message}${more > 0 ? ` (and in ${more} more instance(s))` : ''}`, hint: 'Give a number, or make the expression give one for every matrix value.' });
+      }
+    },
+  };
+}
+
+/** The joined instances with the edges their matrix values rule out dropped; what was dropped goes to `untaken`, grouped. */
+function pruneJoined(joined: readonly InstanceNode[], decideFor: (coordinates: Readonly<Record<string, unknown>>) => DecideCondition, doc: LoadedWorkflow['doc'], untaken: UntakenBranch[]): InstanceNode[] {
+  const grouped = new Map<string, UntakenBranch & { instances: string[] }>();
+  const pruned = joined.map((node) => {
+    const result = pruneUntakenEdges(node, doc, decideFor(node.coordinates));
+    for (const reference of result.untaken) {
+      const group = `${reference.upstream}\u0000${reference.condition}\u0000${reference.value}`;
+      const seen = grouped.get(group);
+      if (seen) seen.instances.push(node.name);
+      else grouped.set(group, { step: node.step.spec.id, ...reference, instances: [node.name] });
+    }
+    return result.instance;
+  });
+  // A reference every instance rules out the same way is the step's, as when params alone decide it.
+  untaken.push(...[...grouped.values()].map(({ instances, ...branch }) => (instances.length === joined.length ? branch : { ...branch, instances })));
+  return pruned;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { expectedOneOf } from '../diagnostics/suggest.js';
-import type { Reference } from '../expressions/index.js';
+import type { DecideCondition, Reference } from '../expressions/index.js';
+import { splitByBranch } from '../expressions/index.js';
 import type { SourceDocument } from '../source/index.js';
 import type { StepSpec } from '../spec/workflow-spec.js';
 import { spanInString } from './scan-expressions.js';
@@ -46,17 +47,54 @@ export function checkStepReference(ref: Reference, context: StepReferenceContext
   return { target, section };
 }
 
-/** Dependencies of one step, from `needs` and from `steps.X...` references; bad references become diagnostics. */
+/** A step this one refers to only in branches that are not taken, so it does not depend on it. */
+export interface UntakenReference {
+  readonly upstream: string;
+  /** The condition that rules the reference out, as written, and the value it has. */
+  readonly condition: string;
+  readonly value: boolean;
+}
+
+/** The text of the YAML string at `path`, where a scanned expression's offsets point. */
+function stringAt(doc: SourceDocument, path: readonly (string | number)[]): string {
+  const value = path.reduce<unknown>((current, key) => (current as Record<string | number, unknown> | undefined)?.[key], doc.value);
+  return typeof value === 'string' ? value : '';
+}
+
+/** The `steps.X` references of one expression that evaluation can reach under `decide`, and those it cannot. */
+export function stepReferencesByBranch(scanned: ScannedExpression, doc: SourceDocument, decide: DecideCondition): { live: Set<number>; liveSteps: Set<string>; untaken: Map<string, UntakenReference>; contingent: boolean } {
+  const split = splitByBranch(scanned.expr, decide);
+  const untaken = new Map<string, UntakenReference>();
+  for (const { reference, guard } of split.untaken) {
+    const upstream = reference.path[0] === 'steps' ? reference.path[1] : undefined;
+    if (typeof upstream !== 'string' || untaken.has(upstream)) continue;
+    untaken.set(upstream, { upstream, condition: stringAt(doc, scanned.path).slice(guard.test.start, guard.test.end).trim(), value: guard.value });
+  }
+  const liveSteps = new Set(split.live.flatMap((ref) => (ref.path[0] === 'steps' && typeof ref.path[1] === 'string' ? [ref.path[1]] : [])));
+  return { live: new Set(split.live.map((ref) => ref.start)), liveSteps, untaken, contingent: split.contingent.some((ref) => ref.path[0] === 'steps') };
+}
+
+/**
+ * Dependencies of one step, from `needs` and from `steps.X...` references that evaluation can reach (a
+ * reference in a branch `decide` rules out is checked but adds no edge); bad references become diagnostics.
+ * `contingent`: some step reference sits under a condition only an instance's matrix values can settle.
+ */
 export function stepDependencies(
   step: StepSpec,
   expressions: readonly ScannedExpression[],
   context: StepReferenceContext,
-): { dependencies: Map<string, DependencyMode>; diagnostics: Diagnostic[] } {
+  decide: DecideCondition,
+): { dependencies: Map<string, DependencyMode>; diagnostics: Diagnostic[]; untaken: UntakenReference[]; contingent: boolean } {
   const dependencies = new Map<string, DependencyMode>();
   const diagnostics: Diagnostic[] = [];
   const stepIds = [...context.steps.keys()];
+  const untaken = new Map<string, UntakenReference>();
+  let contingent = false;
 
   for (const scanned of expressions) {
+    const branches = stepReferencesByBranch(scanned, context.doc, decide);
+    contingent ||= branches.contingent;
+    for (const [upstream, reference] of branches.untaken) if (!untaken.has(upstream)) untaken.set(upstream, reference);
     for (const ref of scanned.references) {
       if (ref.path[0] !== 'steps') continue;
       const span = spanInString(context.doc, scanned.path, ref.start, ref.end - ref.start);
@@ -67,11 +105,16 @@ export function stepDependencies(
         problem('UNKNOWN_REFERENCE', 'matrix values cannot depend on step outputs', 'Use params, or move the sweep into a step that reads the outputs.');
         continue;
       }
+      if (scanned.field === 'resources') {
+        problem('UNKNOWN_REFERENCE', 'resources cannot depend on step outputs: every instance is sized before anything runs', 'Use params or matrix values, e.g. ${{ params.device == \'gpu\' ? 1 : 0 }}.');
+        continue;
+      }
       const checked = checkStepReference(ref, context, step.id);
       if ('message' in checked) {
         problem(checked.code, checked.message, checked.hint);
         continue;
       }
+      if (!branches.live.has(ref.start)) continue;
       if (checked.section === 'instances') {
         if (!dependencies.has(checked.target)) dependencies.set(checked.target, 'all');
         continue;
@@ -97,5 +140,5 @@ export function stepDependencies(
       dependencies.set(needed, 'all');
     }
   });
-  return { dependencies, diagnostics };
+  return { dependencies, diagnostics, untaken: [...untaken.values()].filter((reference) => !dependencies.has(reference.upstream)), contingent };
 }

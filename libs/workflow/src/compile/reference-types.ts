@@ -24,6 +24,8 @@ const ROOTS: Record<ScannedExpression['field'], readonly string[]> = {
   if: ['params', 'matrix', 'env', 'steps', 'seed', 'workflow'],
   env: ['params', 'matrix', 'env', 'steps', 'seed', 'workflow'],
   matrix: ['params', 'env', 'seed', 'workflow'],
+  // Known before anything runs, so the scheduler and `veriflow plan` can size every instance.
+  resources: ['params', 'matrix', 'seed', 'workflow'],
   // Only what a recorded run keeps, so `veriflow check` can re-evaluate an expectation from its results.
   expect: ['params', 'steps', 'seed', 'tolerance'],
 };
@@ -107,13 +109,18 @@ function resolveReference(ref: Reference, field: ScannedExpression['field'], con
 
 /** Reference and type errors in a step's expressions, each at its exact column. */
 export function typecheckStepExpressions(step: StepSpec, expressions: readonly ScannedExpression[], context: TypeContext): Diagnostic[] {
-  return typecheckScanned(expressions, context, (scanned) => (scanned.field === 'if' ? { label: '"if"', hint: 'Compare it, e.g. params.n > 0.' } : undefined));
+  return typecheckScanned(expressions, context, (scanned) => {
+    if (scanned.field === 'if') return { label: '"if"', hint: 'Compare it, e.g. params.n > 0.' };
+    if (scanned.field === 'resources') return { label: `resources.${String(scanned.path[3])}`, hint: "Give a number, e.g. ${{ params.device == 'gpu' ? 1 : 0 }}.", kind: 'number' };
+    return undefined;
+  });
 }
 
-/** Where a boolean is required: how to name the place, and how to make one. */
+/** Where a boolean (or, with `kind`, a number) is required: how to name the place, and how to make one. */
 export interface BooleanRequirement {
   readonly label: string;
   readonly hint: string;
+  readonly kind?: 'boolean' | 'number';
 }
 
 /** Reference and type errors in scanned expressions, each at its exact column; `needsBoolean` says which must be true/false. */
@@ -141,11 +148,12 @@ export function typecheckScanned(
       diagnostics.push({ code: 'EXPR_TYPE', span: spanInString(context.doc, scanned.path, error.offset, error.length), message: error.message });
     }
     const requirement = needsBoolean(scanned);
-    if (requirement && type.kind !== 'boolean' && type.kind !== 'any') {
+    const expected = requirement?.kind ?? 'boolean';
+    if (requirement && type.kind !== expected && type.kind !== 'any') {
       diagnostics.push({
         code: 'EXPR_TYPE',
         span: context.doc.locate(scanned.path),
-        message: `${requirement.label} needs a boolean, but this expression is a ${formatType(type)}`,
+        message: `${requirement.label} needs a ${expected}, but this expression is a ${formatType(type)}`,
         hint: requirement.hint,
       });
     }

@@ -4,7 +4,7 @@ import { collectReferences, ExpressionLimitError, ExpressionSyntaxError, findExp
 import type { SourceDocument } from '../source/index.js';
 import type { StepSpec } from '../spec/workflow-spec.js';
 
-export type ExpressionField = 'with' | 'if' | 'matrix' | 'env' | 'expect';
+export type ExpressionField = 'with' | 'if' | 'matrix' | 'env' | 'resources' | 'expect';
 
 /** One expression found in a step, parsed, with what it refers to and where it is. */
 export interface ScannedExpression {
@@ -16,6 +16,9 @@ export interface ScannedExpression {
   /** Offset of the expression text inside the string (offsets in `expr` are relative to the string too). */
   readonly offset: number;
 }
+
+/** Resource fields as StepSpec names them → as the workflow file writes them. */
+export const RESOURCE_KEYS = { cpus: 'cpus', gpu: 'gpu', memoryMb: 'memory_mb' } as const;
 
 /** Maps offsets inside one YAML string to source spans. */
 export function spanInString(doc: SourceDocument, path: readonly (string | number)[], offset: number, length: number): SourceSpan {
@@ -91,5 +94,9 @@ export function scanStepExpressions(step: StepSpec, doc: SourceDocument): { expr
     }
   }
   walk('env', [...base, 'env'], step.env);
+  for (const [field, written] of Object.entries(RESOURCE_KEYS)) {
+    const value = step.resources[field as keyof typeof RESOURCE_KEYS];
+    if (typeof value === 'string') scanString('resources', [...base, 'resources', written], value, false);
+  }
   return { expressions, diagnostics };
 }

@@ -8,6 +8,8 @@ export interface StepKindInfo {
   readonly version: string;
   readonly withSchema: object;
   outputs(withValue: unknown): Readonly<Record<string, { readonly kind: OutputKind }>>;
+  /** What one instance needs unless the workflow's `resources:` says otherwise, field by field. */
+  readonly resources?: { readonly cpus?: number; readonly gpu?: number; readonly memoryMb?: number };
   /** The step's environment facts for its resolved `with` (part of the cache key); absent for most kinds. */
   environment?(withValue: unknown): Readonly<Record<string, string>>;
 }

@@ -28,6 +28,15 @@ export interface InstanceNode {
   readonly all: Readonly<Record<string, readonly string[]>>;
   /** Every upstream instance name, deduplicated. */
   readonly upstream: readonly string[];
+  /** What this instance needs: the workflow's `resources:` evaluated for its matrix values, over the kind's defaults. */
+  readonly resources: InstanceResources;
+}
+
+export interface InstanceResources {
+  readonly cpus: number;
+  readonly gpu: number;
+  /** Undefined: not limited. */
+  readonly memoryMb: number | undefined;
 }
 
 export interface WorkflowGraph {
@@ -41,6 +50,19 @@ export interface WorkflowGraph {
   /** Topological order. */
   readonly instances: readonly InstanceNode[];
   readonly byName: ReadonlyMap<string, InstanceNode>;
+  /** Steps that refer to an upstream step only in branches not taken, so they do not depend on it. */
+  readonly untaken: readonly UntakenBranch[];
   /** What is allowed but probably a mistake (severity 'warning'), sorted by position; empty under `strict`, where they are errors. */
   readonly warnings: readonly Diagnostic[];
+}
+
+/** A step (or some of its instances) whose every reference to `upstream` is in a branch not taken. */
+export interface UntakenBranch {
+  readonly step: string;
+  readonly upstream: string;
+  /** The condition that rules the references out, as written, and its value. */
+  readonly condition: string;
+  readonly value: boolean;
+  /** The instances this holds for, when their matrix values decide it; absent: every instance of the step. */
+  readonly instances?: readonly string[];
 }

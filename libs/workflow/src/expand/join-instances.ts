@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { CompiledStep, InstanceNode } from '../compile/workflow-graph.js';
+import type { CompiledStep, InstanceNode, InstanceResources } from '../compile/workflow-graph.js';
 import type { Combination } from './matrix.js';
 import { instanceName } from './instance-name.js';
 
@@ -20,6 +20,7 @@ export function joinInstances(
   step: CompiledStep,
   ownCombinations: readonly Combination[],
   instancesOf: (stepId: string) => readonly InstanceNode[],
+  resourcesOf: (name: string, coordinates: Readonly<Record<string, unknown>>) => InstanceResources,
 ): InstanceNode[] {
   let partials: Partial[] = [{ coordinates: {}, each: {} }];
   for (const [upstream, mode] of step.dependencies) {
@@ -43,7 +44,8 @@ export function joinInstances(
         if (mode === 'all') all[upstream] = instancesOf(upstream).filter((candidate) => compatible(coordinates, candidate.coordinates)).map((candidate) => candidate.name);
       }
       const upstream = [...new Set([...Object.values(partial.each), ...Object.values(all).flat()])];
-      instances.push({ name: instanceName(step.spec.id, coordinates), step, coordinates, each: partial.each, all, upstream });
+      const name = instanceName(step.spec.id, coordinates);
+      instances.push({ name, step, coordinates, each: partial.each, all, upstream, resources: resourcesOf(name, coordinates) });
     }
   }
   return instances;

@@ -43,3 +43,5 @@ export {
 } from './types.js';
 export type { ValueType } from './types.js';
 export { displayString, valuesEqual } from './values.js';
+export { splitByBranch } from './live-references.js';
+export type { BranchReferences, DecideCondition, UntakenGuard } from './live-references.js';

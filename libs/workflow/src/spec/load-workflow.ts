@@ -90,9 +90,9 @@ function toStepSpec(id: string, raw: Raw): StepSpec {
     retryBackoff: toRetryBackoff(raw['retry-backoff'] as Parameters<typeof toRetryBackoff>[0]),
     timeoutMs: raw.timeout === undefined ? undefined : durationToMs(raw.timeout as number | string),
     resources: {
-      cpus: (resources.cpus as number | undefined) ?? 1,
-      gpu: (resources.gpu as number | undefined) ?? 0,
-      memoryMb: resources.memory_mb as number | undefined,
+      cpus: resources.cpus as number | string | undefined,
+      gpu: resources.gpu as number | string | undefined,
+      memoryMb: resources.memory_mb as number | string | undefined,
     },
     if: (raw.if as boolean | string | undefined) ?? true,
     continueOnError: (raw['continue-on-error'] as boolean | undefined) ?? false,

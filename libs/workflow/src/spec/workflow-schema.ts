@@ -33,12 +33,16 @@ const expression = { type: 'string', pattern: '^\\s*\\$\\{\\{.*\\}\\}\\s*$' } as
 
 const resources = {
   type: 'object',
-  description: 'What one instance needs; the scheduler never runs more than the machine (or --cpus/--gpus) allows.',
+  description:
+    "What one instance needs; the scheduler never runs more than the machine (or --cpus/--gpus) allows. Each field is a number or an expression over params, seed and matrix (e.g. ${{ params.device == 'gpu' ? 1 : 0 }}), and overrides the step kind's own default.",
   additionalProperties: false,
   properties: {
-    cpus: { type: 'number', exclusiveMinimum: 0, description: 'CPU cores (default 1).' },
-    gpu: { type: 'integer', minimum: 0, description: 'GPUs the instance holds alone while it runs (default 0): command steps see them in CUDA_VISIBLE_DEVICES (empty for 0), TypeScript steps in ctx.gpus.' },
-    memory_mb: { type: 'integer', minimum: 1, description: 'Memory in MiB.' },
+    cpus: { description: 'CPU cores (default: the step kind\'s, else 1).', anyOf: [{ type: 'number', exclusiveMinimum: 0 }, expression] },
+    gpu: {
+      description: 'GPUs the instance holds alone while it runs (default: the step kind\'s, else 0): command steps see them in CUDA_VISIBLE_DEVICES (empty for 0), TypeScript steps in ctx.gpus.',
+      anyOf: [{ type: 'integer', minimum: 0 }, expression],
+    },
+    memory_mb: { description: 'Memory in MiB (default: the step kind\'s, else not limited).', anyOf: [{ type: 'integer', minimum: 1 }, expression] },
   },
 } as const;
 

@@ -71,11 +71,18 @@ export interface StepSpec {
   /** How long to wait before each retry. */
   readonly retryBackoff: RetryBackoff;
   readonly timeoutMs: number | undefined;
-  readonly resources: { readonly cpus: number; readonly gpu: number; readonly memoryMb: number | undefined };
+  /** As written: a number, an expression over params/seed/matrix, or absent (the kind's default applies). */
+  readonly resources: ResourcesSpec;
   /** `true` when absent; a string is an expression (with or without `${{ }}`). */
   readonly if: boolean | string;
   readonly continueOnError: boolean;
   readonly env: Readonly<Record<string, string>>;
+}
+
+export interface ResourcesSpec {
+  readonly cpus: number | string | undefined;
+  readonly gpu: number | string | undefined;
+  readonly memoryMb: number | string | undefined;
 }
 
 /** The wait before retry n (1-based) is `delayMs × factor^(n−1)`, at most `maxDelayMs`. */
