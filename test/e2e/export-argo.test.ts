@@ -138,6 +138,31 @@ describe('veriflow export --format argo', () => {
     assert.equal(prepare.activeDeadlineSeconds, undefined);
   });
 
+  it('gives instances whose resources: expression differs templates of their own', async () => {
+    const perSize = await workspace({
+      'per-size.yaml': `
+name: per-size
+steps:
+  train:
+    uses: core/sum
+    matrix: { size: [small, big, huge] }
+    resources: { gpu: "\${{ matrix.size == 'small' ? 0 : 1 }}" }
+    with: { values: [1] }
+`,
+    });
+    try {
+      const workflow = await exportOf(perSize.dir, perSize.dir, 'per-size.yaml');
+      assertValid(workflow);
+      const tasks = byInstance(workflow);
+      const gpusOf = (instance: string) => workflow.spec.templates.find((item) => item.name === tasks.get(instance)!.template)!.container!.resources!.requests!['nvidia.com/gpu'];
+      assert.deepEqual(['train[size=small]', 'train[size=big]', 'train[size=huge]'].map(gpusOf), [undefined, '1', '1']);
+      assert.equal(tasks.get('train[size=big]')!.template, tasks.get('train[size=huge]')!.template, 'the same resources share one template');
+      assert.notEqual(tasks.get('train[size=small]')!.template, tasks.get('train[size=big]')!.template);
+    } finally {
+      await perSize.dispose();
+    }
+  });
+
   it('gives an instance the same task name whatever else the sweep holds, and names that sanitise alike distinct ones', async () => {
     const first = byInstance(await exportOf(scratch.dir, scratch.dir, 'gpu-sweep.yaml'));
     const wider = byInstance(await exportOf(scratch.dir, scratch.dir, 'gpu-sweep.yaml', '--set', 'lrs=[0.5,0.1,0.01]', '--set', 'sizes=[small,big,Big]'));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CompiledStep, WorkflowGraph } from '@veriflow/workflow';
+import type { CompiledStep, InstanceNode, InstanceResources, WorkflowGraph } from '@veriflow/workflow';
 import type { PlannedInstance } from '../plan/plan-workflow.js';
 
 /** How the exported Workflow runs veriflow: what the CLI passes through from `veriflow export`. */
@@ -60,8 +60,7 @@ function configurationArgs(options: ArgoExportOptions): string[] {
 }
 
 /** requests/limits: CPUs and memory requested as declared, GPUs as `nvidia.com/gpu` (Kubernetes wants GPUs in limits). */
-function podResources(step: CompiledStep): Record<string, Record<string, string>> {
-  const { cpus, gpu, memoryMb } = step.spec.resources;
+function podResources({ cpus, gpu, memoryMb }: InstanceResources): Record<string, Record<string, string>> {
   const requests: Record<string, string> = { cpu: String(cpus) };
   const limits: Record<string, string> = {};
   if (memoryMb !== undefined) requests.memory = limits.memory = `${memoryMb}Mi`;
@@ -69,14 +68,14 @@ function podResources(step: CompiledStep): Record<string, Record<string, string>
   return Object.keys(limits).length > 0 ? { requests, limits } : { requests };
 }
 
-function container(args: readonly string[], step: CompiledStep | undefined): Record<string, unknown> {
+function container(args: readonly string[], resources: InstanceResources | undefined): Record<string, unknown> {
   return {
     image: '{{workflow.parameters.image}}',
     command: ['node', '{{workflow.parameters.cli}}'],
     args,
     workingDir: MOUNT,
     volumeMounts: [{ name: VOLUME, mountPath: MOUNT }],
-    ...(step ? { resources: podResources(step) } : {}),
+    ...(resources ? { resources: podResources(resources) } : {}),
   };
 }
 
@@ -86,17 +85,47 @@ function container(args: readonly string[], step: CompiledStep | undefined): Rec
  * `retries` and `timeout`, so Argo retries only what veriflow cannot see (`OnError`: the pod evicted, its
  * node lost) and the deadline covers every attempt.
  */
-function stepTemplate(step: CompiledStep, name: string, options: ArgoExportOptions): Record<string, unknown> {
+function stepTemplate({ step, resources, name }: StepTemplate, options: ArgoExportOptions): Record<string, unknown> {
   const { retries, timeoutMs } = step.spec;
   const args = ['run', options.workflowFile, '--workspace', MOUNT, ...configurationArgs(options), '--only', '{{inputs.parameters.instance}}', '--no-expect-fail'];
   return {
     name,
     inputs: { parameters: [{ name: 'instance' }] },
-    container: container(args, step),
+    container: container(args, resources),
     // Both are IntOrString, which Argo's published schema types as a string.
     ...(retries > 0 ? { retryStrategy: { limit: String(retries), retryPolicy: 'OnError' } } : {}),
     ...(timeoutMs === undefined ? {} : { activeDeadlineSeconds: String(Math.ceil(timeoutMs / 1000) * (retries + 1) + DEADLINE_SLACK_S) }),
   };
+}
+
+interface StepTemplate {
+  readonly step: CompiledStep;
+  readonly resources: InstanceResources;
+  readonly name: string;
+}
+
+/**
+ * One template per step and resource set: `resources:` may be an expression over matrix values, and a pod's
+ * requests belong to its template, so a step whose instances ask for different resources gets one
+ * template for each (`step-train`, `step-train--2`, …).
+ */
+function stepTemplates(instances: readonly InstanceNode[]): { list: StepTemplate[]; of: Map<string, string> } {
+  const list: StepTemplate[] = [];
+  const byKey = new Map<string, StepTemplate>();
+  const of = new Map<string, string>();
+  for (const instance of instances) {
+    const { cpus, gpu, memoryMb } = instance.resources;
+    const key = JSON.stringify([instance.step.spec.id, cpus, gpu, memoryMb ?? null]);
+    let template = byKey.get(key);
+    if (template === undefined) {
+      const siblings = list.filter((other) => other.step === instance.step).length;
+      template = { step: instance.step, resources: instance.resources, name: `step-${argoName(instance.step.spec.id)}${siblings === 0 ? '' : `--${siblings + 1}`}` };
+      byKey.set(key, template);
+      list.push(template);
+    }
+    of.set(instance.name, template.name);
+  }
+  return { list, of };
 }
 
 /**
@@ -107,20 +136,19 @@ function stepTemplate(step: CompiledStep, name: string, options: ArgoExportOptio
 export function argoWorkflow(graph: WorkflowGraph, planned: readonly PlannedInstance[], options: ArgoExportOptions): ArgoWorkflow {
   const exported = planned.filter((item) => item.runs || item.reason.kind === 'cached').map((item) => graph.byName.get(item.name)!);
   const names = taskNames(exported.map((instance) => instance.name));
-  const templateOf = new Map(graph.steps.map((step) => [step.spec.id, `step-${argoName(step.spec.id)}`]));
+  const templates = stepTemplates(exported);
   const downstream = new Set(exported.flatMap((instance) => instance.upstream));
   const tasks: Record<string, unknown>[] = exported.map((instance) => {
     const dependencies = instance.upstream.filter((name) => names.has(name)).map((name) => names.get(name)!);
     return {
       name: names.get(instance.name)!,
-      template: templateOf.get(instance.step.spec.id)!,
+      template: templates.of.get(instance.name)!,
       arguments: { parameters: [{ name: 'instance', value: instance.name }] },
       ...(dependencies.length > 0 ? { dependencies } : {}),
     };
   });
   const leaves = exported.filter((instance) => !downstream.has(instance.name)).map((instance) => names.get(instance.name)!);
   tasks.push({ name: RESULTS_TASK, template: RESULTS_TASK, ...(leaves.length > 0 ? { dependencies: leaves } : {}) });
-  const usedSteps = graph.steps.filter((step) => exported.some((instance) => instance.step === step));
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Workflow',
@@ -137,7 +165,7 @@ export function argoWorkflow(graph: WorkflowGraph, planned: readonly PlannedInst
       volumes: [{ name: VOLUME, persistentVolumeClaim: { claimName: '{{workflow.parameters.pvc}}' } }],
       templates: [
         { name: ENTRYPOINT, dag: { tasks } },
-        ...usedSteps.map((step) => stepTemplate(step, templateOf.get(step.spec.id)!, options)),
+        ...templates.list.map((template) => stepTemplate(template, options)),
         { name: RESULTS_TASK, container: container(['run', options.workflowFile, '--workspace', MOUNT, ...configurationArgs(options), ...(options.only ? ['--only', options.only.join(',')] : [])], undefined) },
       ],
     },
