@@ -59,7 +59,7 @@ const n = int('matrix-dim');
 const onGpu = opt.device === 'gpu';
 const TARGET = onGpu ? gpuTarget : cpuTarget;
 
-// Same thread count on both sides: OpenBLAS (when the engine uses it) gets the threads PyTorch gets. The wasm
+// Same thread count on both sides: the native kernels (pool.c; OpenBLAS 1 thread inside each part) get the threads PyTorch gets. The wasm
 // kernels themselves are single-threaded in Node.
 process.env.VERIFLOW_BLAS_THREADS ??= opt.threads;
 const eigen = await import(pathToFileURL(join(ROOT, 'libs/eigen/dist/index.js')).href);
@@ -147,7 +147,7 @@ for (let r = 0; r < rounds; r++) {
 const v = median(results.veriflow.map((x) => x.samplesPerSecond));
 console.log('\n| | samples/s (median) | step ms (median) | parameters | threads |');
 console.log('| --- | ---: | ---: | ---: | --- |');
-console.log(`| veriflow (${engine.label}) | ${v.toFixed(1)} | ${median(results.veriflow.map((x) => x.medianStepMs)).toFixed(1)} | ${results.veriflow[0].parameters} | ${engine.blas.used ? `${engine.blas.threads} (OpenBLAS matmuls), ` : ''}${engine.wasm ? engine.wasm.threads : '?'} (wasm kernels) |`);
+console.log(`| veriflow (${engine.label}) | ${v.toFixed(1)} | ${median(results.veriflow.map((x) => x.medianStepMs)).toFixed(1)} | ${results.veriflow[0].parameters} | ${engine.blas.used ? `${engine.blas.threads} (native kernels and their sgemm products), ` : ''}${engine.wasm ? engine.wasm.threads : '?'} (wasm kernels) |`);
 if (withTorch) {
   const t = median(results.torch.map((x) => x.samplesPerSecond));
   const t0 = results.torch[0];

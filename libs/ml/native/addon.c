@@ -16,6 +16,7 @@
 
 #include "kernels.h"
 #include "openblas.h"
+#include "pool.h"
 
 // --- argument parsing: the first failure throws (naming the function and argument) and sticks ---------------
 
@@ -192,21 +193,24 @@ static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
   const float *out_end = out + batch * out_size;
   if ((av < out_end && out < av + a_len) || (bv < out_end && out < bv + b_len)) return fail(&a, "out overlaps a or b"), NULL;
   const int lda = trans_a ? (int)m : (int)k, ldb = trans_b ? (int)k : (int)n;
-  for (size_t i = 0; i < batch; i++) {
-    float *o = out + i * out_size;
-    sgemm(VF_ROW_MAJOR, trans_a ? VF_TRANS : VF_NO_TRANS, trans_b ? VF_TRANS : VF_NO_TRANS, (int)m, (int)n, (int)k, 1.0f,
-          av + (size_t)a_idx[i] * a_size, lda, bv + (size_t)b_idx[i] * b_size, ldb, 0.0f, o, (int)n);
-  }
+  for (size_t i = 0; i < batch; i++)
+    vf_sgemm_rows(sgemm, trans_a, trans_b, m, n, k, av + (size_t)a_idx[i] * a_size, lda, bv + (size_t)b_idx[i] * b_size, ldb,
+                  out + i * out_size, (int)n);
   if (bias != NULL || relu) vf_bias_activation(out, batch * m, n, bias, relu);
   return NULL;
 }
 
+// setThreads(threads): the threads our kernels split their work over (the caller's among them), sgemm products
+// included; OpenBLAS itself then runs single-threaded inside each part. Its own threading split this model's
+// products ([2464, 64]·[64, 64] and the like) over 2 threads at 60–90 GFLOP/s, and its threads spin long after
+// each call, which on a shared machine takes a core from the caller's next kernel.
 static napi_value set_threads(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "setThreads", 1, 1)) return NULL;
   const size_t threads = positive(&a, 0, "threads");
   if (a.failed) return NULL;
-  if (vf_openblas_set_threads((int)threads) != 0) fail(&a, "OpenBLAS (with openblas_set_num_threads) is not loaded");
+  if (vf_openblas_set_threads(1) != 0) return fail(&a, "OpenBLAS (with openblas_set_num_threads) is not loaded"), NULL;
+  vf_pool_set_threads((int)threads);
   return NULL;
 }
 
@@ -216,13 +220,15 @@ static void set_string(napi_env env, napi_value object, const char *key, const c
   napi_set_named_property(env, object, key, v);
 }
 
-// status() → { ok, error?, library?, corename?, threads?, clone }: whether OpenBLAS loaded, and which build
-// of the fused kernels this CPU runs. The fused kernels need no OpenBLAS, except dense and attention (sgemm).
+// status() → { ok, error?, library?, corename?, threads?, kernelThreads, clone }: whether OpenBLAS loaded, and
+// which build of the fused kernels this CPU runs on how many threads. The fused kernels need no OpenBLAS, except
+// dense and attention (sgemm). `threads` is OpenBLAS's own count (1 once setThreads has run).
 static napi_value status(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value result, ok;
   napi_create_object(env, &result);
   set_string(env, result, "clone", vf_kernel_clone());
+  napi_set_named_property(env, result, "kernelThreads", make_number(env, vf_pool_threads()));
   const bool loaded = vf_openblas_sgemm() != NULL;
   napi_get_boolean(env, loaded, &ok);
   napi_set_named_property(env, result, "ok", ok);

@@ -5,8 +5,12 @@
 #include "kernels.h"
 
 #include <math.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "pool.h"
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 #define VF_HAVE_CLONES 1
@@ -17,6 +21,37 @@
 #endif
 
 static const float NEG_MASK = -1e9f;
+
+// --- splitting a kernel over the pool's threads (pool.h) ------------------------------------------------------
+// Every kernel splits only along outputs that are computed independently (rows of a product, columns of a
+// column sum, (batch, head) pairs), never along a sum, and the per-part code is the serial code on a sub-range:
+// every value is computed in the same order whatever the thread count, so results do not depend on it.
+
+// Below this many multiply-adds (or element updates) a kernel runs on the caller alone: waking a worker costs
+// a few microseconds.
+static const double MIN_PARALLEL_WORK = 1 << 16;
+// Rows per part are a multiple of this (OpenBLAS's sgemm kernels work on 16 rows at a time on AVX-512).
+enum { ROW_ALIGN = 16 };
+
+typedef struct {
+  size_t begin, end;
+} range;
+
+// Part i of `parts` near-equal pieces of [0, n), each a multiple of `align` long except the last.
+static range part_range(size_t n, size_t parts, size_t i, size_t align) {
+  size_t chunk = (n + parts - 1) / parts;
+  chunk = (chunk + align - 1) / align * align;
+  range r = {i * chunk < n ? i * chunk : n, 0};
+  r.end = r.begin + chunk < n ? r.begin + chunk : n;
+  return r;
+}
+
+// How many parts to split `units` independent pieces of `work` in total into.
+static size_t parts_for(double work, size_t units) {
+  const size_t threads = (size_t)vf_pool_threads();
+  if (threads <= 1 || work < MIN_PARALLEL_WORK) return 1;
+  return threads < units ? threads : units;
+}
 
 // Reductions in 16 independent lanes: without -ffast-math GCC keeps a float sum (or max) in source order, one
 // element at a time; these lanes let it vectorise while the order stays fixed, so results are reproducible.
@@ -80,10 +115,21 @@ static inline float vf_expf(float x) {
   return under ? 0.0f : y * scale.f;
 }
 
-VF_CLONES void vf_layer_norm_forward(const float *x, const float *residual, const float *gamma, const float *beta,
-                                     float epsilon, size_t rows, size_t dim, float *y, float *xhat, float *rstd) {
+
+// Parts one after another on the caller, or on the pool when `parallel`.
+static void run_parts(size_t parts, bool parallel, vf_part_fn part, void *context) {
+  if (parallel) {
+    vf_parallel(parts, part, context);
+    return;
+  }
+  for (size_t i = 0; i < parts; i++) part(context, i);
+}
+
+VF_CLONES static void layer_norm_forward_rows(const float *x, const float *residual, const float *gamma,
+                                              const float *beta, float epsilon, range rows, size_t dim, float *y,
+                                              float *xhat, float *rstd) {
   const float inv_dim = 1.0f / (float)dim;
-  for (size_t r = 0; r < rows; r++) {
+  for (size_t r = rows.begin; r < rows.end; r++) {
     const float *xr = x + r * dim;
     float *hr = xhat + r * dim;
     // x̂ holds the (residual) sum first, so the sum is read once.
@@ -106,25 +152,72 @@ VF_CLONES void vf_layer_norm_forward(const float *x, const float *residual, cons
   }
 }
 
-VF_CLONES void vf_layer_norm_backward(const float *dy, const float *xhat, const float *rstd, const float *gamma,
-                                      size_t rows, size_t dim, float *dx, float *dgamma, float *dbeta) {
+typedef struct {
+  const float *x, *residual, *gamma, *beta, *dy, *xhat, *rstd;
+  float epsilon, *y, *xhat_out, *rstd_out, *dx, *dgamma, *dbeta;
+  size_t rows, dim, parts;
+} layer_norm_job;
+
+static void layer_norm_forward_part(void *context, size_t i) {
+  const layer_norm_job *j = context;
+  layer_norm_forward_rows(j->x, j->residual, j->gamma, j->beta, j->epsilon, part_range(j->rows, j->parts, i, 1), j->dim,
+                          j->y, j->xhat_out, j->rstd_out);
+}
+
+void vf_layer_norm_forward(const float *x, const float *residual, const float *gamma, const float *beta, float epsilon,
+                           size_t rows, size_t dim, float *y, float *xhat, float *rstd) {
+  layer_norm_job j = {.x = x, .residual = residual, .gamma = gamma, .beta = beta, .epsilon = epsilon, .y = y,
+                      .xhat_out = xhat, .rstd_out = rstd, .rows = rows, .dim = dim};
+  j.parts = parts_for(8.0 * (double)rows * (double)dim, rows);
+  vf_parallel(j.parts, layer_norm_forward_part, &j);
+}
+
+// dx for a range of rows; dγ and dβ, sums over all rows, are columns_part's.
+VF_CLONES static void layer_norm_backward_rows(const float *dy, const float *xhat, const float *rstd,
+                                               const float *gamma, range rows, size_t dim, float *dx) {
   const float inv_dim = 1.0f / (float)dim;
-  memset(dgamma, 0, dim * sizeof *dgamma);
-  memset(dbeta, 0, dim * sizeof *dbeta);
-  for (size_t r = 0; r < rows; r++) {
+  for (size_t r = rows.begin; r < rows.end; r++) {
     const float *dyr = dy + r * dim;
     const float *hr = xhat + r * dim;
     float *dxr = dx + r * dim;
     // dx̂ goes to dx first, then becomes dx in place.
-    for (size_t j = 0; j < dim; j++) {
-      dxr[j] = dyr[j] * gamma[j];
-      dgamma[j] += dyr[j] * hr[j];
-      dbeta[j] += dyr[j];
-    }
+    for (size_t j = 0; j < dim; j++) dxr[j] = dyr[j] * gamma[j];
     const float a = sum_f32(dxr, dim) * inv_dim, c = dot_f32(dxr, hr, dim) * inv_dim;
     const float inv = rstd[r];
     for (size_t j = 0; j < dim; j++) dxr[j] = (dxr[j] - a - hr[j] * c) * inv;
   }
+}
+
+// dγ = Σ dy·x̂ and dβ = Σ dy over all rows, in row order, for a range of columns.
+VF_CLONES static void layer_norm_backward_columns(const float *dy, const float *xhat, size_t rows, size_t dim,
+                                                  range columns, float *dgamma, float *dbeta) {
+  const size_t width = columns.end - columns.begin;
+  memset(dgamma + columns.begin, 0, width * sizeof *dgamma);
+  memset(dbeta + columns.begin, 0, width * sizeof *dbeta);
+  for (size_t r = 0; r < rows; r++) {
+    const float *dyr = dy + r * dim, *hr = xhat + r * dim;
+    for (size_t j = columns.begin; j < columns.end; j++) {
+      dgamma[j] += dyr[j] * hr[j];
+      dbeta[j] += dyr[j];
+    }
+  }
+}
+
+static void layer_norm_backward_part(void *context, size_t i) {
+  const layer_norm_job *j = context;
+  layer_norm_backward_rows(j->dy, j->xhat, j->rstd, j->gamma, part_range(j->rows, j->parts, i, 1), j->dim, j->dx);
+  layer_norm_backward_columns(j->dy, j->xhat, j->rows, j->dim, part_range(j->dim, j->parts, i, ROW_ALIGN), j->dgamma,
+                              j->dbeta);
+}
+
+void vf_layer_norm_backward(const float *dy, const float *xhat, const float *rstd, const float *gamma, size_t rows,
+                            size_t dim, float *dx, float *dgamma, float *dbeta) {
+  layer_norm_job j = {.dy = dy, .xhat = xhat, .rstd = rstd, .gamma = gamma, .dx = dx, .dgamma = dgamma, .dbeta = dbeta,
+                      .rows = rows, .dim = dim};
+  // dγ and dβ are split by columns: at most one part per ROW_ALIGN of them, so that none is left empty.
+  const size_t column_parts = (dim + ROW_ALIGN - 1) / ROW_ALIGN;
+  j.parts = parts_for(10.0 * (double)rows * (double)dim, rows < column_parts ? rows : column_parts);
+  vf_parallel(j.parts, layer_norm_backward_part, &j);
 }
 
 // probs row = softmax(row); returns log Σ exp(row − max) (the log-normaliser after the shift) and the max.
@@ -138,33 +231,70 @@ static inline float softmax_row(const float *row, size_t n, float *probs, float 
   return logf(sum);
 }
 
-VF_CLONES double vf_softmax_xent_forward(const float *logits, const int32_t *targets, const float *weights, size_t rows,
+typedef struct {
+  const float *logits, *weights, *probs_in;
+  const int32_t *targets;
+  float scale, *probs, *dlogits;
+  double *row_loss; // log pᵢ[tᵢ] per row, summed in row order afterwards
+  size_t rows, vocab, parts;
+} xent_job;
+
+VF_CLONES static void softmax_xent_forward_rows(const xent_job *j, range rows) {
+  for (size_t r = rows.begin; r < rows.end; r++) {
+    const float *row = j->logits + r * j->vocab;
+    float max;
+    const float log_sum = softmax_row(row, j->vocab, j->probs + r * j->vocab, &max);
+    j->row_loss[r] = (double)(row[j->targets[r]] - max) - log_sum;
+  }
+}
+
+static void softmax_xent_forward_part(void *context, size_t i) {
+  const xent_job *j = context;
+  softmax_xent_forward_rows(j, part_range(j->rows, j->parts, i, 1));
+}
+
+double vf_softmax_xent_forward(const float *logits, const int32_t *targets, const float *weights, size_t rows,
                                size_t vocab, float *probs) {
+  xent_job j = {.logits = logits, .weights = weights, .targets = targets, .probs = probs, .rows = rows, .vocab = vocab};
+  j.row_loss = malloc(rows * sizeof *j.row_loss);
+  if (j.row_loss == NULL) return NAN;
+  j.parts = parts_for(20.0 * (double)rows * (double)vocab, rows);
+  vf_parallel(j.parts, softmax_xent_forward_part, &j);
   double total = 0, count = 0;
   for (size_t r = 0; r < rows; r++) {
-    const float *row = logits + r * vocab;
-    float max;
-    const float log_sum = softmax_row(row, vocab, probs + r * vocab, &max);
     const double w = weights[r];
     count += w;
-    if (w != 0) total += w * ((double)(row[targets[r]] - max) - log_sum);
+    if (w != 0) total += w * j.row_loss[r];
   }
+  free(j.row_loss);
   return -total / (count > 1e-30 ? count : 1e-30);
 }
 
-VF_CLONES void vf_softmax_xent_backward(const float *probs, const int32_t *targets, const float *weights, float scale,
-                                        size_t rows, size_t vocab, float *dlogits) {
-  for (size_t r = 0; r < rows; r++) {
-    const float s = weights[r] * scale;
-    const float *pr = probs + r * vocab;
-    float *dr = dlogits + r * vocab;
-    for (size_t j = 0; j < vocab; j++) dr[j] = pr[j] * s;
-    dr[targets[r]] -= s;
+VF_CLONES static void softmax_xent_backward_rows(const xent_job *j, range rows) {
+  for (size_t r = rows.begin; r < rows.end; r++) {
+    const float s = j->weights[r] * j->scale;
+    const float *pr = j->probs_in + r * j->vocab;
+    float *dr = j->dlogits + r * j->vocab;
+    for (size_t c = 0; c < j->vocab; c++) dr[c] = pr[c] * s;
+    dr[j->targets[r]] -= s;
   }
 }
 
+static void softmax_xent_backward_part(void *context, size_t i) {
+  const xent_job *j = context;
+  softmax_xent_backward_rows(j, part_range(j->rows, j->parts, i, 1));
+}
+
+void vf_softmax_xent_backward(const float *probs, const int32_t *targets, const float *weights, float scale, size_t rows,
+                              size_t vocab, float *dlogits) {
+  xent_job j = {.probs_in = probs, .targets = targets, .weights = weights, .scale = scale, .dlogits = dlogits,
+                .rows = rows, .vocab = vocab};
+  j.parts = parts_for(2.0 * (double)rows * (double)vocab, rows);
+  vf_parallel(j.parts, softmax_xent_backward_part, &j);
+}
+
 // P (lq × lk, already scale·QKᵀ) += masks, then softmax per row.
-static inline void mask_softmax(float *p, const float *key_mask, int causal, size_t lq, size_t lk) {
+VF_CLONES static void mask_softmax(float *p, const float *key_mask, int causal, size_t lq, size_t lk) {
   for (size_t i = 0; i < lq; i++) {
     float *row = p + i * lk;
     if (key_mask != NULL)
@@ -176,25 +306,8 @@ static inline void mask_softmax(float *p, const float *key_mask, int causal, siz
   }
 }
 
-VF_CLONES int vf_attention_forward(vf_sgemm_fn sgemm, const float *q, const float *k, const float *v, const float *key_mask,
-                         int causal, size_t batch, size_t heads, size_t lq, size_t lk, size_t dh, float scale, float *probs,
-                         float *out) {
-  const int ld = (int)(heads * dh);
-  for (size_t b = 0; b < batch; b++) {
-    for (size_t h = 0; h < heads; h++) {
-      float *p = probs + ((b * heads + h) * lq) * lk;
-      const float *qh = q + b * lq * ld + h * dh, *kh = k + b * lk * ld + h * dh, *vh = v + b * lk * ld + h * dh;
-      sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_TRANS, (int)lq, (int)lk, (int)dh, scale, qh, ld, kh, ld, 0.0f, p, (int)lk);
-      mask_softmax(p, key_mask != NULL ? key_mask + b * lk : NULL, causal, lq, lk);
-      sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_NO_TRANS, (int)lq, (int)dh, (int)lk, 1.0f, p, (int)lk, vh, ld, 0.0f,
-            out + b * lq * ld + h * dh, ld);
-    }
-  }
-  return 0;
-}
-
 // dS = P ⊙ (dP − rowsum(dP ⊙ P)), in place in dP.
-static inline void softmax_backward(float *dp, const float *p, size_t lq, size_t lk) {
+VF_CLONES static void softmax_backward(float *dp, const float *p, size_t lq, size_t lk) {
   for (size_t i = 0; i < lq; i++) {
     float *d = dp + i * lk;
     const float *pr = p + i * lk;
@@ -203,75 +316,173 @@ static inline void softmax_backward(float *dp, const float *p, size_t lq, size_t
   }
 }
 
-VF_CLONES int vf_attention_backward(vf_sgemm_fn sgemm, const float *dout, const float *q, const float *k, const float *v,
+// One (batch, head) pair per part: each reads its strided slices and writes its own.
+typedef struct {
+  vf_sgemm_fn sgemm;
+  const float *q, *k, *v, *key_mask, *dout, *probs_in;
+  int causal;
+  size_t heads, lq, lk, dh;
+  float scale, *probs, *out, *dq, *dk, *dv;
+  atomic_int failed;
+} attention_job;
+
+static void attention_forward_part(void *context, size_t i) {
+  attention_job *j = context;
+  const size_t b = i / j->heads, h = i % j->heads, lq = j->lq, lk = j->lk, dh = j->dh;
+  const int ld = (int)(j->heads * dh);
+  float *p = j->probs + i * lq * lk;
+  const size_t qo = b * lq * ld + h * dh, ko = b * lk * ld + h * dh;
+  j->sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_TRANS, (int)lq, (int)lk, (int)dh, j->scale, j->q + qo, ld, j->k + ko, ld, 0.0f,
+           p, (int)lk);
+  mask_softmax(p, j->key_mask != NULL ? j->key_mask + b * lk : NULL, j->causal, lq, lk);
+  j->sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_NO_TRANS, (int)lq, (int)dh, (int)lk, 1.0f, p, (int)lk, j->v + ko, ld, 0.0f,
+           j->out + qo, ld);
+}
+
+int vf_attention_forward(vf_sgemm_fn sgemm, const float *q, const float *k, const float *v, const float *key_mask,
+                         int causal, size_t batch, size_t heads, size_t lq, size_t lk, size_t dh, float scale, float *probs,
+                         float *out) {
+  attention_job j = {.sgemm = sgemm, .q = q, .k = k, .v = v, .key_mask = key_mask, .causal = causal, .heads = heads,
+                     .lq = lq, .lk = lk, .dh = dh, .scale = scale, .probs = probs, .out = out};
+  const size_t pairs = batch * heads;
+  run_parts(pairs, parts_for(2.0 * (double)pairs * (double)(lq * lk * dh), pairs) > 1, attention_forward_part, &j);
+  return 0;
+}
+
+static void attention_backward_part(void *context, size_t i) {
+  attention_job *j = context;
+  const size_t b = i / j->heads, h = i % j->heads, lq = j->lq, lk = j->lk, dh = j->dh;
+  const int ld = (int)(j->heads * dh);
+  float *ds = malloc(lq * lk * sizeof *ds);
+  if (ds == NULL) {
+    atomic_store(&j->failed, 1);
+    return;
+  }
+  const float *p = j->probs_in + i * lq * lk;
+  const size_t qo = b * lq * ld + h * dh, ko = b * lk * ld + h * dh;
+  // dP = dO·Vᵀ, dV = Pᵀ·dO, then dS, dQ = scale·dS·K, dK = scale·dSᵀ·Q.
+  j->sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_TRANS, (int)lq, (int)lk, (int)dh, 1.0f, j->dout + qo, ld, j->v + ko, ld, 0.0f, ds,
+           (int)lk);
+  j->sgemm(VF_ROW_MAJOR, VF_TRANS, VF_NO_TRANS, (int)lk, (int)dh, (int)lq, 1.0f, p, (int)lk, j->dout + qo, ld, 0.0f,
+           j->dv + ko, ld);
+  softmax_backward(ds, p, lq, lk);
+  j->sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_NO_TRANS, (int)lq, (int)dh, (int)lk, j->scale, ds, (int)lk, j->k + ko, ld, 0.0f,
+           j->dq + qo, ld);
+  j->sgemm(VF_ROW_MAJOR, VF_TRANS, VF_NO_TRANS, (int)lk, (int)dh, (int)lq, j->scale, ds, (int)lk, j->q + qo, ld, 0.0f,
+           j->dk + ko, ld);
+  free(ds);
+}
+
+int vf_attention_backward(vf_sgemm_fn sgemm, const float *dout, const float *q, const float *k, const float *v,
                           const float *probs, size_t batch, size_t heads, size_t lq, size_t lk, size_t dh, float scale,
                           float *dq, float *dk, float *dv) {
-  float *ds = malloc(lq * lk * sizeof *ds);
-  if (ds == NULL) return -1;
-  const int ld = (int)(heads * dh);
-  for (size_t b = 0; b < batch; b++) {
-    for (size_t h = 0; h < heads; h++) {
-      const float *p = probs + ((b * heads + h) * lq) * lk;
-      const size_t qo = b * lq * ld + h * dh, ko = b * lk * ld + h * dh;
-      // dP = dO·Vᵀ, dV = Pᵀ·dO, then dS, dQ = scale·dS·K, dK = scale·dSᵀ·Q.
-      sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_TRANS, (int)lq, (int)lk, (int)dh, 1.0f, dout + qo, ld, v + ko, ld, 0.0f, ds,
-            (int)lk);
-      sgemm(VF_ROW_MAJOR, VF_TRANS, VF_NO_TRANS, (int)lk, (int)dh, (int)lq, 1.0f, p, (int)lk, dout + qo, ld, 0.0f, dv + ko,
-            ld);
-      softmax_backward(ds, p, lq, lk);
-      sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_NO_TRANS, (int)lq, (int)dh, (int)lk, scale, ds, (int)lk, k + ko, ld, 0.0f,
-            dq + qo, ld);
-      sgemm(VF_ROW_MAJOR, VF_TRANS, VF_NO_TRANS, (int)lk, (int)dh, (int)lq, scale, ds, (int)lk, q + qo, ld, 0.0f, dk + ko,
-            ld);
-    }
+  attention_job j = {.sgemm = sgemm, .dout = dout, .q = q, .k = k, .v = v, .probs_in = probs, .heads = heads, .lq = lq,
+                     .lk = lk, .dh = dh, .scale = scale, .dq = dq, .dk = dk, .dv = dv};
+  atomic_init(&j.failed, 0);
+  const size_t pairs = batch * heads;
+  run_parts(pairs, parts_for(4.0 * (double)pairs * (double)(lq * lk * dh), pairs) > 1, attention_backward_part, &j);
+  return atomic_load(&j.failed) ? -1 : 0;
+}
+
+typedef struct {
+  vf_sgemm_fn sgemm;
+  const float *x, *w, *b, *dy, *y;
+  size_t rows, in, out;
+  int transpose_w, relu;
+  float *y_out, *masked, *dx, *dw, *db;
+  size_t parts;
+} dense_job;
+
+VF_CLONES static void bias_activation_rows(float *out, range rows, size_t n, const float *bias, int relu) {
+  for (size_t r = rows.begin; r < rows.end; r++) {
+    float *row = out + r * n;
+    if (bias != NULL)
+      for (size_t j = 0; j < n; j++) row[j] += bias[j];
+    if (relu)
+      for (size_t j = 0; j < n; j++) row[j] = row[j] > 0 ? row[j] : 0;
   }
-  free(ds);
-  return 0;
+}
+
+// y rows = x rows·W + b (relu): the product and its epilogue for a block of rows, while they are in cache.
+static void dense_forward_part(void *context, size_t i) {
+  const dense_job *j = context;
+  const range r = part_range(j->rows, j->parts, i, ROW_ALIGN);
+  if (r.begin == r.end) return;
+  j->sgemm(VF_ROW_MAJOR, VF_NO_TRANS, j->transpose_w ? VF_TRANS : VF_NO_TRANS, (int)(r.end - r.begin), (int)j->out,
+           (int)j->in, 1.0f, j->x + r.begin * j->in, (int)j->in, j->w, j->transpose_w ? (int)j->in : (int)j->out, 0.0f,
+           j->y_out + r.begin * j->out, (int)j->out);
+  bias_activation_rows(j->y_out, r, j->out, j->b, j->relu);
 }
 
 void vf_dense_forward(vf_sgemm_fn sgemm, const float *x, const float *w, const float *b, size_t rows, size_t in, size_t out,
                       int transpose_w, int relu, float *y) {
-  sgemm(VF_ROW_MAJOR, VF_NO_TRANS, transpose_w ? VF_TRANS : VF_NO_TRANS, (int)rows, (int)out, (int)in, 1.0f, x, (int)in, w,
-        transpose_w ? (int)in : (int)out, 0.0f, y, (int)out);
-  vf_bias_activation(y, rows, out, b, relu);
+  dense_job j = {.sgemm = sgemm, .x = x, .w = w, .b = b, .rows = rows, .in = in, .out = out, .transpose_w = transpose_w,
+                 .relu = relu, .y_out = y};
+  j.parts = parts_for((double)rows * (double)in * (double)out, (rows + ROW_ALIGN - 1) / ROW_ALIGN);
+  run_parts(j.parts, j.parts > 1, dense_forward_part, &j);
 }
 
-// g = dy ⊙ [y > 0] into `masked` when y is given (relu), then db = column sums of g (dy without relu).
-VF_CLONES static void relu_mask_and_column_sums(const float *dy, const float *y, size_t rows, size_t out, float *masked,
-                                                float *db) {
-  memset(db, 0, out * sizeof *db);
-  for (size_t r = 0; r < rows; r++) {
-    const float *gr = dy + r * out;
-    if (y != NULL) {
-      const float *yr = y + r * out;
-      float *mr = masked + r * out;
-      for (size_t j = 0; j < out; j++) mr[j] = yr[j] > 0 ? gr[j] : 0;
-      gr = mr;
-    }
-    for (size_t j = 0; j < out; j++) db[j] += gr[j];
+// g = dy ⊙ [y > 0] for a block of rows (into `masked`).
+VF_CLONES static void relu_mask_rows(const float *dy, const float *y, range rows, size_t out, float *masked) {
+  for (size_t r = rows.begin; r < rows.end; r++) {
+    const float *gr = dy + r * out, *yr = y + r * out;
+    float *mr = masked + r * out;
+    for (size_t c = 0; c < out; c++) mr[c] = yr[c] > 0 ? gr[c] : 0;
   }
+}
+
+// db = column sums of g over all rows, in row order, for a range of columns.
+VF_CLONES static void column_sums(const float *g, size_t rows, size_t out, range columns, float *db) {
+  memset(db + columns.begin, 0, (columns.end - columns.begin) * sizeof *db);
+  for (size_t r = 0; r < rows; r++) {
+    const float *gr = g + r * out;
+    for (size_t c = columns.begin; c < columns.end; c++) db[c] += gr[c];
+  }
+}
+
+static const float *dense_gradient(const dense_job *j) { return j->y != NULL ? j->masked : j->dy; }
+
+// First pass, by rows: the relu mask, then dx = g·Wᵀ (g·W with transpose_w) for those rows.
+static void dense_backward_rows_part(void *context, size_t i) {
+  const dense_job *j = context;
+  const range r = part_range(j->rows, j->parts, i, ROW_ALIGN);
+  if (r.begin == r.end) return;
+  if (j->y != NULL) relu_mask_rows(j->dy, j->y, r, j->out, j->masked);
+  const float *g = dense_gradient(j) + r.begin * j->out;
+  const int m = (int)(r.end - r.begin), in = (int)j->in, out = (int)j->out;
+  if (j->transpose_w) j->sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_NO_TRANS, m, in, out, 1.0f, g, out, j->w, in, 0.0f, j->dx + r.begin * j->in, in);
+  else j->sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_TRANS, m, in, out, 1.0f, g, out, j->w, out, 0.0f, j->dx + r.begin * j->in, in);
+}
+
+// Second pass, sums over all rows: dW by its rows (xᵀ·g, or gᵀ·x with transpose_w) and db by columns.
+static void dense_backward_sums_part(void *context, size_t i) {
+  const dense_job *j = context;
+  const float *g = dense_gradient(j);
+  const int rows = (int)j->rows, in = (int)j->in, out = (int)j->out;
+  const range wr = part_range(j->transpose_w ? j->out : j->in, j->parts, i, ROW_ALIGN);
+  if (wr.begin < wr.end) {
+    const int m = (int)(wr.end - wr.begin);
+    if (j->transpose_w) j->sgemm(VF_ROW_MAJOR, VF_TRANS, VF_NO_TRANS, m, in, rows, 1.0f, g + wr.begin, out, j->x, in, 0.0f, j->dw + wr.begin * j->in, in);
+    else j->sgemm(VF_ROW_MAJOR, VF_TRANS, VF_NO_TRANS, m, out, rows, 1.0f, j->x + wr.begin, in, g, out, 0.0f, j->dw + wr.begin * j->out, out);
+  }
+  const range columns = part_range(j->out, j->parts, i, ROW_ALIGN);
+  if (columns.begin < columns.end) column_sums(g, j->rows, j->out, columns, j->db);
 }
 
 int vf_dense_backward(vf_sgemm_fn sgemm, const float *dy, const float *x, const float *w, const float *y, size_t rows,
                       size_t in, size_t out, int transpose_w, float *dx, float *dw, float *db) {
-  float *masked = NULL;
-  const float *g = dy;
+  dense_job j = {.sgemm = sgemm, .dy = dy, .x = x, .w = w, .y = y, .rows = rows, .in = in, .out = out,
+                 .transpose_w = transpose_w, .dx = dx, .dw = dw, .db = db};
   if (y != NULL) {
-    masked = malloc(rows * out * sizeof *masked);
-    if (masked == NULL) return -1;
-    g = masked;
+    j.masked = malloc(rows * out * sizeof *j.masked);
+    if (j.masked == NULL) return -1;
   }
-  relu_mask_and_column_sums(dy, y, rows, out, masked, db);
-  if (transpose_w) {
-    // W [out, in]: dx = g·W, dW = gᵀ·x.
-    sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_NO_TRANS, (int)rows, (int)in, (int)out, 1.0f, g, (int)out, w, (int)in, 0.0f, dx, (int)in);
-    sgemm(VF_ROW_MAJOR, VF_TRANS, VF_NO_TRANS, (int)out, (int)in, (int)rows, 1.0f, g, (int)out, x, (int)in, 0.0f, dw, (int)in);
-  } else {
-    // W [in, out]: dx = g·Wᵀ, dW = xᵀ·g.
-    sgemm(VF_ROW_MAJOR, VF_NO_TRANS, VF_TRANS, (int)rows, (int)in, (int)out, 1.0f, g, (int)out, w, (int)out, 0.0f, dx, (int)in);
-    sgemm(VF_ROW_MAJOR, VF_TRANS, VF_NO_TRANS, (int)in, (int)out, (int)rows, 1.0f, x, (int)in, g, (int)out, 0.0f, dw, (int)out);
-  }
-  free(masked);
+  const size_t w_rows = transpose_w ? out : in;
+  const size_t smallest = rows < w_rows ? rows : w_rows;
+  j.parts = parts_for((double)rows * (double)in * (double)out, (smallest + ROW_ALIGN - 1) / ROW_ALIGN);
+  run_parts(j.parts, j.parts > 1, dense_backward_rows_part, &j);
+  run_parts(j.parts, j.parts > 1, dense_backward_sums_part, &j);
+  free(j.masked);
   return 0;
 }
 
@@ -325,14 +536,22 @@ VF_CLONES void vf_adam(float *p, const float *g, float *m, float *v, size_t n, f
   }
 }
 
-VF_CLONES void vf_bias_activation(float *out, size_t rows, size_t n, const float *bias, int relu) {
-  for (size_t r = 0; r < rows; r++) {
-    float *row = out + r * n;
-    if (bias != NULL)
-      for (size_t j = 0; j < n; j++) row[j] += bias[j];
-    if (relu)
-      for (size_t j = 0; j < n; j++) row[j] = row[j] > 0 ? row[j] : 0;
-  }
+typedef struct {
+  float *out;
+  const float *bias;
+  size_t rows, n, parts;
+  int relu;
+} bias_job;
+
+static void bias_activation_part(void *context, size_t i) {
+  const bias_job *j = context;
+  bias_activation_rows(j->out, part_range(j->rows, j->parts, i, 1), j->n, j->bias, j->relu);
+}
+
+void vf_bias_activation(float *out, size_t rows, size_t n, const float *bias, int relu) {
+  bias_job j = {.out = out, .bias = bias, .rows = rows, .n = n, .relu = relu};
+  j.parts = parts_for(2.0 * (double)rows * (double)n, rows);
+  run_parts(j.parts, j.parts > 1, bias_activation_part, &j);
 }
 
 #if VF_HAVE_CLONES
@@ -353,4 +572,30 @@ const char *vf_kernel_clone(void) {
 #else
   return "single build (no target_clones with this compiler)";
 #endif
+}
+
+typedef struct {
+  vf_sgemm_fn sgemm;
+  int trans_a, trans_b, lda, ldb, ldc;
+  size_t m, n, k, parts;
+  const float *a, *b;
+  float *c;
+} gemm_job;
+
+static void gemm_rows_part(void *context, size_t i) {
+  const gemm_job *j = context;
+  const range r = part_range(j->m, j->parts, i, ROW_ALIGN);
+  if (r.begin == r.end) return;
+  // Row i of op(A) is row i of A, or its column i when transposed.
+  const float *a = j->a + (j->trans_a ? r.begin : r.begin * (size_t)j->lda);
+  j->sgemm(VF_ROW_MAJOR, j->trans_a ? VF_TRANS : VF_NO_TRANS, j->trans_b ? VF_TRANS : VF_NO_TRANS, (int)(r.end - r.begin),
+           (int)j->n, (int)j->k, 1.0f, a, j->lda, j->b, j->ldb, 0.0f, j->c + r.begin * (size_t)j->ldc, j->ldc);
+}
+
+void vf_sgemm_rows(vf_sgemm_fn sgemm, int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, int lda,
+                   const float *b, int ldb, float *c, int ldc) {
+  gemm_job j = {.sgemm = sgemm, .trans_a = trans_a, .trans_b = trans_b, .lda = lda, .ldb = ldb, .ldc = ldc, .m = m,
+                .n = n, .k = k, .a = a, .b = b, .c = c};
+  j.parts = parts_for((double)m * (double)n * (double)k, (m + ROW_ALIGN - 1) / ROW_ALIGN);
+  run_parts(j.parts, j.parts > 1, gemm_rows_part, &j);
 }

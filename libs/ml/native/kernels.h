@@ -1,5 +1,8 @@
 // Fused training kernels for the wasm engine, on float32 memory the caller owns (views of the wasm heap).
 // Pure C, no Node-API: addon.c checks every length before it calls these, so they trust their arguments.
+// Kernels above a small size split their work over the threads of pool.h, along independent outputs only, so
+// their results are the same for every thread count; `sgemm` must then be safe to call from several threads
+// at once (OpenBLAS is, and runs single-threaded inside each part).
 #ifndef VERIFLOW_KERNELS_H
 #define VERIFLOW_KERNELS_H
 #include <stddef.h>
@@ -56,6 +59,10 @@ double vf_sum_squares(const float *x, size_t n);
 // One Adam step in place: g ← g·grad_scale; m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; p ← p − step·m/(√v + ε).
 void vf_adam(float *p, const float *g, float *m, float *v, size_t n, float grad_scale, float beta1, float beta2,
              float epsilon, float step_size);
+
+// c = op(a)·op(b) (row-major, alpha 1, beta 0), split by rows of c over the pool's threads.
+void vf_sgemm_rows(vf_sgemm_fn sgemm, int trans_a, int trans_b, size_t m, size_t n, size_t k, const float *a, int lda,
+                   const float *b, int ldb, float *c, int ldc);
 
 // out rows += bias (n values per row), then max(out, 0) when relu.
 void vf_bias_activation(float *out, size_t rows, size_t n, const float *bias, int relu);

@@ -22,12 +22,13 @@ export interface NativeAddon {
     bias?: Float32Array | null,
     relu?: boolean,
   ): void;
+  /** Threads the kernels split their work over (sgemm products included; OpenBLAS then runs 1 thread inside each part). */
   setThreads(threads: number): void;
   /**
    * Whether OpenBLAS loaded (the fused kernels other than dense and attention work without it), and which build
    * of the fused kernels this CPU runs ('avx512f', 'avx2' or 'default', picked by CPU feature at load time).
    */
-  status(): { ok: boolean; error?: string; library?: string; corename?: string; threads?: number; clone: string };
+  status(): { ok: boolean; error?: string; library?: string; corename?: string; threads?: number; kernelThreads: number; clone: string };
   layerNormForward(x: Float32Array, residual: Float32Array | null, gamma: Float32Array, beta: Float32Array, epsilon: number, y: Float32Array, xhat: Float32Array, rstd: Float32Array): void;
   layerNormBackward(dy: Float32Array, xhat: Float32Array, rstd: Float32Array, gamma: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
   /** Returns the weighted mean cross-entropy; writes the softmax to `probs`. */
