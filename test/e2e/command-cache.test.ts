@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { countBy, readResults, runCli, workspace } from '../support/cli.js';
@@ -10,16 +10,18 @@ steps:
   count:
     uses: command
     with:
-      run: [sh, "\${{ workflow.dir }}/count.sh"]
+      run: [sh, "\${{ workflow.dir }}/count.sh", "\${{ workflow.dir }}/runs.log"]
+      deps: ["\${{ workflow.dir }}/settings.sh"]
       values: values.json
 `;
 
-const script = (n: number): string => `printf '{"n": ${n}}' > values.json\n`;
+// The script appends to the file its argument names: that file is not code, so it must not change the key.
+const script = (n: number): string => `. "$(dirname "$0")/settings.sh"; echo ran >> "$1"; printf '{"n": ${n}, "unit": "%s"}' "$UNIT" > values.json\n`;
 
 describe('a command step whose script changes', () => {
   let dir: string;
   let dispose: () => Promise<void>;
-  before(async () => ({ dir, dispose } = await workspace({ 'scripted.yaml': WORKFLOW, 'count.sh': script(1) })));
+  before(async () => ({ dir, dispose } = await workspace({ 'scripted.yaml': WORKFLOW, 'count.sh': script(1), 'settings.sh': 'UNIT=m\n' })));
   after(() => dispose());
 
   it('is a cache hit while the script is unchanged', async () => {
@@ -39,5 +41,16 @@ describe('a command step whose script changes', () => {
     const results = await readResults(dir, 'scripted');
     assert.deepEqual(countBy(results), { succeeded: 1 });
     assert.equal(results.instances[0]!.values.n, 2);
+  });
+
+  it('runs again after an edit of a file in deps', async () => {
+    await writeFile(join(dir, 'settings.sh'), 'UNIT=km\n');
+    const plan = await runCli(['plan', 'scripted.yaml'], dir);
+    assert.match(plan.stdout, /environment changed: \S*settings\.sh sha256:/);
+    assert.equal((await runCli(['run', 'scripted.yaml'], dir)).code, 0);
+    const results = await readResults(dir, 'scripted');
+    assert.deepEqual(countBy(results), { succeeded: 1 });
+    assert.equal(results.instances[0]!.values.unit, 'km');
+    assert.equal((await readFile(join(dir, 'runs.log'), 'utf8')).split('\n').filter(Boolean).length, 3, 'the file the script appends to did not make a cached run count');
   });
 });

@@ -56,7 +56,7 @@ describe('every mistake is reported before anything runs, at its line and column
   it('an unknown command is a usage error listing the commands a user can run (not internal ones)', async () => {
     const result = await runCli(['vaildate'], root);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /^veriflow: unknown command "vaildate"; expected one of run, plan, graph, validate, .*report, capacity\n/);
+    assert.match(result.stderr, /^veriflow: unknown command "vaildate"; expected one of run, plan, graph, export, validate, .*report, capacity\n/);
     assert.doesNotMatch(result.stderr, /exec-instance/);
   });
 

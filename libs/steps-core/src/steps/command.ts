@@ -9,7 +9,7 @@ import { isInside, listFiles, moveFile } from '../util/files.js';
 import { ProcessGroup } from '../util/process-group.js';
 import { LineSplitter, TailLines } from '../util/tail-lines.js';
 import { CommandFailedError, STDERR_TAIL_LINES, quoteCommand } from './command-error.js';
-import { commandFileFacts } from './command-files.js';
+import { commandCodeFacts } from './command-files.js';
 
 export interface CommandWith {
   /** Numbers and booleans are passed as their text, so `${{ matrix.p }}` needs no quoting. */
@@ -19,6 +19,7 @@ export interface CommandWith {
   readonly outputs?: Readonly<Record<string, string>>;
   readonly values?: string;
   readonly stdin?: string;
+  readonly deps?: readonly string[];
 }
 
 const EXIT_CODE = 'exit_code';
@@ -53,6 +54,11 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
       },
       values: { type: 'string', description: 'A JSON object file the program writes (relative to $VERIFLOW_WORKDIR); its keys become value outputs.' },
       stdin: { type: 'string', description: 'Text fed to the program on standard input (default: none).' },
+      deps: {
+        type: 'array',
+        items: { type: 'string', pattern: '^/' },
+        description: 'Files the program reads as code or configuration (modules its script imports), by absolute path such as ${{ workflow.dir }}/model.py: their content is part of the cache key, as the script\'s is.',
+      },
     },
     required: ['run'],
     additionalProperties: false,
@@ -62,7 +68,7 @@ export const command: StepDefinition<CommandWith, CommandOutputs> = {
     const declared = typeof withValue?.outputs === 'object' && withValue.outputs !== null ? Object.keys(withValue.outputs) : [];
     return { ...Object.fromEntries(declared.map((name) => [name, { kind: 'artifact' }])), [EXIT_CODE]: { kind: 'number' } };
   },
-  environment: (withValue) => commandFileFacts(Array.isArray(withValue.run) ? withValue.run : []),
+  environment: (withValue) => commandCodeFacts(Array.isArray(withValue.run) ? withValue.run : [], Array.isArray(withValue.deps) ? withValue.deps : []),
   async run(ctx) {
     const { outputs = {}, values } = ctx.with;
     const argv = ctx.with.run.map(String);
