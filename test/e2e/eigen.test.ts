@@ -47,6 +47,7 @@ describe('eigenvalue workflow, smoke configuration', () => {
     for (const instance of evaluated) {
       assert.ok([100, 400].includes(instance.values.synthesized as number), `${instance.name} carries its synthesized-set size`);
       assert.equal(typeof instance.values.accuracy_5pct, 'number');
+      assert.ok((instance.values.accuracy_10pct as number) >= (instance.values.accuracy_5pct as number), `${instance.name}: a looser tolerance counts at least as many correct`);
     }
 
     assert.deepEqual(results.expectations.map((claim) => [claim.name, claim.status]), [
@@ -80,6 +81,16 @@ describe('eigenvalue workflow, smoke configuration', () => {
     const stderrs = spearmanClaim.measured.accuracy_stderr as number[];
     assert.equal(stderrs.length, (spearmanClaim.measured.verifiers as unknown[]).length);
     assert.ok(stderrs.every((value) => value === 0), `one replicate has no spread: ${JSON.stringify(stderrs)}`);
+  });
+
+  it('replicates_below_largest runs the extra seeds only at the largest size, where the claims read them', async () => {
+    const run = await runCli(['run', resolve(root, 'workflows/paper/eigen-verification.yaml'), '--set', 'replicates=2', '--set', 'replicates_below_largest=1'], dir);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    const students = (await readResults(dir, 'eigen-verification')).instances.filter((instance) => instance.name.startsWith('student['));
+    const statusOf = (replicate: number, size: number) => students.filter((s) => s.name.includes(`replicate=${replicate},size=${size},`)).map((s) => s.status);
+    assert.deepEqual(statusOf(2, 100), Array(6).fill('skipped'), 'replicate 2 skips the smaller size');
+    assert.ok(statusOf(2, 400).length === 6 && !statusOf(2, 400).includes('skipped'), `replicate 2 trains at the largest size: ${statusOf(2, 400).join(', ')}`);
+    assert.ok(!statusOf(1, 100).includes('skipped'), 'replicate 1 keeps the smaller size (from the cache)');
   });
 
   it('retrains the generator to the same numbers (seeded data order and initialisation, deterministic kernels)', async () => {

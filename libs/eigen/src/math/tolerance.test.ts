@@ -13,7 +13,7 @@ describe('relativeL1Error / isCorrect', () => {
   });
 
   it('counts correct strictly below 1%, 2%, 5%', () => {
-    assert.deepEqual(TOLERANCES, [0.01, 0.02, 0.05]);
+    assert.deepEqual(TOLERANCES, [0.01, 0.02, 0.05, 0.1]);
     assert.equal(DEFAULT_TOLERANCE, 0.01);
     const off = (e: number) => [10 + 20 * e, -5, 3, 2];
     assert.equal(isCorrect(off(0.009), truth), true);

@@ -1,12 +1,13 @@
 /**
  * LAWT's correctness criterion for eigenvalue predictions (its "d1" norm): the relative L1 error
- * Σ|ŷ − y| / Σ|y| strictly below a tolerance. The paper reports 1%; 2% and 5% are reported alongside.
+ * Σ|ŷ − y| / Σ|y| strictly below a tolerance. The paper reports 1%; 2%, 5% and 10% are reported alongside
+ * (10% for CPU-sized 3×3 runs, whose small models rarely reach 1%).
  * A prediction that is missing, malformed, of the wrong length or not finite is simply wrong: the
  * criterion never throws on what a generator wrote.
  */
 
 /** The tolerances reported everywhere, in order; the first is the one that decides "correct". */
-export const TOLERANCES = [0.01, 0.02, 0.05] as const;
+export const TOLERANCES = [0.01, 0.02, 0.05, 0.1] as const;
 export const DEFAULT_TOLERANCE = TOLERANCES[0];
 
 /** What a decoder returns for a sequence it cannot read (see encoding/p1000.ts). */
