@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readResults, runCli, workspace } from '../support/cli.js';
@@ -42,6 +42,9 @@ describe('xlsum-selection workflow, smoke preset', () => {
     );
     const figures = join(dir, '.veriflow', 'workflows', 'xlsum-selection', 'figures');
     for (const figure of ['figure-student-rouge.figure.svg', 'figure-p-star.figure.svg']) assert.ok(existsSync(join(figures, figure)), figure);
+    // Figure 5 as the paper draws it: grouped bars, one per selector in each of the smoke preset's two budgets.
+    const bars = readFileSync(join(figures, 'figure-student-rouge.figure.svg'), 'utf8').match(/<rect [^>]*data-group=/g) ?? [];
+    assert.equal(bars.length, 8, 'four selectors × two budgets');
 
     const again = await runCli(['run', WORKFLOW, '--preset', 'smoke'], dir);
     assert.equal(again.code, 0, again.stderr);

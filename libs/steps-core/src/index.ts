@@ -10,8 +10,8 @@ export const steps = coreSteps;
 
 export { echo, sum, command, plot };
 export type { PlotInstance } from './steps/plot.js';
-export { renderLineChart, renderHeatmap, escapeXml } from './plot/index.js';
-export type { LineChartSpec, LineSeries, LinePoint, ReferenceLine, VerticalMarker, HeatmapSpec } from './plot/index.js';
+export { renderLineChart, renderBarChart, renderHeatmap, escapeXml } from './plot/index.js';
+export type { LineChartSpec, LineSeries, LinePoint, ReferenceLine, VerticalMarker, BarChartSpec, BarSeries, Bar, HeatmapSpec } from './plot/index.js';
 export type { CommandWith } from './steps/command.js';
 export { CommandFailedError } from './steps/command-error.js';
 export type { CommandFailureDetails } from './steps/command-error.js';

@@ -1,8 +1,10 @@
 import { formatValue, labelOf } from './format.js';
+import { renderBarChart } from './bar-chart.js';
+import type { BarSeries } from './bar-chart.js';
 import { columnPosition, renderHeatmap } from './heatmap.js';
 import { renderLineChart } from './line-chart.js';
 import type { LineSeries, VerticalMarker } from './line-chart.js';
-import type { FieldLookup} from './instance-fields.js';
+import type { FieldLookup } from './instance-fields.js';
 import { shortName } from './instance-fields.js';
 
 /** A coordinate that may be numeric or categorical; keys are its label text. */
@@ -70,7 +72,7 @@ function nNote(counts: readonly number[]): string {
   return min === max ? `${min}` : `${min}–${max}`;
 }
 
-interface Figure {
+export interface Figure {
   readonly svg: string;
   readonly csv: string;
   readonly summary: string;
@@ -81,31 +83,88 @@ interface MarkerOption {
   readonly label?: string;
 }
 
-interface LineOptions {
+/** What line and bar charts both read: y per (series, x), optionally averaged. */
+interface SeriesOptions {
   readonly x: string;
   readonly y: string;
   readonly series: string | undefined;
   readonly title: string | undefined;
   readonly xLabel: string | undefined;
   readonly yLabel: string | undefined;
-  readonly logX: boolean;
-  readonly logY: boolean;
   readonly referenceLines: readonly { readonly y: number; readonly label: string }[];
-  readonly markers: MarkerOption | undefined;
   readonly aggregate: boolean;
   readonly errorBars: ErrorBars;
 }
 
+interface LineOptions extends SeriesOptions {
+  readonly logX: boolean;
+  readonly logY: boolean;
+  readonly markers: MarkerOption | undefined;
+}
+
+interface BarOptions extends SeriesOptions {
+  readonly baseline: number;
+}
+
+/** Title, axis labels and legend of a line or bar chart; `counts` holds the number of values behind each mark. */
+function seriesLabels(options: SeriesOptions, counts: readonly number[], note: (counts: readonly number[], errorBars: ErrorBars) => string | undefined) {
+  return {
+    title: options.title,
+    xLabel: options.xLabel ?? shortName(options.x),
+    yLabel: options.yLabel ?? shortName(options.y),
+    legendTitle: options.series ? shortName(options.series) : undefined,
+    legend: options.series !== undefined || (options.aggregate && counts.length > 0),
+    note: options.aggregate ? note(counts, options.errorBars) : undefined,
+    referenceLines: options.referenceLines,
+  };
+}
+
+/** The instances of each (series, x) cell: series and x values in plotting order. */
+interface Cells {
+  readonly xOrder: readonly Key[];
+  readonly categorical: boolean;
+  readonly ys: readonly number[];
+  readonly series: readonly {
+    readonly key: Key;
+    /** The series' instances that have an x value. */
+    readonly members: readonly number[];
+    /** Those instances by x label. */
+    readonly byX: ReadonlyMap<string, readonly number[]>;
+  }[];
+}
+
+function seriesCells(lookup: FieldLookup, x: string, y: string, series: string | undefined): Cells {
+  const count = lookup.instances.length;
+  const xKeys = lookup.values(x, 'x').map(keyOf);
+  const ys = lookup.numbers(y, 'y');
+  const seriesKeys = series ? lookup.values(series, 'series').map(keyOf) : Array.from({ length: count }, () => ({ label: shortName(y), number: undefined }));
+  const xOrder = orderKeys(xKeys);
+  return {
+    xOrder,
+    categorical: xOrder.some((k) => k.number === undefined),
+    ys,
+    series: orderKeys(seriesKeys).map((key) => {
+      const members = lookup.instances.map((_, i) => i).filter((i) => seriesKeys[i]?.label === key.label && xKeys[i] !== undefined);
+      const byX = new Map<string, number[]>();
+      for (const i of members) {
+        const label = xKeys[i]!.label;
+        byX.set(label, [...(byX.get(label) ?? []), i]);
+      }
+      return { key, members, byX };
+    }),
+  };
+}
+
+/** Under the legend, when some marks are means: over how many runs, and what the error bars show. */
+function meanNote(marks: string, per: string, errorMarks: string, counts: readonly number[], errorBars: ErrorBars): string | undefined {
+  if (!counts.some((count) => count > 1)) return undefined;
+  return `${marks}: mean over ${nNote(counts)} runs per ${per}${errorBars === 'none' ? '' : `; ${errorMarks}: ${ERROR_BAR_NOTE[errorBars]}`}`;
+}
+
 export function lineFigure(lookup: FieldLookup, options: LineOptions): Figure {
   const count = lookup.instances.length;
-  const xKeys = lookup.values(options.x, 'x').map(keyOf);
-  const ys = lookup.numbers(options.y, 'y');
-  const seriesKeys = options.series ? lookup.values(options.series, 'series').map(keyOf) : Array.from({ length: count }, () => ({ label: shortName(options.y), number: undefined }));
+  const { xOrder, categorical, ys, series: cellSeries } = seriesCells(lookup, options.x, options.y, options.series);
   const markerValues = options.markers ? lookup.numbers(options.markers.field, 'markers') : undefined;
-
-  const seriesOrder = orderKeys(seriesKeys);
-  const xOrder = orderKeys(xKeys);
-  const categorical = xOrder.some((k) => k.number === undefined);
   const xIndex = new Map(xOrder.map((k, i) => [k.label, i]));
   const xValue = (key: Key): number => (categorical ? xIndex.get(key.label)! : key.number!);
 
@@ -115,13 +174,7 @@ export function lineFigure(lookup: FieldLookup, options: LineOptions): Figure {
   const counts: number[] = [];
   let duplicates = 0;
   let dropped = 0;
-  seriesOrder.forEach((seriesKey, seriesIndex) => {
-    const members = lookup.instances.map((_, i) => i).filter((i) => seriesKeys[i]?.label === seriesKey.label && xKeys[i] !== undefined);
-    const byX = new Map<string, number[]>();
-    for (const i of members) {
-      const label = xKeys[i]!.label;
-      byX.set(label, [...(byX.get(label) ?? []), i]);
-    }
+  cellSeries.forEach(({ key: seriesKey, members, byX }, seriesIndex) => {
     const points = [];
     for (const xKey of xOrder) {
       const group = byX.get(xKey.label);
@@ -164,23 +217,54 @@ export function lineFigure(lookup: FieldLookup, options: LineOptions): Figure {
   }
 
   const svg = renderLineChart({
+    ...seriesLabels(options, counts, (n, bars) => meanNote('Lines', 'point', 'bars', n, bars)),
     series: lineSeries,
-    title: options.title,
-    xLabel: options.xLabel ?? shortName(options.x),
-    yLabel: options.yLabel ?? shortName(options.y),
-    legendTitle: options.series ? shortName(options.series) : undefined,
-    legend: options.series !== undefined || (options.aggregate && counts.length > 0),
-    note: options.aggregate && counts.some((count) => count > 1) ? `Lines: mean over ${nNote(counts)} runs per point${options.errorBars === 'none' ? '' : `; bars: ${ERROR_BAR_NOTE[options.errorBars]}`}` : undefined,
     logX: options.logX,
     logY: options.logY,
     xCategories: categorical ? xOrder.map((k) => k.label) : undefined,
-    referenceLines: options.referenceLines,
     markers,
   });
   return {
     svg,
     csv: csv(['series', 'x', 'y', 'n', 'sd', 'stderr'], rows),
     summary: `core/plot: line chart of ${rows.length} points in ${lineSeries.length} series from ${count} instances`,
+  };
+}
+
+/** Grouped bars: one group per x value, one bar per series in each. */
+export function barFigure(lookup: FieldLookup, options: BarOptions): Figure {
+  const { xOrder, ys, series: cellSeries } = seriesCells(lookup, options.x, options.y, options.series);
+  const rows: (string | number | undefined)[][] = [];
+  const counts: number[] = [];
+  let duplicates = 0;
+  const series: BarSeries[] = cellSeries.map(({ key, byX }) => ({
+    label: key.label,
+    bars: xOrder.map((xKey) => {
+      const group = byX.get(xKey.label);
+      if (!group) return null;
+      const s = summarize(group.map((i) => ys[i]!));
+      if (s.n === 0) return null;
+      if (s.n > 1 && !options.aggregate) duplicates++;
+      const averaged = options.aggregate || s.n > 1;
+      rows.push([key.label, xKey.label, s.y, s.n, averaged ? s.sd : undefined, averaged ? s.stderr : undefined]);
+      counts.push(s.n);
+      return { y: s.y, spread: options.aggregate ? errorOf(s, options.errorBars) : undefined };
+    }),
+  }));
+  if (duplicates > 0) {
+    lookup.log.warn(`core/plot: ${duplicates} bars stand for several values and show their mean; set \`aggregate: mean\` to say so and draw error bars`);
+  }
+
+  const svg = renderBarChart({
+    ...seriesLabels(options, counts, (n, bars) => meanNote('Bars', 'bar', 'error bars', n, bars)),
+    groups: xOrder.map((k) => k.label),
+    series,
+    baseline: options.baseline,
+  });
+  return {
+    svg,
+    csv: csv(['series', 'x', 'y', 'n', 'sd', 'stderr'], rows),
+    summary: `core/plot: bar chart of ${rows.length} bars in ${xOrder.length} groups and ${series.length} series from ${lookup.instances.length} instances`,
   };
 }
 

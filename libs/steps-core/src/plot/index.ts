@@ -1,5 +1,7 @@
 export { renderLineChart } from './line-chart.js';
 export type { LineChartSpec, LinePoint, LineSeries, ReferenceLine, VerticalMarker } from './line-chart.js';
+export { renderBarChart } from './bar-chart.js';
+export type { Bar, BarChartSpec, BarSeries } from './bar-chart.js';
 export { renderHeatmap, columnPosition } from './heatmap.js';
 export type { HeatmapSpec } from './heatmap.js';
 export { linearTicks, logTicks, niceStep, linearScale, logScale } from './scale.js';

@@ -10,11 +10,11 @@ import type { PlotInstance } from './plot.js';
 
 type PlotWith = Parameters<typeof plot.run>[0]['with'];
 /** What a workflow writes: the runner fills the schema defaults. */
-type Defaulted = 'kind' | 'log_x' | 'log_y' | 'annotate' | 'error_bars';
+type Defaulted = 'kind' | 'log_x' | 'log_y' | 'annotate' | 'error_bars' | 'baseline';
 type PlotInput = Omit<PlotWith, Defaulted> & Partial<Pick<PlotWith, Defaulted>>;
 
 function withDefaults(input: PlotInput): PlotWith {
-  return { kind: 'line', log_x: false, log_y: false, annotate: true, error_bars: 'stderr', ...input };
+  return { kind: 'line', log_x: false, log_y: false, annotate: true, error_bars: 'stderr', baseline: 0, ...input };
 }
 
 const verifiers = [{ phi: 0.9, psi: 0.3 }, 'oracle'] as const;
@@ -81,16 +81,7 @@ describe('core/plot', () => {
     const allText = elements.filter((e) => e.name === 'text').map((e) => unescapeXml(e.text));
     for (const expected of ['Accuracy <after> verification & "more"', 'generator accuracy', 'p', 'acc']) assert.ok(allText.includes(expected), expected);
 
-    const lines = csv.trimEnd().split('\n');
-    assert.equal(lines[0], 'series,x,y,n,sd,stderr');
-    assert.equal(lines.length, 7);
-    const [series, x, y, n, sd, stderr] = parseCsvLine(lines[1]!);
-    assert.deepEqual([series, x, n], ['{phi:0.9,psi:0.3}', '0.5', '2']);
-    // Accuracies 0.49 and 0.51: mean 0.5, sample sd √(2 · 0.01² / 1) = √2 · 0.01, standard error sd / √2 = 0.01.
-    assert.ok(Math.abs(Number(y) - 0.5) < 1e-12);
-    assert.ok(Math.abs(Number(sd) - Math.SQRT2 * 0.01) < 1e-9, 'sample standard deviation');
-    assert.ok(Math.abs(Number(stderr) - 0.01) < 1e-9, 'standard error of the mean');
-    assert.deepEqual(parseCsvLine(lines[4]!).slice(0, 2), ['oracle', '0.5']);
+    assertSweepMeans(csv);
     assert.ok(t.logs.some((l) => l.level === 'info' && l.message.includes('6 points in 2 series')));
   });
 
@@ -229,12 +220,102 @@ describe('core/plot', () => {
     ]);
   });
 
+  it('draws grouped bars of means with standard-error bars and a reference line, and writes one CSV row per bar', async () => {
+    const { svg, csv, t } = await runPlot({
+      from: sweep(),
+      kind: 'bar',
+      x: 'p',
+      y: 'acc',
+      series: 'verifier',
+      aggregate: 'mean',
+      reference_lines: [{ y: 0.5, label: 'generator accuracy' }],
+    });
+    const elements = parseXml(svg);
+    const bars = inGroup(elements, 'bars');
+    assert.deepEqual(
+      bars.map((bar) => `${unescapeXml(bar.attrs['data-series']!)} ${bar.attrs['data-group']} ${bar.attrs.fill}`),
+      ['0.5', '0.6', '0.7'].map((p) => `{phi:0.9,psi:0.3} ${p} ${OKABE_ITO[0]}`).concat(['0.5', '0.6', '0.7'].map((p) => `oracle ${p} ${OKABE_ITO[1]}`)),
+    );
+    // Means 0.5, 0.6, 0.7 and 0.7, 0.8, 0.9 from a zero baseline: heights in those proportions.
+    const heights = bars.map((bar) => Number(bar.attrs.height));
+    [0.5, 0.6, 0.7, 0.7, 0.8, 0.9].forEach((mean, i) => assert.ok(Math.abs(heights[i]! / heights[0]! - mean / 0.5) < 1e-3, `bar ${i}`));
+    assert.equal(inGroup(elements, 'error-bars').length, 6, 'one error bar per averaged bar');
+    assert.equal(inGroup(elements, 'reference-lines').filter((e) => e.name === 'line').length, 1);
+    const legend = inGroup(elements, 'legend').filter((e) => e.name === 'text').map((e) => unescapeXml(e.text));
+    assert.deepEqual(legend.slice(0, 3), ['verifier', '{phi:0.9,psi:0.3}', 'oracle']);
+    assert.ok(legend.some((l) => l.includes('Bars: mean over 2 runs per bar')));
+    assert.ok(legend.some((l) => l.includes('error bars: ± 1 standard error')));
+
+    assertSweepMeans(csv);
+    assert.ok(t.logs.some((l) => l.level === 'info' && l.message.includes('bar chart of 6 bars in 3 groups and 2 series from 12 instances')));
+  });
+
+  it('bar: error_bars sd draws bars √2 times the standard error; none draws none', async () => {
+    const options: PlotInput = { from: sweep(), kind: 'bar', x: 'p', y: 'acc', series: 'verifier', aggregate: 'mean' };
+    const barLength = (svg: string): number => {
+      const elements = parseXml(svg);
+      const first = inGroup(elements, 'error-bars')[0]!;
+      const stroke = elements.find((e) => e.parent === first && e.name === 'line')!;
+      return Math.abs(Number(stroke.attrs.y2) - Number(stroke.attrs.y1));
+    };
+    const sd = await runPlot({ ...options, error_bars: 'sd' });
+    const stderr = await runPlot(options);
+    assert.equal(inGroup(parseXml(stderr.svg), 'bars').length, 6);
+    assert.ok(Math.abs(barLength(sd.svg) / barLength(stderr.svg) - Math.SQRT2) < 0.02);
+    const none = await runPlot({ ...options, error_bars: 'none' });
+    assert.equal(inGroup(parseXml(none.svg), 'error-bars').length, 0);
+    assert.equal(none.csv, sd.csv);
+  });
+
+  it('bar without aggregate shows the mean of repeated values, says so, and warns', async () => {
+    const { svg, csv, t } = await runPlot({ from: sweep(), kind: 'bar', x: 'verifier', y: 'acc', series: 'p' });
+    const bars = inGroup(parseXml(svg), 'bars');
+    assert.deepEqual([...new Set(bars.map((bar) => unescapeXml(bar.attrs['data-group']!)))], ['{phi:0.9,psi:0.3}', 'oracle'], 'categorical groups in order of first appearance');
+    assert.equal(bars.length, 6);
+    assert.equal(inGroup(parseXml(svg), 'error-bars').length, 0);
+    assert.ok(csv.trimEnd().split('\n').slice(1).every((line) => parseCsvLine(line)[3] === '2' && parseCsvLine(line)[4] !== ''));
+    assert.ok(t.logs.some((l) => l.level === 'warn' && l.message.includes('6 bars stand for several values') && l.message.includes('aggregate: mean')));
+  });
+
+  it('bar: skips a cell whose values are all null and leaves its slot empty', async () => {
+    const from: PlotInstance[] = [
+      { name: 'a1', matrix: { budget: 0.5, selector: 'oracle' }, outputs: { rouge: 0.4 } },
+      { name: 'a2', matrix: { budget: 0.25, selector: 'oracle' }, outputs: { rouge: 0.3 } },
+      { name: 'b1', matrix: { budget: 0.5, selector: 'random' }, outputs: { rouge: null } },
+      { name: 'b2', matrix: { budget: 0.25, selector: 'random' }, outputs: { rouge: 0.2 } },
+    ];
+    const { svg, csv } = await runPlot({ from, kind: 'bar', x: 'budget', y: 'rouge', series: 'selector' });
+    assert.equal(csv, 'series,x,y,n,sd,stderr\noracle,0.25,0.3,1,,\noracle,0.5,0.4,1,,\nrandom,0.25,0.2,1,,\n', 'numeric groups ascending');
+    assert.deepEqual(inGroup(parseXml(svg), 'bars').map((bar) => `${bar.attrs['data-series']} ${bar.attrs['data-group']}`), ['oracle 0.25', 'oracle 0.5', 'random 0.25']);
+  });
+
+  it('warns about fields a kind does not read', async () => {
+    const bar = await runPlot({ from: sweep(), kind: 'bar', x: 'p', y: 'acc', log_y: true, markers: { field: 'p_star_predicted' } });
+    assert.ok(bar.t.logs.some((l) => l.level === 'warn' && l.message.includes('log_y, markers do not apply to a bar chart')));
+    const line = await runPlot({ from: sweep(), x: 'p', y: 'acc', baseline: 0.3 });
+    assert.ok(line.t.logs.some((l) => l.level === 'warn' && l.message.includes('baseline does not apply to a line chart')));
+  });
+
   it('plots an empty fan-in as an empty chart', async () => {
     const { svg, csv } = await runPlot({ from: [], x: 'p', y: 'acc' });
     assert.doesNotThrow(() => parseXml(svg));
     assert.equal(csv, 'series,x,y,n,sd,stderr\n');
   });
 });
+
+/** The CSV of sweep() averaged per (verifier, p): six rows, series-major, with the first row's mean, sd and stderr. */
+function assertSweepMeans(csv: string): void {
+  const lines = csv.trimEnd().split('\n');
+  assert.equal(lines[0], 'series,x,y,n,sd,stderr');
+  assert.equal(lines.length, 7);
+  const [series, x, y, n, sd, stderr] = parseCsvLine(lines[1]!);
+  assert.deepEqual([series, x, n], ['{phi:0.9,psi:0.3}', '0.5', '2']);
+  // Accuracies 0.49 and 0.51: mean 0.5, sample sd √(2 · 0.01² / 1) = √2 · 0.01, standard error sd / √2 = 0.01.
+  assert.ok(Math.abs(Number(y) - 0.5) < 1e-12);
+  assert.ok(Math.abs(Number(sd) - Math.SQRT2 * 0.01) < 1e-9, 'sample standard deviation');
+  assert.ok(Math.abs(Number(stderr) - 0.01) < 1e-9, 'standard error of the mean');
+  assert.deepEqual(parseCsvLine(lines[4]!).slice(0, 2), ['oracle', '0.5']);
+}
 
 /** Splits one CSV line, honouring double-quoted fields. */
 function parseCsvLine(line: string): string[] {
