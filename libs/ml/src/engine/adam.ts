@@ -118,7 +118,10 @@ function forgetCachedOperators(be: WasmBackendLike, x: tf.Tensor): void {
 // The clip scale stays a tensor (clip / max(norm, clip), in float32 like the read norm it replaces), so the
 // whole update is queued without reading anything back.
 function adamWithOps(t: AdamTensors, s: AdamStep): tf.Scalar {
-  const norm = tf.tidy(() => tf.sqrt(tf.addN(t.grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+  // A chain of adds, not addN: webgpu's AddN binds every input to one shader, and past the device's storage
+  // buffer limit (8 on lavapipe) Dawn rejects the command buffer, dropping the whole step's work silently.
+  // Over float32 scalars the chain adds in addN's order, so the CPU engines' norms are unchanged.
+  const norm = tf.tidy(() => tf.sqrt(t.grads.map((g) => tf.sum(tf.square(g))).reduce((sum, x) => tf.add(sum, x))) as tf.Scalar);
   tf.tidy(() => {
     const scale = s.clip > 0 ? tf.div(s.clip, tf.maximum(norm, s.clip)) : tf.scalar(1);
     t.params.forEach((p, i) => {
