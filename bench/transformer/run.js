@@ -83,20 +83,20 @@ function randomBatches(count, seed) {
 
 const engine = await initEngine({ device: opt.device });
 
-function veriflowRun() {
+async function veriflowRun() {
   const model = new Transformer(config, 1);
   const trainer = new Trainer(model, { lr: 5e-4, warmup: 100, totalSteps: 100000, minLrFraction: 0.05, clip: 5 });
   const batches = randomBatches(4, 7);
   let first = NaN;
   let last = NaN;
   for (let i = 0; i < warmup; i++) {
-    const r = trainer.trainStep(batches[i % batches.length]);
+    const r = await trainer.trainStep(batches[i % batches.length]);
     if (i === 0) first = r.loss;
   }
   const times = [];
   for (let i = 0; i < steps; i++) {
     const t0 = performance.now();
-    last = trainer.trainStep(batches[(warmup + i) % batches.length]).loss;
+    last = (await trainer.trainStep(batches[(warmup + i) % batches.length])).loss;
     times.push(performance.now() - t0);
   }
   const seconds = times.reduce((a, b) => a + b, 0) / 1000;
@@ -109,7 +109,7 @@ function veriflowRun() {
 }
 
 if (opt['only-veriflow-steps']) {
-  const r = veriflowRun();
+  const r = await veriflowRun();
   console.log(JSON.stringify(r));
   process.exit(0);
 }
@@ -138,7 +138,7 @@ for (let r = 0; r < rounds; r++) {
   const peers = onGpu ? ['torch'] : ['torch', 'torch1'];
   const order = withTorch ? (r % 2 === 0 ? ['veriflow', ...peers] : [...peers].reverse().concat('veriflow')) : ['veriflow'];
   for (const who of order) {
-    const res = who === 'veriflow' ? veriflowRun() : torchRun(who === 'torch1' ? '1' : opt.threads);
+    const res = who === 'veriflow' ? await veriflowRun() : torchRun(who === 'torch1' ? '1' : opt.threads);
     results[who].push(res);
     console.log(`  round ${r + 1} ${who.padEnd(8)} ${res.samplesPerSecond.toFixed(1).padStart(8)} samples/s  median step ${res.medianStepMs.toFixed(1)} ms${res.maxStepMs !== undefined ? ` (max ${res.maxStepMs.toFixed(0)})` : ''}  loss ${res.firstLoss.toFixed(3)} → ${res.lastLoss.toFixed(3)}  params ${res.parameters}`);
   }
@@ -167,14 +167,14 @@ if (opt.profile) {
   const model = new Transformer(config, 1);
   const trainer = new Trainer(model, { lr: 5e-4, warmup: 100, totalSteps: 100000, clip: 5 });
   const batches = randomBatches(2, 9);
-  for (let i = 0; i < 3; i++) trainer.trainStep(batches[i % 2]);
+  for (let i = 0; i < 3; i++) await trainer.trainStep(batches[i % 2]);
   const byKernel = new Map();
   const kernelSteps = int('kernel-steps');
   let wall = 0;
   for (let i = 0; i < kernelSteps; i++) {
     const t0 = performance.now();
-    const info = await tf.profile(() => {
-      trainer.trainStep(batches[i % 2]);
+    const info = await tf.profile(async () => {
+      await trainer.trainStep(batches[i % 2]);
     });
     wall += performance.now() - t0;
     for (const k of info.kernels) {

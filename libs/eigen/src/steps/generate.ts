@@ -43,7 +43,7 @@ export const generate = defineStep({
     if (typeof trainedDim === 'number' && trainedDim !== data.dim) throw new Error(`data: ${data.dim}×${data.dim} matrices, but the model was trained on ${trainedDim}×${trainedDim}`);
     const inputs = Array.from({ length: data.count }, (_, i) => matrixIds(data, i));
     const started = performance.now();
-    const out = beamSearch(model, inputs, beam, {
+    const out = await beamSearch(model, inputs, beam, {
       maxLength: encodedLength(data.dim, 1) + 1,
       batchSize,
       signal: ctx.signal,

@@ -23,11 +23,11 @@ const VALIDATION_TOLERANCES = [
 ] as const;
 
 /** Top-1 (greedy) accuracy at each of `tolerances` on the first `limit` matrices of `set`. */
-export function greedyAccuracy(model: Transformer, set: MatrixSet, limit: number, tolerances: readonly number[] = [0.01], signal?: AbortSignal): number[] {
+export async function greedyAccuracy(model: Transformer, set: MatrixSet, limit: number, tolerances: readonly number[] = [0.01], signal?: AbortSignal): Promise<number[]> {
   const n = Math.min(limit, set.count);
   if (n === 0) return tolerances.map(() => 0);
   const inputs = Array.from({ length: n }, (_, i) => matrixIds(set, i));
-  const out = greedyDecode(model, inputs, { maxLength: encodedLength(set.dim, 1) + 1, ...(signal ? { signal } : {}) });
+  const out = await greedyDecode(model, inputs, { maxLength: encodedLength(set.dim, 1) + 1, ...(signal ? { signal } : {}) });
   const errors = out.map((h, i) => relativeL1Error(decodeVector(h.tokens, set.dim), eigenvaluesAt(set, i)));
   return tolerances.map((tolerance) => errors.filter((e) => e < tolerance).length / n);
 }
@@ -142,12 +142,12 @@ export const train = defineStep({
   const losses = new LossWindow(ctx.metrics, w.log_every, totalSteps);
   let valAccuracy: number | null = null;
   const snapshot = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => encodeCheckpoint(model, { kind: EIGEN_MODEL, seed, ...(trainer ? { trainer } : {}), training });
-  const save = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => ctx.writeBytes('model', snapshot(trainer));
+  const save = async (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => ctx.writeBytes('model', await snapshot(trainer));
   // Periodic checkpoints go where a later attempt finds them; an atomic replace, so a kill never leaves half a file.
-  const checkpoint = (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => writeFileAtomic(ownCheckpoint, snapshot(trainer));
-  const validate = (step: number) => {
+  const checkpoint = async (trainer: Parameters<typeof encodeCheckpoint>[1]['trainer']) => writeFileAtomic(ownCheckpoint, await snapshot(trainer));
+  const validate = async (step: number) => {
     if (!validation) return;
-    const accuracies = greedyAccuracy(model, validation, w.validation_size, VALIDATION_TOLERANCES.map((t) => t.tolerance), ctx.signal);
+    const accuracies = await greedyAccuracy(model, validation, w.validation_size, VALIDATION_TOLERANCES.map((t) => t.tolerance), ctx.signal);
     VALIDATION_TOLERANCES.forEach(({ metric }, i) => ctx.metrics.log(metric, accuracies[i]!, step));
     valAccuracy = accuracies[0]!;
     const shown = VALIDATION_TOLERANCES.map(({ tolerance }, i) => `${(100 * accuracies[i]!).toFixed(1)}% at ${tolerance * 100}%`).join(', ');
@@ -168,7 +168,7 @@ export const train = defineStep({
       onStep: async ({ step, loss, lr }, trainer) => {
         const done = step + 1;
         losses.add(done, loss, lr);
-        if (done % w.eval_every === 0 && done !== totalSteps) validate(done);
+        if (done % w.eval_every === 0 && done !== totalSteps) await validate(done);
         if (done % w.checkpoint_every === 0 && done !== totalSteps) await checkpoint(trainer);
         ctx.progress(done / totalSteps);
       },
@@ -178,7 +178,7 @@ export const train = defineStep({
     throw error;
   }
   try {
-    validate(totalSteps);
+    await validate(totalSteps);
     await save(result.trainer);
   } finally {
     result.trainer.dispose();

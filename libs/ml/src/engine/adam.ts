@@ -49,10 +49,11 @@ function inPlaceBackend(t: AdamTensors): WasmBackendLike | null {
 
 /**
  * Applies one clipped Adam update to `params` (and the moments `m`, `v`) from `grads`; returns the global
- * gradient norm before clipping. Call it outside `tf.tidy` results you still need: on wasm the variables
- * change in place.
+ * gradient norm before clipping: a number on wasm (summed on the heap), else a scalar tensor for the caller to
+ * read (and dispose) with its other end-of-step reads, so a GPU backend is never stalled mid-step to read it.
+ * Call it outside `tf.tidy` results you still need: on wasm the variables change in place.
  */
-export function adamUpdate(t: AdamTensors, step: AdamStep): number {
+export function adamUpdate(t: AdamTensors, step: AdamStep): number | tf.Scalar {
   if (t.params.length !== t.grads.length || t.params.length !== t.m.length || t.params.length !== t.v.length) {
     throw new Error(`adamUpdate: ${t.params.length} params, ${t.grads.length} grads, ${t.m.length} m, ${t.v.length} v`);
   }
@@ -114,12 +115,15 @@ function forgetCachedOperators(be: WasmBackendLike, x: tf.Tensor): void {
   be.wasm.tfjs.registerTensor(data.id, x.size, data.memoryOffset);
 }
 
-function adamWithOps(t: AdamTensors, s: AdamStep): number {
-  const norm = tf.tidy(() => tf.sqrt(tf.addN(t.grads.map((g) => tf.sum(tf.square(g))))));
-  const value = (norm.dataSync() as Float32Array)[0]!;
-  norm.dispose();
-  const scale = s.clip > 0 ? s.clip / Math.max(value, s.clip) : 1;
+// The clip scale stays a tensor (clip / max(norm, clip), in float32 like the read norm it replaces), so the
+// whole update is queued without reading anything back.
+function adamWithOps(t: AdamTensors, s: AdamStep): tf.Scalar {
+  // A chain of adds, not addN: webgpu's AddN binds every input to one shader, and past the device's storage
+  // buffer limit (8 on lavapipe) Dawn rejects the command buffer, dropping the whole step's work silently.
+  // Over float32 scalars the chain adds in addN's order, so the CPU engines' norms are unchanged.
+  const norm = tf.tidy(() => tf.sqrt(t.grads.map((g) => tf.sum(tf.square(g))).reduce((sum, x) => tf.add(sum, x))) as tf.Scalar);
   tf.tidy(() => {
+    const scale = s.clip > 0 ? tf.div(s.clip, tf.maximum(norm, s.clip)) : tf.scalar(1);
     t.params.forEach((p, i) => {
       const g = tf.mul(t.grads[i]!, scale);
       const m = t.m[i]!;
@@ -129,5 +133,5 @@ function adamWithOps(t: AdamTensors, s: AdamStep): number {
       p.assign(tf.sub(p, tf.mul(tf.div(m, tf.add(tf.sqrt(v), s.epsilon)), s.stepSize)));
     });
   });
-  return value;
+  return norm;
 }

@@ -3,9 +3,8 @@
 // Order: the native TensorFlow bindings (`@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node`) when present —
 // they are never dependencies (their install downloads libtensorflow, and the GPU build wants CUDA 11), so they
 // are only ever reached through a dynamic import inside try/catch — then WebGPU on Dawn (webgpu/dawn.ts) for
-// device 'gpu' only: 'auto' does not take it, because tfjs-backend-webgpu cannot read tensors synchronously
-// under Node (its readSync draws through OffscreenCanvas: "OffscreenCanvas is not defined") and the seq2seq
-// training and decoding loops read losses and log-probabilities with dataSync — then the wasm backend (SIMD, XNNPACK; ~30× the pure-JS backend), then the pure-JS `cpu` backend.
+// device 'gpu' only ('auto' does not take it; tfjs-backend-webgpu cannot read tensors synchronously under Node,
+// its readSync draws through OffscreenCanvas, so code that runs there reads with `await t.data()`) — then the wasm backend (SIMD, XNNPACK; ~30× the pure-JS backend), then the pure-JS `cpu` backend.
 //
 // Findings for tfjs-backend-wasm 4.22 on Node 20 (see the tests):
 // - The wasm binaries are read from disk with `fs` (no fetch): by default from the directory of the package's
@@ -60,7 +59,10 @@ export interface SelectBackendOptions {
   allowFallback?: boolean;
   /** Try the native tfjs-node(-gpu) bindings at all (default true). */
   native?: boolean;
-  /** Let the webgpu backend run on a software adapter (Mesa's lavapipe); tests only. Default false. */
+  /**
+   * Let the webgpu backend run on a software adapter (Mesa's lavapipe), to exercise the GPU path on a CPU
+   * machine. Default: whether VERIFLOW_WEBGPU_ALLOW_SOFTWARE=1 (see SOFTWARE_ADAPTER_SWITCH).
+   */
   softwareAdapter?: boolean;
   /** How modules are imported (tests substitute this). Defaults to a dynamic `import()`. */
   importModule?: (specifier: string) => Promise<unknown>;
@@ -85,6 +87,9 @@ const NATIVE_MODULE: Record<NativeCandidate, string> = {
 };
 
 const defaultImport = (specifier: string): Promise<unknown> => import(specifier);
+
+/** The opt-in that lets runs (not only tests) take a software WebGPU adapter; slow, for checking the GPU path. */
+export const SOFTWARE_ADAPTER_SWITCH = 'VERIFLOW_WEBGPU_ALLOW_SOFTWARE';
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -225,8 +230,9 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Back
     const chosen = attempts[attempts.length - 1];
     // A software WebGPU adapter is taken only when a test asks for it: not a fallback.
     const fellBack = device === 'gpu' && !gpu && name !== 'webgpu';
+    const software = options.softwareAdapter === undefined ? ` (software adapter, allowed by ${SOFTWARE_ADAPTER_SWITCH}=1)` : ' (software adapter)';
     const detail =
-      `${name}${gpu ? ' (GPU)' : name === 'webgpu' ? ' (software adapter)' : ''}: ${chosen?.reason ?? ''}` +
+      `${name}${gpu ? ' (GPU)' : name === 'webgpu' ? software : ''}: ${chosen?.reason ?? ''}` +
       (fellBack ? ' [fell back from device gpu]' : '') +
       (rejected.length > 0 ? `; rejected ${rejected.join('; ')}` : '');
     return {
@@ -241,7 +247,7 @@ export async function selectBackend(options: SelectBackendOptions): Promise<Back
     };
   };
 
-  const softwareAdapter = options.softwareAdapter === true;
+  const softwareAdapter = options.softwareAdapter ?? process.env[SOFTWARE_ADAPTER_SWITCH] === '1';
   const webgpu = async () => {
     const r = await timed('webgpu', () => activateWebGpu(softwareAdapter));
     const info = r.ok && r.fact.kind !== 'none' && r.fact.kind !== 'package-missing' ? { adapter: r.fact.description, software: r.fact.kind === 'software' } : undefined;

@@ -44,8 +44,9 @@ export interface LoadedCheckpoint {
   readonly optimizer?: OptimizerState;
 }
 
-export function encodeCheckpoint(model: Transformer, options: { kind: ModelKind; seed: number; trainer?: Trainer; step?: number; training?: Record<string, unknown> }): Uint8Array {
-  const state = options.trainer?.state();
+/** The checkpoint's bytes; parameters and moments are read asynchronously (WebGPU cannot read synchronously). */
+export async function encodeCheckpoint(model: Transformer, options: { kind: ModelKind; seed: number; trainer?: Trainer; step?: number; training?: Record<string, unknown> }): Promise<Uint8Array> {
+  const [state, values] = await Promise.all([options.trainer?.state(), Promise.all(model.parameters.map(async (p) => (await p.variable.data()) as Float32Array))]);
   const parameters: CheckpointMeta['parameters'] = [];
   let total = 0;
   for (const p of model.parameters) {
@@ -57,7 +58,7 @@ export function encodeCheckpoint(model: Transformer, options: { kind: ModelKind;
   const data = new Float32Array(total);
   model.parameters.forEach((p, i) => {
     const offset = parameters[i]!.offset;
-    data.set(p.variable.dataSync() as Float32Array, offset);
+    data.set(values[i]!, offset);
     if (state) {
       data.set(state.m[i]!, paramTotal + offset);
       data.set(state.v[i]!, 2 * paramTotal + offset);

@@ -67,15 +67,22 @@ function prefixes(sequences: readonly (readonly number[])[], length: number): In
 }
 
 /** Next-token log-probabilities [sequences × vocab] after BOS + each sequence (cut to `length` positions). */
-export function nextLogProbs(model: Transformer, encoded: Encoded, sequences: readonly (readonly number[])[], length: number): Float32Array {
+export async function nextLogProbs(model: Transformer, encoded: Encoded, sequences: readonly (readonly number[])[], length: number): Promise<Float32Array> {
   const logp = tf.tidy(() => model.nextLogProbs(encoded, tf.tensor2d(prefixes(sequences, length), [sequences.length, length], 'int32')));
-  const values = logp.dataSync() as Float32Array;
-  logp.dispose();
-  return values;
+  return readAndDispose(logp);
+}
+
+/** The values of `x`, read asynchronously (WebGPU cannot read synchronously under Node); `x` is disposed. */
+export async function readAndDispose(x: tf.Tensor): Promise<Float32Array> {
+  try {
+    return (await x.data()) as Float32Array;
+  } finally {
+    x.dispose();
+  }
 }
 
 /** Greedy decoding: one hypothesis per input. */
-export function greedyDecode(model: Transformer, inputs: readonly (readonly number[])[], options: DecodeOptions): Hypothesis[] {
+export async function greedyDecode(model: Transformer, inputs: readonly (readonly number[])[], options: DecodeOptions): Promise<Hypothesis[]> {
   const out: Hypothesis[] = [];
   const size = options.batchSize ?? 64;
   const vocab = model.config.vocab;
@@ -88,7 +95,7 @@ export function greedyDecode(model: Transformer, inputs: readonly (readonly numb
     const done = chunk.map(() => false);
     try {
       for (let t = 0; t < options.maxLength && done.includes(false); t++) {
-        const logp = nextLogProbs(model, encoded, tokens, t + 1);
+        const logp = await nextLogProbs(model, encoded, tokens, t + 1);
         chunk.forEach((_, i) => {
           if (done[i]) return;
           const [best] = topK(logp, i * vocab, vocab, 1);
@@ -117,7 +124,7 @@ interface Beam {
  * best tokens, finished ones compete unchanged, and the `beam` best by summed log-probability survive.
  * Returns per input up to `beam` hypotheses, best first.
  */
-export function beamSearch(model: Transformer, inputs: readonly (readonly number[])[], beam: number, options: DecodeOptions): Hypothesis[][] {
+export async function beamSearch(model: Transformer, inputs: readonly (readonly number[])[], beam: number, options: DecodeOptions): Promise<Hypothesis[][]> {
   if (!Number.isSafeInteger(beam) || beam < 1) throw new RangeError(`beam must be a positive integer, found ${beam}`);
   const out: Hypothesis[][] = [];
   const size = Math.max(1, Math.floor((options.batchSize ?? 64) / beam));
@@ -132,7 +139,7 @@ export function beamSearch(model: Transformer, inputs: readonly (readonly number
       for (let t = 0; t < options.maxLength; t++) {
         if (beams.every((row) => row.every((h) => h === null || h.finished))) break;
         const flat = beams.flatMap((row) => row.map((h) => h?.tokens ?? []));
-        const logp = nextLogProbs(model, encoded, flat, t + 1);
+        const logp = await nextLogProbs(model, encoded, flat, t + 1);
         beams = beams.map((row, i) => {
           const candidates: Beam[] = [];
           row.forEach((h, b) => {
@@ -162,12 +169,15 @@ export function beamSearch(model: Transformer, inputs: readonly (readonly number
  * Summed log-probability of each output under teacher forcing (EOS counted when `finished`): what a beam's
  * score should equal.
  */
-export function sequenceLogProb(model: Transformer, input: readonly number[], output: Hypothesis | { tokens: readonly number[]; finished: boolean }): number {
-  return tf.tidy(() => {
-    const src = tf.tensor2d([...input], [1, input.length], 'int32');
-    const tgtIn = tf.tensor2d([BOS_ID, ...output.tokens], [1, output.tokens.length + 1], 'int32');
-    const logp = tf.logSoftmax(tf.reshape(model.forward(src, tgtIn), [output.tokens.length + 1, model.config.vocab])).arraySync() as number[][];
-    const targets = output.finished ? [...output.tokens, EOS_ID] : [...output.tokens];
-    return targets.reduce((sum, id, t) => sum + logp[t]![id]!, 0);
-  });
+export async function sequenceLogProb(model: Transformer, input: readonly number[], output: Hypothesis | { tokens: readonly number[]; finished: boolean }): Promise<number> {
+  const vocab = model.config.vocab;
+  const logp = await readAndDispose(
+    tf.tidy(() => {
+      const src = tf.tensor2d([...input], [1, input.length], 'int32');
+      const tgtIn = tf.tensor2d([BOS_ID, ...output.tokens], [1, output.tokens.length + 1], 'int32');
+      return tf.logSoftmax(tf.reshape(model.forward(src, tgtIn), [output.tokens.length + 1, vocab]));
+    }),
+  );
+  const targets = output.finished ? [...output.tokens, EOS_ID] : [...output.tokens];
+  return targets.reduce((sum, id, t) => sum + logp[t * vocab + id]!, 0);
 }

@@ -120,37 +120,37 @@ describe('training and decoding', () => {
     assert.equal(new Set(counts.slice(1)).size, 1, `numTensors per step: ${[...new Set(counts)].join(',')}`);
     // And explicitly: one more step leaves the tensor count unchanged.
     const batch = makeBatch(pairs.slice(0, 32));
-    assertNoTensorLeak(() => trainer.trainStep(batch), { label: 'trainStep' });
+    await assertNoTensorLeak(() => trainer.trainStep(batch), { label: 'trainStep' });
     // The model reverses unseen sequences greedily.
     const test = reversePairs(50, 99);
-    const out = greedyDecode(model, test.map((p) => p.input), { maxLength: 6 });
+    const out = await greedyDecode(model, test.map((p) => p.input), { maxLength: 6 });
     const correct = out.filter((h, i) => h.finished && h.tokens.join() === test[i]!.target.join()).length;
     assert.ok(correct >= 40, `${correct}/50 reversed`);
   });
 
-  it('beam search: B = 1 equals greedy; scores sorted and equal to the summed log-probs of a forward pass', () => {
+  it('beam search: B = 1 equals greedy; scores sorted and equal to the summed log-probs of a forward pass', async () => {
     const inputs = reversePairs(20, 7).map((p) => p.input);
     inputs.push([3, 4], [10, 10, 10, 10, 10, 10, 10]); // off-distribution: longer, unfinished beams
-    const greedy = greedyDecode(model, inputs, { maxLength: 6, batchSize: 8 });
-    const beam1 = assertNoTensorLeak(() => beamSearch(model, inputs, 1, { maxLength: 6, batchSize: 8 }));
+    const greedy = await greedyDecode(model, inputs, { maxLength: 6, batchSize: 8 });
+    const beam1 = await assertNoTensorLeak(() => beamSearch(model, inputs, 1, { maxLength: 6, batchSize: 8 }));
     assert.deepEqual(beam1.map((b) => b[0]!.tokens), greedy.map((g) => g.tokens));
     beam1.forEach((b, i) => assert.ok(Math.abs(b[0]!.score - greedy[i]!.score) < 1e-4));
-    const beams = assertNoTensorLeak(() => beamSearch(model, inputs, 4, { maxLength: 6, batchSize: 16 }));
-    beams.forEach((row, i) => {
+    const beams = await assertNoTensorLeak(() => beamSearch(model, inputs, 4, { maxLength: 6, batchSize: 16 }));
+    for (const [i, row] of beams.entries()) {
       assert.equal(row.length, 4);
       for (let k = 1; k < row.length; k++) assert.ok(row[k - 1]!.score >= row[k]!.score, 'sorted');
       assert.ok(row[0]!.score >= greedy[i]!.score - 1e-4, 'beam top ≥ greedy');
       assert.equal(new Set(row.map((h) => `${h.tokens.join()}|${h.finished}`)).size, 4, 'distinct hypotheses');
       for (const h of row) {
         assert.ok(!h.tokens.includes(EOS_ID));
-        const recomputed = sequenceLogProb(model, inputs[i]!, h);
+        const recomputed = await sequenceLogProb(model, inputs[i]!, h);
         assert.ok(Math.abs(recomputed - h.score) < 1e-3, `score ${h.score} vs forward ${recomputed}`);
       }
-    });
+    }
   });
 
   it('checkpoint round trip: identical logits, optimizer state, and a resumed run continues exactly', async () => {
-    const bytes = encodeCheckpoint(model, { kind: TEST_MODEL, seed: 11, trainer, training: { note: 'test' } });
+    const bytes = await encodeCheckpoint(model, { kind: TEST_MODEL, seed: 11, trainer, training: { note: 'test' } });
     const loaded = decodeCheckpoint(bytes, TEST_MODEL);
     try {
       assert.equal(loaded.meta.step, trainer.step);
@@ -161,7 +161,7 @@ describe('training and decoding', () => {
       assert.ok(loaded.optimizer);
       // Resume both for 3 more steps with the same data order: identical losses.
       const more = { ...options, totalSteps: trainer.step + 3 };
-      const a = await trainLoop(model, pairs, { ...more, rng: createRng(5), resume: trainer.state() });
+      const a = await trainLoop(model, pairs, { ...more, rng: createRng(5), resume: await trainer.state() });
       const b = await trainLoop(loaded.model, pairs, { ...more, rng: createRng(5), resume: loaded.optimizer });
       assert.equal(a.losses.length, 3);
       assert.deepEqual(b.losses, a.losses);

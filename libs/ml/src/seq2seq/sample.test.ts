@@ -25,9 +25,9 @@ describe('sampleSequences', () => {
   const sample = (seed: number, batchSize: number, temperature = 1) =>
     sampleSequences(model, INPUTS, { samples: 3, temperature, maxLength: 8, batchSize, rngFor: (input, k) => createRng(seed).fork(`${input}/${k}`) });
 
-  it('records, for every drawn token, the model\'s own log-probability: their sum is the teacher-forced log-likelihood', () => {
-    const samples = sample(1, 64, 1.5);
-    const scored = scoreSequences(model, samples.flatMap((row, i) => row.map((s) => ({ input: INPUTS[i]!, target: s.tokens }))));
+  it('records, for every drawn token, the model\'s own log-probability: their sum is the teacher-forced log-likelihood', async () => {
+    const samples = await sample(1, 64, 1.5);
+    const scored = await scoreSequences(model, samples.flatMap((row, i) => row.map((s) => ({ input: INPUTS[i]!, target: s.tokens }))));
     samples.flat().forEach((s, j) => {
       assert.equal(s.tokenLogProbs.length, s.tokens.length + (s.finished ? 1 : 0));
       assert.ok(!s.tokens.includes(EOS_ID) && !s.tokens.includes(PAD_ID) && !s.tokens.includes(BOS_ID));
@@ -37,22 +37,22 @@ describe('sampleSequences', () => {
     });
     const first = samples[0]![0]!;
     const total = first.tokenLogProbs.reduce((a, b) => a + b, 0);
-    assert.ok(Math.abs(total - sequenceLogProb(model, INPUTS[0]!, first)) < 1e-4);
+    assert.ok(Math.abs(total - (await sequenceLogProb(model, INPUTS[0]!, first))) < 1e-4);
   });
 
-  it('gives the same K samples for the same seed whatever the batch size, and other samples for another seed', () => {
-    const a = sample(7, 64);
-    assert.deepEqual(sample(7, 3), a);
+  it('gives the same K samples for the same seed whatever the batch size, and other samples for another seed', async () => {
+    const a = await sample(7, 64);
+    assert.deepEqual(await sample(7, 3), a);
     assert.equal(a.length, INPUTS.length);
     for (const row of a) assert.equal(row.length, 3);
-    assert.notDeepEqual(sample(8, 64).map((row) => row.map((s) => s.tokens)), a.map((row) => row.map((s) => s.tokens)));
+    assert.notDeepEqual((await sample(8, 64)).map((row) => row.map((s) => s.tokens)), a.map((row) => row.map((s) => s.tokens)));
     const distinct = new Set(a.flat().map((s) => s.tokens.join(',')));
     assert.ok(distinct.size > 1, 'the K samples of an untrained model differ');
   });
 
-  it('rejects a non-positive temperature or sample count', () => {
-    assert.throws(() => sampleSequences(model, INPUTS, { samples: 2, temperature: 0, maxLength: 4, rngFor: () => createRng(1) }), /temperature must be positive/);
-    assert.throws(() => sampleSequences(model, INPUTS, { samples: 0, temperature: 1, maxLength: 4, rngFor: () => createRng(1) }), /samples must be a positive integer/);
+  it('rejects a non-positive temperature or sample count', async () => {
+    await assert.rejects(sampleSequences(model, INPUTS, { samples: 2, temperature: 0, maxLength: 4, rngFor: () => createRng(1) }), /temperature must be positive/);
+    await assert.rejects(sampleSequences(model, INPUTS, { samples: 0, temperature: 1, maxLength: 4, rngFor: () => createRng(1) }), /samples must be a positive integer/);
   });
 });
 

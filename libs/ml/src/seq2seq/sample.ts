@@ -60,7 +60,7 @@ export function drawToken(logp: Float32Array, offset: number, vocab: number, tem
 }
 
 /** K samples per input, in input order and then k order. */
-export function sampleSequences(model: Transformer, inputs: readonly (readonly number[])[], options: SampleOptions): SampledSequence[][] {
+export async function sampleSequences(model: Transformer, inputs: readonly (readonly number[])[], options: SampleOptions): Promise<SampledSequence[][]> {
   const { samples, temperature } = options;
   if (!Number.isSafeInteger(samples) || samples < 1) throw new RangeError(`samples must be a positive integer, found ${samples}`);
   if (!(temperature > 0)) throw new RangeError(`temperature must be positive, found ${temperature}`);
@@ -74,7 +74,7 @@ export function sampleSequences(model: Transformer, inputs: readonly (readonly n
     const rows = chunk.flatMap((_, i) => Array.from({ length: samples }, (_, k) => ({ rng: options.rngFor(at + i, k), tokens: [] as number[], tokenLogProbs: [] as number[], finished: false })));
     try {
       for (let t = 0; t < options.maxLength && rows.some((row) => !row.finished); t++) {
-        const logp = nextLogProbs(model, encoded, rows.map((row) => row.tokens), t + 1);
+        const logp = await nextLogProbs(model, encoded, rows.map((row) => row.tokens), t + 1);
         rows.forEach((row, r) => {
           if (row.finished) return;
           const id = drawToken(logp, r * vocab, vocab, temperature, row.rng);

@@ -3,6 +3,7 @@
  * (and the EOS after it), conditioned on the input. A judge's likelihood of another model's outputs.
  */
 import { tf } from '../engine/index.js';
+import { readAndDispose } from './decode.js';
 import { makeBatch } from './train-loop.js';
 import type { SequencePair } from './train-loop.js';
 import type { Transformer } from './transformer.js';
@@ -15,7 +16,7 @@ export interface ScoreOptions {
 }
 
 /** Per pair, the log-probabilities of its target tokens and then of EOS (target.length + 1 values). */
-export function scoreSequences(model: Transformer, pairs: readonly SequencePair[], options: ScoreOptions = {}): number[][] {
+export async function scoreSequences(model: Transformer, pairs: readonly SequencePair[], options: ScoreOptions = {}): Promise<number[][]> {
   const size = options.batchSize ?? 64;
   const vocab = model.config.vocab;
   const out: number[][] = [];
@@ -23,13 +24,11 @@ export function scoreSequences(model: Transformer, pairs: readonly SequencePair[
     options.signal?.throwIfAborted();
     const chunk = pairs.slice(at, at + size);
     const batch = makeBatch(chunk);
-    const logp = tf.tidy(() => {
+    const values = await readAndDispose(tf.tidy(() => {
       const src = tf.tensor2d(batch.src, [batch.size, batch.srcLen], 'int32');
       const tgtIn = tf.tensor2d(batch.tgtIn, [batch.size, batch.tgtLen], 'int32');
       return tf.logSoftmax(tf.reshape(model.forward(src, tgtIn), [batch.size * batch.tgtLen, vocab]));
-    });
-    const values = logp.dataSync() as Float32Array;
-    logp.dispose();
+    }));
     chunk.forEach((pair, i) => {
       const row: number[] = [];
       for (let t = 0; t <= pair.target.length; t++) {

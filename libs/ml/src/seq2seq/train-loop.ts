@@ -110,8 +110,11 @@ export class Trainer {
     return this.stepCount;
   }
 
-  /** One optimisation step on a batch; returns the loss before the update. */
-  trainStep(batch: Batch): StepResult {
+  /**
+   * One optimisation step on a batch; returns the loss before the update. The loss (and, off wasm, the gradient
+   * norm) is read once the update is queued, asynchronously: WebGPU cannot read a tensor synchronously under Node.
+   */
+  async trainStep(batch: Batch): Promise<StepResult> {
     const step = this.stepCount;
     const lr = learningRate(step, this.options);
     const { beta1, beta2, epsilon, clip } = this.options;
@@ -135,20 +138,26 @@ export class Trainer {
         }),
       };
     });
-    let gradNorm: number;
+    let norm: number | tf.Scalar;
     try {
-      gradNorm = adamUpdate({ params, grads: gradients, m: this.m, v: this.v }, { beta1, beta2, epsilon, stepSize, clip });
+      norm = adamUpdate({ params, grads: gradients, m: this.m, v: this.v }, { beta1, beta2, epsilon, stepSize, clip });
     } finally {
       tf.dispose(gradients);
     }
-    const value = (loss.dataSync() as Float32Array)[0]!;
-    loss.dispose();
     this.stepCount++;
-    return { step, loss: value, gradNorm, lr };
+    try {
+      const [value, gradNorm] = await Promise.all([readScalar(loss), typeof norm === 'number' ? norm : readScalar(norm)]);
+      return { step, loss: value, gradNorm, lr };
+    } finally {
+      tf.dispose(typeof norm === 'number' ? [loss] : [loss, norm]);
+    }
   }
 
-  state(): OptimizerState {
-    return { step: this.stepCount, m: this.m.map((x) => x.dataSync() as Float32Array), v: this.v.map((x) => x.dataSync() as Float32Array) };
+  /** A copy of the Adam moments (read asynchronously, see trainStep). */
+  async state(): Promise<OptimizerState> {
+    const read = (xs: readonly tf.Variable[]) => Promise.all(xs.map(async (x) => (await x.data()) as Float32Array));
+    const [m, v] = await Promise.all([read(this.m), read(this.v)]);
+    return { step: this.stepCount, m, v };
   }
 
   restore(state: OptimizerState): void {
@@ -165,6 +174,10 @@ export class Trainer {
   dispose(): void {
     for (const x of [...this.m, ...this.v]) x.dispose();
   }
+}
+
+async function readScalar(x: tf.Tensor): Promise<number> {
+  return ((await x.data()) as Float32Array)[0]!;
 }
 
 /** Endless shuffled batches: each epoch a fresh permutation from `rng`; the last, short batch of an epoch is kept. */
@@ -218,7 +231,7 @@ export async function trainLoop(model: Transformer, pairs: readonly SequencePair
       await new Promise((resolve) => setImmediate(resolve));
       options.signal?.throwIfAborted();
       const batch = batches.next().value as Batch;
-      const result = trainer.trainStep(batch);
+      const result = await trainer.trainStep(batch);
       samples += batch.size;
       losses.push(result.loss);
       if (options.onStep) await options.onStep(result, trainer);

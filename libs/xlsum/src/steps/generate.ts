@@ -51,7 +51,7 @@ export const generate = defineStep({
     const seed = w.seed ?? ctx.seed;
     const root = createRng(seed).fork('sampling');
     const started = performance.now();
-    const samples = sampleSequences(
+    const samples = await sampleSequences(
       model,
       rows.map((row) => articleIds(tokenizer, row, text)),
       {

@@ -46,7 +46,7 @@ export const judge = defineStep({
       if (!article) throw new Error(`${candidatesPath}: candidate ${i + 1} (id "${c.id}") has no article in ${articlesPath}; pass the articles the candidates were generated from`);
       return summaryPair(tokenizer, article, c.summary, text);
     });
-    const logprobs = scoreSequences(model, pairs, { batchSize: w.batch_size, signal: ctx.signal, onBatch: (done) => ctx.progress(done / pairs.length) });
+    const logprobs = await scoreSequences(model, pairs, { batchSize: w.batch_size, signal: ctx.signal, onBatch: (done) => ctx.progress(done / pairs.length) });
     const scores: JudgeScoreRow[] = candidates.map((c, i) => ({ id: c.id, k: c.k, tokens: logprobs[i]!.length, logprob: logprobs[i]!.reduce((a, b) => a + b, 0) }));
     await ctx.writeBytes('scores', encodeJsonl(scores));
     const mean = scores.reduce((sum, s) => sum + s.logprob / s.tokens, 0) / Math.max(1, scores.length);

@@ -128,7 +128,7 @@ export const train = defineStep({
         const done = step + 1;
         losses.add(done, loss, lr);
         // An atomic replace, so a kill never leaves half a checkpoint.
-        if (done % w.checkpoint_every === 0 && done !== totalSteps) await writeFileAtomic(ownCheckpoint, snapshot(trainer));
+        if (done % w.checkpoint_every === 0 && done !== totalSteps) await writeFileAtomic(ownCheckpoint, await snapshot(trainer));
         ctx.progress(done / totalSteps);
       },
     });
@@ -137,7 +137,7 @@ export const train = defineStep({
     throw error;
   }
   try {
-    await ctx.writeBytes('model', snapshot(result.trainer));
+    await ctx.writeBytes('model', await snapshot(result.trainer));
   } finally {
     result.trainer.dispose();
     model.dispose();

@@ -10,7 +10,8 @@
 // - Without libvulkan.so.1, or with only Debian 12's lavapipe (Mesa 22: "Vulkan shaderUniform*ArrayDynamicIndexing
 //   required"), requestAdapter() answers null and Dawn writes its reason to stderr. Mesa 25's lavapipe (Debian
 //   bookworm-backports) gives a software adapter (isFallbackAdapter true) on which the backend runs, slowly:
-//   the tests use it to check the engine on CPU machines; `device: gpu` never takes it.
+//   the tests use it to check the engine on CPU machines; `device: gpu` takes it only under
+//   VERIFLOW_WEBGPU_ALLOW_SOFTWARE=1.
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdapterFact } from './diagnosis.js';
 
@@ -93,13 +94,13 @@ async function requestDevice(adapter: AdapterLike): Promise<unknown> {
 
 /**
  * Makes 'webgpu' the active tfjs backend on the probed adapter. `allowSoftware` admits a CPU adapter
- * (lavapipe), which only tests ask for.
+ * (lavapipe), which tests ask for, and runs under VERIFLOW_WEBGPU_ALLOW_SOFTWARE=1.
  */
 export async function activateWebGpu(allowSoftware: boolean): Promise<{ ok: boolean; reason: string; fact: AdapterFact }> {
   const { fact, adapter } = await probeAdapter();
   if (fact.kind === 'package-missing') return { ok: false, reason: fact.reason, fact };
   if (adapter == null || fact.kind === 'none') return { ok: false, reason: 'Dawn found no WebGPU adapter', fact };
-  if (fact.kind === 'software' && !allowSoftware) return { ok: false, reason: `Dawn found only a software adapter (${fact.description})`, fact };
+  if (fact.kind === 'software' && !allowSoftware) return { ok: false, reason: `Dawn found only a software adapter (${fact.description}); VERIFLOW_WEBGPU_ALLOW_SOFTWARE=1 runs on it anyway (slowly: to check the GPU path on a CPU machine)`, fact };
   if (!registered) {
     let module: WebGpuBackendModule;
     try {

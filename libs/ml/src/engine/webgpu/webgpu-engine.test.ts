@@ -8,7 +8,7 @@ import { before, describe, it } from 'node:test';
 import { createRng } from '@veriflow/step-api';
 import * as tf from '@tensorflow/tfjs-core';
 import type { EngineDecision } from '../index.js';
-import { attention, dense, embedding, initEngine, layerNorm, maskedCrossEntropy } from '../index.js';
+import { adamUpdate, attention, dense, embedding, initEngine, layerNorm, maskedCrossEntropy } from '../index.js';
 import { probeAdapter } from './dawn.js';
 import { describeMissing, diagnoseGpu } from './diagnosis.js';
 import { probeHost } from './host-probes.js';
@@ -137,6 +137,35 @@ describe('the WebGPU engine', { skip }, () => {
     const got = await lossAndGrads(inputs);
     assert.ok(Math.abs(got.loss - cpuEngine.loss) <= 1e-4 * Math.max(1, Math.abs(cpuEngine.loss)), `loss: webgpu ${got.loss} vs cpu engine ${cpuEngine.loss}`);
     for (const [name, want] of Object.entries(cpuEngine.grads)) assertClose(got.grads[name]!, want, 1e-3, `d loss / d ${name}`);
+  });
+
+  it('runs clipped Adam over more gradients than one shader can bind (lavapipe: 8), with the CPU engine\'s norm and update', async () => {
+    // addN over every gradient made Dawn reject the step's command buffer: norm 0 and the update dropped.
+    const sizes = Array.from({ length: 12 }, (_, i) => 3 + i);
+    const values = sizes.map((size, i) => Float32Array.from({ length: size }, (_, j) => Math.sin(1 + 7 * i + j)));
+    const grads = values.map((g) => Float32Array.from(g, (x) => 2 * x));
+    const step = { beta1: 0.9, beta2: 0.98, epsilon: 1e-9, stepSize: 0.01, clip: 1 };
+    const params = values.map((p) => tf.variable(tf.tensor1d(p)));
+    const zeros = () => sizes.map((size) => tf.variable(tf.zeros([size])));
+    const [m, v] = [zeros(), zeros()];
+    const gradTensors = grads.map((g) => tf.tensor1d(g));
+    try {
+      const norm = adamUpdate({ params, grads: gradTensors, m, v }, step);
+      const got = typeof norm === 'number' ? norm : (await norm.data())[0]!;
+      if (typeof norm !== 'number') norm.dispose();
+      const want = Math.sqrt(grads.reduce((sum, g) => sum + g.reduce((s, x) => s + x * x, 0), 0));
+      assert.ok(Math.abs(got - want) <= 1e-5 * want, `gradient norm: webgpu ${got} vs ${want}`);
+      const scale = step.clip / Math.max(want, step.clip);
+      for (const [i, p] of params.entries()) {
+        const expected = Float32Array.from(values[i]!, (x, j) => {
+          const g = grads[i]![j]! * scale;
+          return x - (step.stepSize * (1 - step.beta1) * g) / (Math.sqrt((1 - step.beta2) * g * g) + step.epsilon);
+        });
+        assertClose((await p.data()) as Float32Array, expected, 1e-5, `parameter ${i} after the update`);
+      }
+    } finally {
+      tf.dispose([...params, ...m, ...v, ...gradTensors]);
+    }
   });
 
   it('keeps device memory flat across training steps', async () => {
