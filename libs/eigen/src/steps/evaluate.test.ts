@@ -36,7 +36,7 @@ describe('eigen/evaluate', () => {
     return { outputs: await evaluate.run(t.ctx), t };
   }
 
-  it('scores the top-1 candidate at 1/2/5% and what an oracle could pick from the beam', async () => {
+  it('scores the top-1 candidate at 1/2/5/10% and what an oracle could pick from the beam', async () => {
     // Wrong candidates are 3–30% off: wrong at 1% and 2%, some right at 5%.
     const { outputs, t } = await evaluateFile('c1.jsonl', syntheticCandidates(set, createRng(32), { beam: 3, errorRate: 0.3, malformedRate: 0.1 }));
     assert.equal(outputs.count, N);
@@ -45,9 +45,10 @@ describe('eigen/evaluate', () => {
     assert.ok(Math.abs(outputs.accuracy - 0.6) < 4 * se, `accuracy ${outputs.accuracy}`);
     assert.equal(outputs.accuracy_2pct, outputs.accuracy);
     assert.ok(outputs.accuracy_5pct > outputs.accuracy);
+    assert.ok(outputs.accuracy_10pct >= outputs.accuracy_5pct);
     assert.ok(Math.abs(outputs.beam_accuracy - (1 - 0.4 ** 3)) < 4 * Math.sqrt(0.936 * 0.064 / N), `beam ${outputs.beam_accuracy}`);
     assert.ok(Math.abs(outputs.malformed_rate - 0.1) < 4 * Math.sqrt(0.09 / N));
-    assert.deepEqual(t.metrics.map((m) => m.key).sort(), ['accuracy', 'accuracy_2pct', 'accuracy_5pct', 'beam_accuracy', 'malformed_rate', 'missing']);
+    assert.deepEqual(t.metrics.map((m) => m.key).sort(), ['accuracy', 'accuracy_10pct', 'accuracy_2pct', 'accuracy_5pct', 'beam_accuracy', 'malformed_rate', 'missing']);
   });
 
   it('counts matrices without a prediction as wrong', async () => {
