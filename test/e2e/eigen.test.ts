@@ -91,6 +91,11 @@ describe('eigenvalue workflow, smoke configuration', () => {
     assert.deepEqual(statusOf(2, 100), Array(6).fill('skipped'), 'replicate 2 skips the smaller size');
     assert.ok(statusOf(2, 400).length === 6 && !statusOf(2, 400).includes('skipped'), `replicate 2 trains at the largest size: ${statusOf(2, 400).join(', ')}`);
     assert.ok(!statusOf(1, 100).includes('skipped'), 'replicate 1 keeps the smaller size (from the cache)');
+    // Skipped on purpose, with their dependants: nothing to report as a problem.
+    assert.doesNotMatch(run.stdout, /skipped \d+ instance\(s\)[^\n]*replicate=2,size=100/);
+    const predictions = (await readResults(dir, 'eigen-verification')).instances.filter((instance) => instance.name.startsWith('student-predictions[replicate=2,size=100,'));
+    assert.equal(predictions.length, 6);
+    for (const instance of predictions) assert.match(instance.reason, /skipped by its if:/, instance.name);
   });
 
   it('retrains the generator to the same numbers (seeded data order and initialisation, deterministic kernels)', async () => {

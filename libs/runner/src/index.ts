@@ -22,7 +22,7 @@ export { planWorkflow } from './plan/plan-workflow.js';
 export { argoName, argoWorkflow } from './export/argo.js';
 export type { ArgoExportOptions, ArgoWorkflow } from './export/argo.js';
 export type { PlannedInstance } from './plan/plan-workflow.js';
-export { describeReason, reasonRuns } from './plan/reasons.js';
+export { describeReason, reasonRuns, skippedByCondition } from './plan/reasons.js';
 export type { PlanReason, ReasonKind } from './plan/reasons.js';
 export { composeObservers } from './observe/run-observer.js';
 export type { InstanceOutcome, InstanceStatus, RunEnd, RunObserver, RunStart } from './observe/run-observer.js';

@@ -29,4 +29,5 @@ export type { ExpectationSpec } from './spec/workflow-spec.js';
 export { evaluateExpectations } from './expect/evaluate-expectations.js';
 export type { ExpectationInputs, ExpectationInstance, ExpectationResult, ExpectationStatus } from './expect/evaluate-expectations.js';
 export { describeUntaken } from './compile/untaken-summary.js';
+export { conditionAtPlanTime } from './compile/plan-time-conditions.js';
 export type { UntakenBranch } from './compile/workflow-graph.js';

@@ -59,6 +59,6 @@ describe('renderProblems', () => {
   });
 
   it('is empty when nothing went wrong', () => {
-    assert.equal(renderProblems([outcome('a', 'succeeded'), outcome('b', 'cached'), outcome('c', 'skipped', { reason: { kind: 'condition-false' } })]), '');
+    assert.equal(renderProblems([outcome('a', 'succeeded'), outcome('b', 'cached'), outcome('c', 'skipped', { reason: { kind: 'condition-false' } }), outcome('d', 'skipped', { reason: { kind: 'upstream-skipped', upstream: ['c'] } })]), '');
   });
 });

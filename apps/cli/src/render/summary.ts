@@ -1,5 +1,5 @@
 import type { InstanceOutcome } from '@veriflow/runner';
-import { describeReason, formatMs } from '@veriflow/runner';
+import { describeReason, formatMs, skippedByCondition } from '@veriflow/runner';
 import { shownOutputs } from './step-tables.js';
 import type { ShownInstance } from './step-tables.js';
 import { formatCell, renderTable } from './table.js';
@@ -40,7 +40,7 @@ export function renderProblems(outcomes: readonly InstanceOutcome[]): string {
   for (const outcome of outcomes) {
     if (outcome.status === 'failed') lines.push(`✗ ${outcome.name}${outcome.tolerated ? ' (continue-on-error)' : ''}: ${outcome.error ?? 'failed'}`);
   }
-  const skipped = outcomes.filter((outcome) => outcome.status === 'skipped' && outcome.reason.kind !== 'condition-false');
+  const skipped = outcomes.filter((outcome) => outcome.status === 'skipped' && !skippedByCondition(outcome.reason));
   if (skipped.length > 0) {
     const names = skipped.map((outcome) => outcome.name);
     lines.push(`skipped ${skipped.length} instance(s): ${names.slice(0, 5).join(', ')}${names.length > 5 ? `, and ${names.length - 5} more` : ''} (${describeReason(skipped[0]!.reason)})`);

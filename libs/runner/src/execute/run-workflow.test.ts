@@ -313,8 +313,27 @@ describe('runWorkflow', () => {
     assert.deepEqual(outcome(result, 'gated').reason, { kind: 'condition-false' });
     assert.equal(outcome(result, 'gated').status, 'skipped');
     assert.equal(outcome(result, 'child').status, 'skipped');
-    assert.deepEqual(outcome(result, 'child').reason, { kind: 'upstream-not-run', upstream: ['gated'] });
+    assert.deepEqual(outcome(result, 'child').reason, { kind: 'upstream-skipped', upstream: ['gated'] });
     assert.equal(count('cond'), 0);
+  });
+
+  it('an instance whose own if: is false before anything runs says so, even behind a failed upstream', async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(
+      [
+        'name: cond-late',
+        'steps:',
+        '  bad: { uses: toy/flaky, with: { tag: cond-late-bad, failures: 1 } }',
+        '  fit: { uses: toy/add, matrix: { n: [1, 2] }, if: "${{ matrix.n == 1 }}", needs: bad, with: { tag: cond-late-fit, a: "${{ matrix.n }}" } }',
+        '  score: { uses: toy/add, with: { tag: cond-late-score, a: "${{ steps.fit.outputs.total }}" } }',
+        '',
+      ].join('\n'),
+    );
+    const result = await run(workspace, graph, { keepGoing: true });
+    assert.deepEqual(outcome(result, 'fit[n=2]').reason, { kind: 'condition-false' });
+    assert.deepEqual(outcome(result, 'score[n=2]').reason, { kind: 'upstream-skipped', upstream: ['fit[n=2]'] });
+    assert.deepEqual(outcome(result, 'score[n=1]').reason, { kind: 'upstream-not-run', upstream: ['fit[n=1]'] });
+    assert.equal(count('cond-late-fit') + count('cond-late-score'), 0);
   });
 
   it('an instance needing more GPUs than the machine has is refused before anything runs, naming what is missing', async () => {

@@ -3,13 +3,14 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileSystemError, namingRefusals } from '@veriflow/durable-fs';
 import type { StepRegistry } from '@veriflow/step-api';
-import { evaluateExpectations } from '@veriflow/workflow';
+import { conditionAtPlanTime, evaluateExpectations } from '@veriflow/workflow';
 import type { InstanceNode, WorkflowGraph } from '@veriflow/workflow';
 import type { KeyEntry } from '../cache/key-entry.js';
 import { workflowEnvironment } from '../cache/resolve-instance.js';
 import type { Decision, DecisionContext } from '../plan/decide.js';
 import { decideInstance } from '../plan/decide.js';
 import type { PlanReason } from '../plan/reasons.js';
+import { blockedReason } from '../plan/reasons.js';
 import { composeObservers } from '../observe/run-observer.js';
 import type { InstanceOutcome, InstanceStatus, RunEnd, RunObserver } from '../observe/run-observer.js';
 import type { IncompleteInfo, InstanceRecord } from '../store/index.js';
@@ -243,6 +244,8 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
   };
 
   const settle = async (instance: InstanceNode): Promise<InstanceOutcome> => {
+    // As the plan decides it: an instance whose own `if:` is false before anything runs says so, whatever its upstream did.
+    if (conditionAtPlanTime(graph, instance) === false) return finish(instance, 'skipped', { kind: 'condition-false' });
     const consumedOneByOne = new Set(Object.values(instance.each));
     const blocked = instance.upstream.filter((name) => {
       const upstream = outcomes.get(name);
@@ -253,7 +256,7 @@ export async function runWorkflow(request: RunRequest): Promise<RunResult> {
     });
     if (blocked.length > 0) {
       const cancelled = blocked.some((name) => outcomes.get(name)?.status === 'cancelled');
-      return finish(instance, cancelled ? 'cancelled' : 'skipped', { kind: 'upstream-not-run', upstream: blocked });
+      return finish(instance, cancelled ? 'cancelled' : 'skipped', blockedReason(blocked.map((name) => ({ name, reason: outcomes.get(name)?.reason ?? { kind: 'stopped' } }))));
     }
     if (request.signal.aborted) return finish(instance, 'cancelled', { kind: 'stopped' });
     if (stopping) return finish(instance, 'skipped', { kind: 'stopped' });

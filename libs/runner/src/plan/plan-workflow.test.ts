@@ -65,6 +65,10 @@ const workflow = (a: number): WorkflowGraph =>
     { workflowDir: '/w', env: {} },
   );
 
+function compileText(lines: readonly string[]): WorkflowGraph {
+  return compileWorkflow(loadWorkflow([...lines, ''].join('\n'), 'wf.yaml'), catalogOf(registry), { workflowDir: '/w', env: {} });
+}
+
 function plan(workspace: Workspace, graph: WorkflowGraph, selection: Selection = {}, previous: ReadonlyMap<string, KeyEntry> = new Map()): Promise<PlannedInstance[]> {
   return planWorkflow(graph, { env: {}, objects: workspace.objects, records: workspace.records, markers: workspace.markers, previous }, selection);
 }
@@ -153,23 +157,27 @@ describe('planWorkflow', () => {
   });
 
   it('a false condition is idle, and so is everything downstream of it', async () => {
-    const gated = compileWorkflow(
-      loadWorkflow(
-        [
-          'name: gated',
-          'params: { go: false }',
-          'steps:',
-          '  other: { uses: toy/add, if: "${{ params.go }}", with: { a: 1 } }',
-          '  after: { uses: toy/add, with: { a: "${{ steps.other.outputs.total }}" } }',
-          '',
-        ].join('\n'),
-        'wf.yaml',
-      ),
-      catalogOf(registry),
-      { workflowDir: '/w', env: {} },
-    );
+    const gated = compileText([
+      'name: gated',
+      'params: { go: false }',
+      'steps:',
+      '  other: { uses: toy/add, if: "${{ params.go }}", with: { a: 1 } }',
+      '  after: { uses: toy/add, with: { a: "${{ steps.other.outputs.total }}" } }',
+    ]);
     const planned = await plan(await newWorkspace(), gated);
-    assert.deepEqual(reasons(planned), { other: 'idle condition-false', after: 'idle upstream-not-run' });
-    assert.deepEqual(entry(planned, 'after').reason, { kind: 'upstream-not-run', upstream: ['other'] });
+    assert.deepEqual(reasons(planned), { other: 'idle condition-false', after: 'idle upstream-skipped' });
+    assert.deepEqual(entry(planned, 'after').reason, { kind: 'upstream-skipped', upstream: ['other'] });
+  });
+
+  it('a condition over params and matrix values is decided before the upstream instances run', async () => {
+    const gated = compileText([
+      'name: gated-late',
+      'steps:',
+      '  first: { uses: toy/add, with: { a: 1 } }',
+      '  fit: { uses: toy/add, matrix: { n: [1, 2] }, if: "${{ matrix.n == 1 }}", with: { a: "${{ steps.first.outputs.total }}" } }',
+      '  score: { uses: toy/add, with: { a: "${{ steps.fit.outputs.total }}" } }',
+    ]);
+    const planned = await plan(await newWorkspace(), gated);
+    assert.deepEqual(reasons(planned), { first: 'runs new', 'fit[n=1]': 'runs upstream-runs', 'fit[n=2]': 'idle condition-false', 'score[n=1]': 'runs upstream-runs', 'score[n=2]': 'idle upstream-skipped' });
   });
 });

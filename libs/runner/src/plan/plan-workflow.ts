@@ -1,3 +1,4 @@
+import { conditionAtPlanTime } from '@veriflow/workflow';
 import type { InstanceNode, InstanceResources, WorkflowGraph } from '@veriflow/workflow';
 import { workflowEnvironment } from '../cache/resolve-instance.js';
 import type { InstanceRecord } from '../store/index.js';
@@ -6,7 +7,7 @@ import type { Selection } from '../execute/selection.js';
 import { decideInstance } from './decide.js';
 import type { DecisionContext } from './decide.js';
 import type { PlanReason } from './reasons.js';
-import { reasonRuns } from './reasons.js';
+import { blockedReason, reasonRuns } from './reasons.js';
 
 export interface PlannedInstance {
   readonly name: string;
@@ -35,10 +36,11 @@ export async function planWorkflow(graph: WorkflowGraph, context: Omit<DecisionC
     if (!selected.has(instance.name)) continue;
     const base = { name: instance.name, step: instance.step.spec.id, uses: instance.step.spec.uses, matrix: instance.coordinates, resources: instance.resources };
     const upstream = instance.upstream.map((name) => planned.get(name)!);
-    const notRun = upstream.filter((item) => !item.runs && item.reason.kind !== 'cached').map((item) => item.name);
+    const notRun = upstream.filter((item) => !item.runs && item.reason.kind !== 'cached');
     const running = upstream.filter((item) => item.runs).map((item) => item.name);
     let entry: PlannedInstance;
-    if (notRun.length > 0) entry = { ...base, reason: { kind: 'upstream-not-run', upstream: notRun }, runs: false };
+    if (conditionAtPlanTime(graph, instance) === false) entry = { ...base, reason: { kind: 'condition-false' }, runs: false };
+    else if (notRun.length > 0) entry = { ...base, reason: blockedReason(notRun), runs: false };
     else if (running.length > 0) entry = { ...base, reason: forced(base.step) ? { kind: 'forced' } : { kind: 'upstream-runs', upstream: running }, runs: true };
     else {
       const decision = await decideInstance(decisionContext, instance, records);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { describeReason, reasonRuns } from './reasons.js';
+import { blockedReason, describeReason, reasonRuns, skippedByCondition } from './reasons.js';
 import type { PlanReason, ReasonKind } from './reasons.js';
 
 /** One example of every reason, with what `describeReason` says and whether it runs. */
@@ -36,6 +36,7 @@ const EXAMPLES: Record<ReasonKind, [PlanReason, string, boolean]> = {
   'upstream-runs': [{ kind: 'upstream-runs', upstream: ['train[p=1]'] }, 'upstream will run: train[p=1]', true],
   'condition-false': [{ kind: 'condition-false' }, 'skipped (if is false)', false],
   'upstream-not-run': [{ kind: 'upstream-not-run', upstream: ['a', 'b', 'c'] }, 'skipped (an upstream instance did not succeed): a, b, c', false],
+  'upstream-skipped': [{ kind: 'upstream-skipped', upstream: ['student[replicate=2]'] }, 'skipped (an upstream instance is skipped by its if:): student[replicate=2]', false],
   stopped: [{ kind: 'stopped' }, 'not started (the run stopped after a failure; --keep-going runs independent instances)', false],
 };
 
@@ -48,18 +49,27 @@ describe('describeReason and reasonRuns', () => {
     });
   }
 
-  it('only cached and the three skip reasons do not run', () => {
+  it('only cached and the four skip reasons do not run', () => {
     const idle = Object.values(EXAMPLES)
       .filter(([reason]) => !reasonRuns(reason))
       .map(([reason]) => reason.kind)
       .sort();
-    assert.deepEqual(idle, ['cached', 'condition-false', 'stopped', 'upstream-not-run']);
+    assert.deepEqual(idle, ['cached', 'condition-false', 'stopped', 'upstream-not-run', 'upstream-skipped']);
   });
 
   it('shortens long instance lists to three names and a count', () => {
     assert.equal(describeReason({ kind: 'input-changed', inputs: ['a', 'b', 'c', 'd', 'e'] }), 'input changed: a, b, c and 2 more');
     assert.equal(describeReason({ kind: 'upstream-runs', upstream: ['a', 'b', 'c', 'd'] }), 'upstream will run: a, b, c and 1 more');
     assert.equal(describeReason({ kind: 'upstream-not-run', upstream: ['a', 'b', 'c', 'd'] }), 'skipped (an upstream instance did not succeed): a, b, c and 1 more');
+  });
+
+  it('blames a failure unless every blocking upstream instance was skipped by a condition', () => {
+    const byCondition = { name: 'a', reason: { kind: 'condition-false' } } as const;
+    const transitively = { name: 'b', reason: { kind: 'upstream-skipped', upstream: ['a'] } } as const;
+    const failed = { name: 'c', reason: { kind: 'new' } } as const;
+    assert.deepEqual(blockedReason([byCondition, transitively]), { kind: 'upstream-skipped', upstream: ['a', 'b'] });
+    assert.deepEqual(blockedReason([byCondition, failed]), { kind: 'upstream-not-run', upstream: ['a', 'c'] });
+    assert.equal(skippedByCondition({ kind: 'upstream-not-run', upstream: ['c'] }), false);
   });
 
   it('writes object param values as JSON and strings bare', () => {

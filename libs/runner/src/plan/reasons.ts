@@ -19,6 +19,7 @@ export type PlanReason =
   | { readonly kind: 'upstream-runs'; readonly upstream: readonly string[] }
   | { readonly kind: 'condition-false' }
   | { readonly kind: 'upstream-not-run'; readonly upstream: readonly string[] }
+  | { readonly kind: 'upstream-skipped'; readonly upstream: readonly string[] }
   | { readonly kind: 'stopped' };
 
 export interface ParamChange {
@@ -46,11 +47,23 @@ const TABLE: Record<ReasonKind, { readonly runs: boolean; readonly label: string
   'upstream-runs': { runs: true, label: 'upstream will run' },
   'condition-false': { runs: false, label: 'skipped (if is false)' },
   'upstream-not-run': { runs: false, label: 'skipped (an upstream instance did not succeed)' },
+  'upstream-skipped': { runs: false, label: 'skipped (an upstream instance is skipped by its if:)' },
   stopped: { runs: false, label: 'not started (the run stopped after a failure; --keep-going runs independent instances)' },
 };
 
 export function reasonRuns(reason: PlanReason): boolean {
   return TABLE[reason.kind].runs;
+}
+
+/** Skipped on purpose (an `if:` here or upstream said so), which is no problem to report. */
+export function skippedByCondition(reason: PlanReason): boolean {
+  return reason.kind === 'condition-false' || reason.kind === 'upstream-skipped';
+}
+
+/** Why an instance cannot run when `upstream` did not give it inputs: on purpose when each of them was skipped so. */
+export function blockedReason(upstream: readonly { readonly name: string; readonly reason: PlanReason }[]): PlanReason {
+  const names = upstream.map((item) => item.name);
+  return upstream.every((item) => skippedByCondition(item.reason)) ? { kind: 'upstream-skipped', upstream: names } : { kind: 'upstream-not-run', upstream: names };
 }
 
 const show = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined');
@@ -79,6 +92,7 @@ export function describeReason(reason: PlanReason): string {
       return `${label} in run ${reason.runId}: ${reason.error}`;
     case 'upstream-runs':
     case 'upstream-not-run':
+    case 'upstream-skipped':
       return `${label}: ${listed(reason.upstream)}`;
     default:
       return label;

@@ -1,8 +1,10 @@
 import type { DecideCondition, Expr } from '../expressions/index.js';
-import { collectReferences, evaluateExpression } from '../expressions/index.js';
+import { collectReferences, evaluateExpression, wholeExpression } from '../expressions/index.js';
+import { parseCached } from './scan-expressions.js';
 import type { Lookup } from '../expand/evaluate-template.js';
 import { paramsLookup } from '../expand/params-lookup.js';
 import type { WorkflowSpec } from '../spec/workflow-spec.js';
+import type { InstanceNode, WorkflowGraph } from './workflow-graph.js';
 
 /**
  * Settles a condition that reads only what is fixed before anything runs (`roots` of `lookup`), or whose
@@ -57,4 +59,17 @@ export function planTimeLookup(spec: WorkflowSpec, workflowDir: string, coordina
 /** Decides conditions over params, seed, workflow facts and one instance's matrix values. */
 export function instanceConditions(spec: WorkflowSpec, workflowDir: string, coordinates: Readonly<Record<string, unknown>>): DecideCondition {
   return deciderOver(planTimeLookup(spec, workflowDir, coordinates), new Set(['params', 'seed', 'workflow', 'matrix']));
+}
+
+/**
+ * An instance's `if:` when it is settled before anything runs (it reads only params, seed, workflow facts
+ * and the instance's matrix values), so a plan can say "skipped" before the upstream instances exist;
+ * undefined when it needs their outputs.
+ */
+export function conditionAtPlanTime(graph: WorkflowGraph, instance: InstanceNode): boolean | undefined {
+  const condition = instance.step.spec.if;
+  if (typeof condition === 'boolean') return condition;
+  const span = condition.includes('${{') ? wholeExpression(condition) : undefined;
+  const expr = span ? parseCached(span.inner, span.innerStart) : condition.includes('${{') ? undefined : parseCached(condition, 0);
+  return expr ? instanceConditions(graph.spec, graph.workflowDir, instance.coordinates)(expr) : undefined;
 }
