@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileSystemError } from '@veriflow/durable-fs';
@@ -6,6 +6,7 @@ import type { AnyStepDefinition, GpuDevice } from '@veriflow/step-api';
 import { retryDelayMs } from '@veriflow/workflow';
 import type { InstanceNode } from '@veriflow/workflow';
 import { runtimeWithProblems } from '../cache/with-validator.js';
+import { makeStaging } from './staging-folder.js';
 import { pluginFrame } from '../catalog/plugin-frame.js';
 import type { ResolvedInstance } from '../cache/resolve-instance.js';
 import type { InstanceExecutor, Placement } from '../executors/instance-executor.js';
@@ -66,9 +67,8 @@ export async function executeInstance(request: ExecuteRequest): Promise<Instance
   if (definition.execution === 'worker' && !request.module) {
     request.sinks.log('warn', `${definition.name} asks for a worker thread, but its module is unknown (export the kinds as \`steps\` from the plugin); running it inline`);
   }
-  await mkdir(request.stagingRoot, { recursive: true });
   await mkdir(request.checkpointDir, { recursive: true });
-  const staging = await mkdtemp(join(request.stagingRoot, 'instance-'));
+  const staging = await makeStaging(request.stagingRoot, resolved.key);
   const startedAt = new Date().toISOString();
   const attempts = spec.retries + 1;
   try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -9,6 +9,7 @@ import { defineStep, deriveSeed, StepRegistry } from '@veriflow/step-api';
 import { compileWorkflow, loadWorkflow } from '@veriflow/workflow';
 import type { WorkflowGraph } from '@veriflow/workflow';
 import { acquireLock } from '../store/index.js';
+import { JobRecords } from '../executors/job-records.js';
 import { catalogOf, describeReason, planWorkflow, runWorkflow, Workspace } from '../index.js';
 import { logFileName } from './run-workflow.js';
 import type { Capacity, PlannedInstance, RunObserver, RunResult } from '../index.js';
@@ -451,6 +452,30 @@ describe('what a run leaves behind', () => {
     assert.ok(second.outcomes.every((item) => item.status === 'cached'));
     assert.deepEqual(await readdir(workspace.layout.incomplete), []);
     assert.deepEqual(await readdir(workspace.layout.instanceLocks), [`${otherKey}.lock`]);
+    await live();
+  });
+
+  it("a killed run's scratch folders and a finished key's checkpoints are removed; those a lock or a cluster job still owns stay", async () => {
+    const workspace = await newWorkspace();
+    const graph = compile(PIPELINE('scratch'));
+    const first = await run(workspace, graph);
+    const done = outcome(first, 'sum[a=1]').key!;
+    const [locked, clustered] = ['a'.repeat(64), 'b'.repeat(64)];
+    const killed = join(workspace.layout.tmp, 'killed-run');
+    const scratch = (key: string): string => join(killed, `instance-${key}-Ab12Cd`);
+    for (const key of [done, locked, clustered]) await mkdir(join(scratch(key), 'attempt-1'), { recursive: true });
+    await mkdir(workspace.layout.checkpointDir(done), { recursive: true });
+    await mkdir(workspace.layout.checkpointDir(locked), { recursive: true });
+    const live = await acquireLock(workspace.layout.instanceLockPath(locked), { wait: false });
+    assert.ok(live);
+    await new JobRecords(workspace.layout.jobs).write({ executor: 'slurm', jobId: '42', key: clustered, instance: 'x', runId: 'killed-run', submittedBy: 'killed-run', attempt: 1, attemptDir: join(scratch(clustered), 'attempt-1'), submittedAt: new Date().toISOString() });
+
+    const second = await run(workspace, graph);
+    assert.ok(second.outcomes.every((item) => item.status === 'cached'));
+    assert.deepEqual((await readdir(killed)).sort(), [`instance-${locked}-Ab12Cd`, `instance-${clustered}-Ab12Cd`].sort());
+    assert.deepEqual(await readdir(workspace.layout.checkpoints), [locked]);
+    // The run's own (emptied) scratch root goes too.
+    assert.deepEqual((await readdir(workspace.layout.tmp, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name), ['killed-run']);
     await live();
   });
 

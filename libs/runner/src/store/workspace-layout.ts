@@ -32,6 +32,8 @@ export class WorkspaceLayout {
   readonly runs: string;
   /** One record per cache key whose attempt is a cluster job, while the job is that key's attempt (see JobRecords). */
   readonly jobs: string;
+  /** One folder per cache key whose step keeps checkpoints (see checkpointDir). */
+  readonly checkpoints: string;
   /** Staging for the object store; inside the state dir so renames into `objects` stay on one filesystem. */
   readonly tmp: string;
   readonly workflows: string;
@@ -47,6 +49,7 @@ export class WorkspaceLayout {
     this.runs = join(this.stateDir, 'runs');
     this.jobs = join(this.stateDir, 'jobs');
     this.tmp = join(this.stateDir, 'tmp');
+    this.checkpoints = join(this.stateDir, 'checkpoints');
     this.workflows = join(this.stateDir, 'workflows');
   }
 
@@ -76,7 +79,7 @@ export class WorkspaceLayout {
   /** A step's own checkpoints while its instance runs (resumed after a kill; removed once it succeeds). */
   checkpointDir(key: string): string {
     assertCacheKey(key);
-    return join(this.stateDir, 'checkpoints', key);
+    return join(this.checkpoints, key);
   }
 
   /** Held while an instance runs, so two concurrent runs never compute the same key twice. */
