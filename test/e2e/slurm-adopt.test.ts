@@ -99,7 +99,7 @@ describe('Slurm jobs outlive their veriflow run: cancel, adopt, requeue', { skip
     assert.equal(liveJobsOf(runId).length, 2);
     const cancel = await runCli(['cancel', runId], dir);
     assert.equal(cancel.code, 0, cancel.stderr);
-    assert.match(cancel.stderr, /scancel ended its Slurm jobs \d+, \d+; none is left in squeue/);
+    assert.match(cancel.stderr, /scancel ended its Slurm jobs \d+_\d+, \d+_\d+; none is left in squeue/);
     assert.deepEqual(liveJobsOf(runId), []);
     assert.equal(await runStatus(dir, runId), 'cancelled');
     const nothing = await runCli(['cancel', runId], dir);
@@ -125,7 +125,7 @@ describe('Slurm jobs outlive their veriflow run: cancel, adopt, requeue', { skip
     assert.equal(adopted.length, results.filter((instance) => instance.status === 'succeeded').length);
     assert.ok(adopted.length > 0, 'no job was still running to adopt');
     for (const log of adopted) {
-      assert.match(log, new RegExp(`adopting slurm job \\d+ \\(attempt 1 of run ${killed}`));
+      assert.match(log, new RegExp(`adopting slurm job \\d+_\\d+ \\(attempt 1 of run ${killed}`));
       assert.doesNotMatch(log, /submitted/);
     }
     assert.deepEqual(liveJobsOf(killed), []);
