@@ -33,12 +33,6 @@ function jobEnvironment(planned: Readonly<Record<string, string>>): Record<strin
   return { ...Object.fromEntries(Object.entries(planned).filter(([name]) => !GRANTED.test(name))), ...Object.fromEntries(granted) };
 }
 
-/** This job's id as the submitting run recorded it: `4242`, or `4242_7` for task 7 of array job 4242 (whose SLURM_JOB_ID is a number of its own). */
-function thisJobId(env: NodeJS.ProcessEnv): string | undefined {
-  const { SLURM_ARRAY_JOB_ID: array, SLURM_ARRAY_TASK_ID: task } = env;
-  return array && task ? `${array}_${task}` : env.SLURM_JOB_ID;
-}
-
 /** The devices Slurm granted the job, as it numbers them in CUDA_VISIBLE_DEVICES (the step context's `gpus`). */
 function grantedGpus(visible: string | undefined): GpuDevice[] {
   if (!visible) return [];
@@ -73,8 +67,8 @@ export async function execAttemptFile(planPath: string, registry: StepRegistry):
     // The job records its result in the cache itself: when the run that submitted it was killed meanwhile,
     // the next run finds a cache hit instead of computing it again. (A live submitter writes the same record.)
     await workspace.records.write(record);
-    const jobId = thisJobId(process.env);
-    if (jobId) await new JobRecords(workspace.layout.jobs).remove(plan.resolved.key, jobId);
+    // Matched by attempt, not job id: the record may still be the one written before sbatch returned.
+    await new JobRecords(workspace.layout.jobs).remove(plan.resolved.key, (recorded) => recorded.attemptDir === plan.attemptDir);
     result = { ok: true, record };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

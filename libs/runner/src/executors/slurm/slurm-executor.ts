@@ -132,7 +132,7 @@ export function slurmExecutor(options: SlurmExecutorOptions): InstanceExecutor {
     } finally {
       // Its outcome is taken: no later run may adopt the job again, and the adopted attempt's scratch (in
       // the killed run's staging) has no owner left to remove it.
-      await jobs.remove(plan.resolved.key, job.id).catch((error: Error) => sinks.log('warn', `could not remove the record of slurm job ${job.id}: ${error.message}`));
+      await jobs.remove(plan.resolved.key, (recorded) => recorded.jobId === job.id).catch((error: Error) => sinks.log('warn', `could not remove the record of slurm job ${job.id}: ${error.message}`));
       if (job.adoptedFrom !== undefined) await rm(dirname(dirname(job.files.plan)), { recursive: true, force: true }).catch(() => undefined);
       await job.release().catch(() => undefined);
     }

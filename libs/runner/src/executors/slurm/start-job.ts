@@ -2,9 +2,10 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path';
 import type { ContextSinks } from '../../execute/step-context.js';
 import type { AttemptPlan } from '../instance-executor.js';
-import type { JobRecord, JobRecords } from '../job-records.js';
+import type { JobRecords, SubmittingRecord } from '../job-records.js';
 import { attemptFiles, writeAttemptPlan } from './attempt-files.js';
-import { arraySbatchArgs, sbatchArgs } from './sbatch-args.js';
+import { resolveSubmissions } from './find-submission.js';
+import { arraySbatchArgs, newSubmission, sbatchArgs, submissionTag } from './sbatch-args.js';
 import type { SlurmSettings } from './sbatch-args.js';
 import { slurmCommand } from './slurm-commands.js';
 
@@ -45,10 +46,12 @@ async function writeScript(path: string, text: string): Promise<void> {
   await chmod(path, 0o755);
 }
 
-function recordOf(plan: AttemptPlan, jobId: string): JobRecord {
+/** What is recorded for an attempt before its sbatch runs: no job id yet, the token its job's comment will carry. */
+function submittingRecordOf(plan: AttemptPlan, submission: string, task: number | undefined): SubmittingRecord {
   return {
     executor: 'slurm',
-    jobId,
+    submission,
+    ...(task === undefined ? {} : { task }),
     key: plan.resolved.key,
     instance: plan.identity.name,
     runId: plan.runId,
@@ -59,10 +62,25 @@ function recordOf(plan: AttemptPlan, jobId: string): JobRecord {
   };
 }
 
-/** Records a job the moment sbatch returned, so a kill of this process loses nothing; a job that cannot be recorded is cancelled. */
-async function recordJob(jobs: JobRecords, plan: AttemptPlan, jobId: string): Promise<void> {
+/**
+ * Runs sbatch between two records of the attempt: before it, one that says a job may exist (a kill while
+ * sbatch runs leaves a job the next run finds in squeue by `submission`), after it, the job. Resolves with
+ * the job id (of the array, for an array); a failed sbatch removes the first records again.
+ */
+async function submitRecorded(jobs: JobRecords, submitting: readonly SubmittingRecord[], argv: readonly string[]): Promise<string> {
+  await Promise.all(submitting.map((record) => jobs.write(record)));
   try {
-    await jobs.write(recordOf(plan, jobId));
+    return (await slurmCommand(argv)).trim().split(';')[0]!;
+  } catch (error) {
+    await Promise.all(submitting.map((record) => jobs.remove(record.key, (stored) => stored.submission === record.submission))).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Records a job the moment sbatch returned, so a kill of this process loses nothing; a job that cannot be recorded is cancelled. */
+async function recordJob(jobs: JobRecords, submitting: SubmittingRecord, jobId: string): Promise<void> {
+  try {
+    await jobs.write({ ...submitting, jobId, submittedAt: new Date().toISOString() });
   } catch (error) {
     // A job nobody could find again would run on beside this attempt's retry.
     await slurmCommand(['scancel', jobId]).catch(() => undefined);
@@ -74,9 +92,11 @@ async function recordJob(jobs: JobRecords, plan: AttemptPlan, jobId: string): Pr
 export async function submitJob(jobs: JobRecords, { plan, sinks }: Submission, settings: SlurmSettings, entry: readonly string[]): Promise<StartedJob> {
   const files = await writePlan(plan);
   await writeScript(files.script, `#!/bin/sh\nexec ${[...entry, files.plan].map(shellWord).join(' ')}\n`);
-  const argv = sbatchArgs(plan, settings, files);
-  const id = (await slurmCommand(argv)).trim().split(';')[0]!;
-  await recordJob(jobs, plan, id);
+  const submission = newSubmission();
+  const submitting = submittingRecordOf(plan, submission, undefined);
+  const argv = sbatchArgs(plan, settings, files, submission);
+  const id = await submitRecorded(jobs, [submitting], argv);
+  await recordJob(jobs, submitting, id);
   sinks.log('info', `slurm job ${id} submitted: ${argv.slice(1, -1).join(' ')}`);
   return { id, files, adoptedFrom: undefined, release: nothingToRelease };
 }
@@ -108,10 +128,12 @@ export async function submitArray(jobs: JobRecords, submissions: readonly Submis
     ].join('\n'),
   );
   await Promise.all(files.map((attempt, index) => symlink(attempt.output, join(dir, `${index}.out`))));
-  const argv = arraySbatchArgs(plans, settings, { script, output: join(dir, '%a.out'), dir });
+  const submission = newSubmission();
+  const submitting = plans.map((plan, index) => submittingRecordOf(plan, submission, index));
+  const argv = arraySbatchArgs(plans, settings, { script, output: join(dir, '%a.out'), dir }, submission);
   let arrayId: string;
   try {
-    arrayId = (await slurmCommand(argv)).trim().split(';')[0]!;
+    arrayId = await submitRecorded(jobs, submitting, argv);
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -123,7 +145,7 @@ export async function submitArray(jobs: JobRecords, submissions: readonly Submis
   // One promise per task: a task whose record cannot be written is cancelled and fails alone.
   return submissions.map(async ({ plan, sinks }, index) => {
   const id = `${arrayId}_${index}`;
-  await recordJob(jobs, plan, id).catch(async (error: unknown) => {
+  await recordJob(jobs, submitting[index]!, id).catch(async (error: unknown) => {
     await release();
     throw error;
   });
@@ -138,9 +160,16 @@ export async function submitArray(jobs: JobRecords, submissions: readonly Submis
  * The caller holds the key's instance lock, so no live run waits for a recorded job.
  */
 export async function adoptRecordedJob(jobs: JobRecords, plan: AttemptPlan, sinks: ContextSinks): Promise<StartedJob | undefined> {
-  const recorded = await jobs.read(plan.resolved.key);
-  if (!recorded || recorded.executor !== 'slurm') return undefined;
+  const stored = await jobs.read(plan.resolved.key);
+  if (!stored || stored.executor !== 'slurm') return undefined;
+  const [recorded] = await resolveSubmissions([stored]);
+  if (!recorded) {
+    sinks.log('info', `run ${stored.submittedBy} was killed while submitting attempt ${stored.attempt}, and squeue lists no job of that submission (${submissionTag(stored.submission)}); submitting it again`);
+    await jobs.remove(stored.key, (again) => again.submission === stored.submission);
+    return undefined;
+  }
   await jobs.write({ ...recorded, runId: plan.runId });
-  sinks.log('info', `adopting slurm job ${recorded.jobId} (attempt ${recorded.attempt} of run ${recorded.submittedBy}, which ended without its outcome) instead of submitting another`);
+  const how = stored.jobId === undefined ? 'killed before it recorded the job, found in squeue by its comment' : 'which ended without its outcome';
+  sinks.log('info', `adopting slurm job ${recorded.jobId} (attempt ${recorded.attempt} of run ${recorded.submittedBy}, ${how}) instead of submitting another`);
   return { id: recorded.jobId, files: attemptFiles(recorded.attemptDir), adoptedFrom: recorded.submittedBy, release: nothingToRelease };
 }
