@@ -44,7 +44,7 @@ steps:
 function killingSbatch(dir: string): string {
   const real = execFileSync('sh', ['-c', 'command -v sbatch'], { encoding: 'utf8' }).trim();
   const bin = join(dir, 'killing-sbatch');
-  mkdirSync(bin);
+  mkdirSync(bin, { recursive: true });
   writeFileSync(join(bin, 'sbatch'), `#!/bin/sh\nout=$('${real}' "$@") || exit $?\nkill -9 $PPID\necho "$out"\n`, { mode: 0o755 });
   return bin;
 }
@@ -95,6 +95,7 @@ describe('Slurm jobs outlive their veriflow run: cancel, adopt, requeue', { skip
       'requeue.yaml': sleepers('slurm-requeue', '[1]', 5),
       'unwatched.yaml': FAILS_ONCE,
       'unrecorded.yaml': sleepers('slurm-unrecorded', '[1, 2]', 6),
+      'unrecorded-cancel.yaml': sleepers('slurm-unrecorded-cancel', '[1, 2]', 120),
     }));
   });
   after(async () => dispose?.());
@@ -202,6 +203,17 @@ describe('Slurm jobs outlive their veriflow run: cancel, adopt, requeue', { skip
     }
     assert.deepEqual(liveJobsOf(killed), []);
     assert.deepEqual(readdirSync(jobsDir), []);
+  });
+
+  it('veriflow cancel finds the jobs of a run killed between sbatch and recording them, and scancels them', async () => {
+    const first = started(['run', 'unrecorded-cancel.yaml', ...SLURM], dir, { PATH: `${killingSbatch(join(dir, 'cancel-bin'))}:${process.env.PATH ?? ''}` });
+    assert.equal((await first.done).signal, 'SIGKILL');
+    const killed = first.runId()!;
+    assert.equal(liveJobsOf(killed).length, 2);
+    const cancel = await runCli(['cancel', killed], dir);
+    assert.equal(cancel.code, 0, cancel.stderr);
+    assert.match(cancel.stderr, /scancel ended its Slurm jobs \d+_\d, \d+_\d; none is left in squeue/);
+    assert.deepEqual(liveJobsOf(killed), []);
   });
 
   it('a requeued job is followed as the same attempt: it runs twice as one job, and the instance succeeds once', async () => {
