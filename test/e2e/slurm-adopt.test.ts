@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readResults, runCli, startCli, workspace } from '../support/cli.js';
-import { liveJobsOf, slurmAvailability } from '../support/slurm.js';
+import { liveJobsOf, runIdOf, slurmAvailability } from '../support/slurm.js';
 
 const { skip } = slurmAvailability();
 const SLURM = ['--executor', 'slurm'];
@@ -24,10 +24,35 @@ steps:
       values: slot.json
 `;
 
+/** One instance that appends to its starts file, then fails its first attempt (leaving a mark) and succeeds its second. */
+const FAILS_ONCE = `
+name: slurm-unwatched-failure
+steps:
+  once:
+    uses: command
+    retries: 1
+    retry-backoff: 1s
+    with:
+      run: [sh, -c, 'echo 1 >> "$2"; sleep 3; if [ ! -e "$1" ]; then touch "$1"; exit 7; fi; echo "{\\"i\\": 1}" > slot.json', sh, "\${{ workflow.dir }}/unwatched.mark", "\${{ workflow.dir }}/slurm-unwatched-failure.starts"]
+      values: slot.json
+`;
+
+/**
+ * An sbatch that submits through the real one, then SIGKILLs the `veriflow run` that called it before it
+ * reads the job id: the window between sbatch returning and the job record being written, made certain.
+ */
+function killingSbatch(dir: string): string {
+  const real = execFileSync('sh', ['-c', 'command -v sbatch'], { encoding: 'utf8' }).trim();
+  const bin = join(dir, 'killing-sbatch');
+  mkdirSync(bin, { recursive: true });
+  writeFileSync(join(bin, 'sbatch'), `#!/bin/sh\nout=$('${real}' "$@") || exit $?\nkill -9 $PPID\necho "$out"\n`, { mode: 0o755 });
+  return bin;
+}
+
 type Started = ReturnType<typeof startCli> & { runId: () => string | undefined };
 
-function started(args: readonly string[], dir: string): Started {
-  const cli = startCli(args, dir, FAST);
+function started(args: readonly string[], dir: string, env: NodeJS.ProcessEnv = {}): Started {
+  const cli = startCli(args, dir, { ...FAST, ...env });
   let stderr = '';
   cli.child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return { ...cli, runId: () => /\(\d+ instances, run (\S+)\)/.exec(stderr)?.[1] };
@@ -68,6 +93,9 @@ describe('Slurm jobs outlive their veriflow run: cancel, adopt, requeue', { skip
       'orphans.yaml': sleepers('slurm-orphans', '[1, 2]', 120),
       'adopt.yaml': sleepers('slurm-adopt', '[1, 2, 3]', 4),
       'requeue.yaml': sleepers('slurm-requeue', '[1]', 5),
+      'unwatched.yaml': FAILS_ONCE,
+      'unrecorded.yaml': sleepers('slurm-unrecorded', '[1, 2]', 6),
+      'unrecorded-cancel.yaml': sleepers('slurm-unrecorded-cancel', '[1, 2]', 120),
     }));
   });
   after(async () => dispose?.());
@@ -99,7 +127,7 @@ describe('Slurm jobs outlive their veriflow run: cancel, adopt, requeue', { skip
     assert.equal(liveJobsOf(runId).length, 2);
     const cancel = await runCli(['cancel', runId], dir);
     assert.equal(cancel.code, 0, cancel.stderr);
-    assert.match(cancel.stderr, /scancel ended its Slurm jobs \d+, \d+; none is left in squeue/);
+    assert.match(cancel.stderr, /scancel ended its Slurm jobs \d+_\d+, \d+_\d+; none is left in squeue/);
     assert.deepEqual(liveJobsOf(runId), []);
     assert.equal(await runStatus(dir, runId), 'cancelled');
     const nothing = await runCli(['cancel', runId], dir);
@@ -125,9 +153,66 @@ describe('Slurm jobs outlive their veriflow run: cancel, adopt, requeue', { skip
     assert.equal(adopted.length, results.filter((instance) => instance.status === 'succeeded').length);
     assert.ok(adopted.length > 0, 'no job was still running to adopt');
     for (const log of adopted) {
-      assert.match(log, new RegExp(`adopting slurm job \\d+ \\(attempt 1 of run ${killed}`));
+      assert.match(log, new RegExp(`adopting slurm job \\d+_\\d+ \\(attempt 1 of run ${killed}`));
       assert.doesNotMatch(log, /submitted/);
     }
+    assert.deepEqual(liveJobsOf(killed), []);
+  });
+
+  it('a job that failed while no run watched it is the first attempt of the re-run that adopts it, retried per `retries`', async () => {
+    const first = started(['run', 'unwatched.yaml', ...SLURM], dir);
+    const killed = await untilRunning(first, 1);
+    first.child.kill('SIGKILL');
+    await first.done;
+    for (let tries = 0; tries < 300 && liveJobsOf(killed).length > 0; tries++) await delay(100);
+    assert.deepEqual(liveJobsOf(killed), [], 'the job did not end by itself');
+    const again = await runCli(['run', 'unwatched.yaml', ...SLURM], dir, FAST);
+    assert.equal(again.code, 0, again.stderr);
+    const [instance] = (await readResults(dir, 'slurm-unwatched-failure')).instances;
+    assert.equal(instance?.status, 'succeeded');
+    assert.equal(instance?.attempts, 2);
+    // Two runs of the step in all: the killed run's failed job, and the re-run's retry.
+    assert.deepEqual(startsOf(dir, 'slurm-unwatched-failure'), ['1', '1']);
+    const [log = ''] = logsOf(dir, runIdOf(again.stderr));
+    assert.match(log, new RegExp(`adopting slurm job \\d+ \\(attempt 1 of run ${killed}[\\s\\S]*attempt 1/2 failed: .*code 7[\\s\\S]*attempt 2 of once`));
+    assert.equal([...log.matchAll(/slurm job \d+ submitted/g)].length, 1, log);
+  });
+
+  it('a run SIGKILLed between sbatch and recording the job leaves jobs a re-run finds in squeue by their comment and adopts', async () => {
+    const first = started(['run', 'unrecorded.yaml', ...SLURM], dir, { PATH: `${killingSbatch(dir)}:${process.env.PATH ?? ''}` });
+    const done = await first.done;
+    assert.equal(done.signal, 'SIGKILL', done.stderr);
+    const killed = first.runId();
+    assert.ok(killed, done.stderr);
+    // Killed inside the window: what it recorded names no job id, only the submission its jobs' comment carries.
+    const jobsDir = join(dir, '.veriflow', 'jobs');
+    const recorded = readdirSync(jobsDir).map((name) => JSON.parse(readFileSync(join(jobsDir, name), 'utf8')) as { jobId?: string; submission: string; runId: string });
+    assert.equal(recorded.filter((record) => record.runId === killed).length, 2, JSON.stringify(recorded));
+    assert.ok(recorded.every((record) => record.jobId === undefined), JSON.stringify(recorded));
+    assert.equal(liveJobsOf(killed).length, 2, 'the array job did not reach squeue');
+
+    const again = await runCli(['run', 'unrecorded.yaml', ...SLURM], dir, FAST);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(startsOf(dir, 'slurm-unrecorded'), ['1', '2']);
+    // Those still running were adopted; one that ended meanwhile is a cache hit (its job recorded it).
+    const adopted = logsOf(dir, runIdOf(again.stderr)).filter((log) => log.includes('adopting'));
+    assert.ok(adopted.length > 0, 'no job was still running to adopt');
+    for (const log of adopted) {
+      assert.match(log, new RegExp(`adopting slurm job \\d+_\\d \\(attempt 1 of run ${killed}, killed before it recorded the job, found in squeue by its comment\\)`));
+      assert.doesNotMatch(log, /submitted/);
+    }
+    assert.deepEqual(liveJobsOf(killed), []);
+    assert.deepEqual(readdirSync(jobsDir), []);
+  });
+
+  it('veriflow cancel finds the jobs of a run killed between sbatch and recording them, and scancels them', async () => {
+    const first = started(['run', 'unrecorded-cancel.yaml', ...SLURM], dir, { PATH: `${killingSbatch(join(dir, 'cancel-bin'))}:${process.env.PATH ?? ''}` });
+    assert.equal((await first.done).signal, 'SIGKILL');
+    const killed = first.runId()!;
+    assert.equal(liveJobsOf(killed).length, 2);
+    const cancel = await runCli(['cancel', killed], dir);
+    assert.equal(cancel.code, 0, cancel.stderr);
+    assert.match(cancel.stderr, /scancel ended its Slurm jobs \d+_\d, \d+_\d; none is left in squeue/);
     assert.deepEqual(liveJobsOf(killed), []);
   });
 

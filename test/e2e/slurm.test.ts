@@ -4,8 +4,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { readResults, runCli, startCli, workspace } from '../support/cli.js';
-import type { ResultsInstance } from '../support/cli.js';
-import { liveJobsOf, slurmAvailability } from '../support/slurm.js';
+import { essence, liveJobsOf, runIdOf, slurmAvailability } from '../support/slurm.js';
 
 const { skip } = slurmAvailability();
 const SLURM = ['--executor', 'slurm'];
@@ -60,17 +59,6 @@ const GPUS = threeCommands(
 );
 const SLEEPERS = threeCommands('slurm-cancel', '{ cpus: 1 }', `[sh, -c, 'sleep 120', "\${{ matrix.i }}"]`);
 
-/** name → (status, cache key, values): what must not depend on where the instances ran. */
-function essence(instances: readonly ResultsInstance[]): Record<string, unknown> {
-  return Object.fromEntries(instances.map((instance) => [instance.name, { status: instance.status, key: instance.key, values: instance.values }]));
-}
-
-function runIdOf(stderr: string): string {
-  const id = /\(\d+ instances, run (\S+)\)/.exec(stderr)?.[1];
-  assert.ok(id, `no run id in the CLI's output:\n${stderr}`);
-  return id;
-}
-
 describe('the Slurm executor on a real single-node cluster', { skip }, () => {
   let dir: string;
   let dispose: () => Promise<void>;
@@ -91,7 +79,11 @@ describe('the Slurm executor on a real single-node cluster', { skip }, () => {
       const got = (await readResults(cluster.dir, 'gaussian-phase-transition')).instances;
       assert.equal(got.length, 14);
       assert.deepEqual(essence(got), essence(expected));
-      assert.match(onSlurm.stderr, /evaluate\[p=0\.3,replicate=1,verifier=oracle\] \| slurm job \d+ RUNNING/);
+      assert.match(onSlurm.stderr, /evaluate\[p=0\.3,replicate=1,verifier=oracle\] \| slurm job \d+(_\d+)? RUNNING/);
+      // The four verify instances, ready together (after synth) with the same resources, were the tasks of one array job.
+      const verifyTasks = [...onSlurm.stderr.matchAll(/verify\[[^\]]*\] \| slurm job (\d+)_(\d+) SUBMITTED/g)];
+      assert.equal(verifyTasks.length, 4, onSlurm.stderr);
+      assert.equal(new Set(verifyTasks.map((match) => match[1])).size, 1, onSlurm.stderr);
 
       const shown = await runCli(['runs', 'show', runIdOf(onSlurm.stderr)], cluster.dir);
       assert.match(shown.stdout, /problem \(gaussian\/sample\): succeeded.*\n\s+job=slurm \d+ COMPLETED/);
@@ -151,6 +143,8 @@ describe('the Slurm executor on a real single-node cluster', { skip }, () => {
     }
     assert.ok(runId, stderr);
     assert.ok(liveJobsOf(runId).length > 0, 'no job of the run reached squeue');
+    // The three sleepers are tasks of one array job: cancelling it leaves none of its tasks behind.
+    assert.equal(new Set(liveJobsOf(runId).map((line) => /^(\d+)_\d+ /.exec(line)?.[1])).size, 1, liveJobsOf(runId).join('\n'));
     cli.child.kill('SIGINT');
     const done = await cli.done;
     assert.equal(done.code, 130, done.stderr);

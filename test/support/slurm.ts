@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import type { ResultsInstance } from './cli.js';
 
 const CLUSTER_SCRIPT = resolve(import.meta.dirname, '..', '..', '..', 'scripts', 'slurm-cluster.sh');
 
@@ -30,8 +32,20 @@ export function slurmAvailability(): { skip?: string } {
   return { skip: reason };
 }
 
-/** The jobs of a run that Slurm still holds as pending, running or completing (squeue's default states). */
+/** The jobs (array tasks one by one, `4242_7`) of a run that Slurm still holds as pending, running or completing (squeue's default states). */
 export function liveJobsOf(runId: string): string[] {
-  const out = execFileSync('squeue', ['--noheader', `--name=veriflow-${runId}`, '--format=%i %T'], { encoding: 'utf8' });
+  const out = execFileSync('squeue', ['--noheader', '--array', `--name=veriflow-${runId}`, '--format=%i %T'], { encoding: 'utf8' });
   return out.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** name → (status, cache key, values): what must not depend on where (local, Slurm job, array task) the instances ran. */
+export function essence(instances: readonly ResultsInstance[]): Record<string, unknown> {
+  return Object.fromEntries(instances.map((instance) => [instance.name, { status: instance.status, key: instance.key, values: instance.values }]));
+}
+
+/** The run id the CLI announced on stderr. */
+export function runIdOf(stderr: string): string {
+  const id = /\(\d+ instances, run (\S+)\)/.exec(stderr)?.[1];
+  assert.ok(id, `no run id in the CLI's output:\n${stderr}`);
+  return id;
 }

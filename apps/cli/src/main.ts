@@ -51,7 +51,7 @@ Options:
   --workspace DIR   where the .veriflow cache and results live (default: current directory)
   --strict          (run, plan, validate) treat warnings as errors, e.g. a matrix include key that is not an axis
   --lock-timeout D  take over an instance lock held from another host once its heartbeat is silent this long (e.g. 90s, 10m)
-  --executor K      local (this machine) or slurm (one sbatch job per instance; see README "Running on Slurm")
+  --executor K      local (this machine) or slurm (sbatch jobs, job arrays for sweeps; see README "Running on Slurm")
   --no-expect-fail  report failed expectations (expect:) without exiting 3
   --wide            (run) end with one table of every instance and every column instead of a compact table per step
   <run>             a run id or any unique prefix of one, e.g. 20261126

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { cancelSlurmJobs, JobRecords, liveSlurmJobs, Workspace } from '@veriflow/runner';
+import { cancelSlurmJobs, JobRecords, liveSlurmJobs, resolveSubmissions, Workspace } from '@veriflow/runner';
 import type { JobRecord } from '@veriflow/runner';
 import { RunStore } from '@veriflow/tracking';
 import type { RunArgs } from '../args.js';
@@ -64,7 +64,7 @@ async function cancelAbandonedRun(store: RunStore, id: string, jobs: readonly Jo
   }
   // Cancelled jobs are no one's to adopt: the next run computes those instances afresh.
   const records = new JobRecords(new Workspace(store.workspaceDir).layout.jobs);
-  for (const job of jobs) await records.remove(job.key, job.jobId);
+  for (const job of jobs) await records.remove(job.key, (recorded) => recorded.submission === job.submission);
   await store.finishAbandoned(id, 'cancelled');
   say(`run ${id} cancelled: scancel ended its ${jobList(live)}; none is left in squeue`);
   return 0;
@@ -82,6 +82,7 @@ export async function cancelCommand(args: RunArgs): Promise<number> {
     say(`run ${id} has already finished (${run.status}${run.endedAt === undefined ? '' : ` at ${formatTime(run.endedAt)}`}); nothing to cancel`);
     return 1;
   }
-  const jobs = await new JobRecords(new Workspace(args.workspace).layout.jobs).ofRun(id);
+  // Jobs a killed run submitted but never recorded are found in squeue by their comment.
+  const jobs = await resolveSubmissions(await new JobRecords(new Workspace(args.workspace).layout.jobs).ofRun(id));
   return run.status === 'running' ? stopLiveRun(store, id, jobs) : cancelAbandonedRun(store, id, jobs);
 }

@@ -30,6 +30,7 @@ export function executorFrom(args: RunArgs, spec: ExecutorSpec): InstanceExecuto
     account: spec.account,
     qos: spec.qos,
     extraArgs: spec.extraArgs,
+    array: spec.array,
     entry: [process.execPath, CLI_MAIN, 'exec-instance'],
     ...(pollMs === undefined ? {} : { pollMs }),
   });

@@ -8,7 +8,12 @@ import { readdirOrEmpty } from '../store/read-dir.js';
 export interface JobRecord {
   /** `slurm`. */
   readonly executor: string;
+  /** `4242`, or `4242_7` for task 7 of array job 4242. */
   readonly jobId: string;
+  /** A token in the job's comment: it finds the job in the queue when its id never got recorded (below). */
+  readonly submission: string;
+  /** Its index in the array job it is a task of (undefined for a job of its own). */
+  readonly task?: number;
   readonly key: string;
   /** Instance name, for messages. */
   readonly instance: string;
@@ -21,6 +26,14 @@ export interface JobRecord {
   /** ISO 8601. */
   readonly submittedAt: string;
 }
+
+/**
+ * Written before sbatch runs, replaced by the JobRecord once it returned: a `veriflow run` killed between
+ * the two leaves a job nobody recorded, which a later run finds in the queue by `submission`.
+ */
+export type SubmittingRecord = Omit<JobRecord, 'jobId'> & { readonly jobId?: undefined };
+
+export type StoredJob = JobRecord | SubmittingRecord;
 
 const FORMAT = 'veriflow-job/1';
 
@@ -38,12 +51,12 @@ export class JobRecords {
     return join(this.root, `${key}.json`);
   }
 
-  async write(record: JobRecord): Promise<void> {
+  async write(record: StoredJob): Promise<void> {
     await writeJsonAtomic(this.pathOf(record.key), { format: FORMAT, ...record });
   }
 
   /** The key's job, or undefined when none is recorded (or the file is unreadable: a record is only a lead). */
-  async read(key: string): Promise<JobRecord | undefined> {
+  async read(key: string): Promise<StoredJob | undefined> {
     let parsed: Partial<JobRecord> & { format?: unknown };
     try {
       parsed = JSON.parse(await readFile(this.pathOf(key), 'utf8')) as typeof parsed;
@@ -51,22 +64,23 @@ export class JobRecords {
       return undefined;
     }
     const { format, ...record } = parsed;
-    const complete = typeof record.jobId === 'string' && typeof record.runId === 'string' && typeof record.attemptDir === 'string' && record.key === key;
-    return format === FORMAT && complete ? (record as JobRecord) : undefined;
+    const complete = (record.jobId === undefined || typeof record.jobId === 'string') && typeof record.submission === 'string' && typeof record.runId === 'string' && typeof record.attemptDir === 'string' && record.key === key;
+    return format === FORMAT && complete ? (record as StoredJob) : undefined;
   }
 
-  /** Removes the key's record if it still names `jobId` (an adopter may have replaced it meanwhile). */
-  async remove(key: string, jobId: string): Promise<void> {
-    if ((await this.read(key))?.jobId !== jobId) return;
+  /** Removes the key's record if it is still the one `owns` recognises (an adopter may have replaced it meanwhile). */
+  async remove(key: string, owns: (record: StoredJob) => boolean): Promise<void> {
+    const recorded = await this.read(key);
+    if (!recorded || !owns(recorded)) return;
     await unlink(this.pathOf(key)).catch((error: unknown) => {
       if (!isErrno(error, 'ENOENT')) throw error;
     });
   }
 
-  /** The jobs a run waits for (those it submitted or adopted). */
-  async ofRun(runId: string): Promise<JobRecord[]> {
+  /** The jobs a run waits for (those it submitted or adopted), and those it was submitting when it stopped. */
+  async ofRun(runId: string): Promise<StoredJob[]> {
     const keys = (await readdirOrEmpty(this.root)).filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).filter(isCacheKey);
     const records = await Promise.all(keys.map((key) => this.read(key)));
-    return records.filter((record): record is JobRecord => record?.runId === runId);
+    return records.filter((record): record is StoredJob => record?.runId === runId);
   }
 }

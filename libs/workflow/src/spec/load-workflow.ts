@@ -34,6 +34,7 @@ function toExecutorSpec(raw: Raw): ExecutorSpec {
     account: raw.account as string | undefined,
     qos: raw.qos as string | undefined,
     extraArgs: (raw.extra_args as string[] | undefined) ?? [],
+    array: (raw.array as ExecutorSpec['array'] | undefined) ?? 'auto',
   };
 }
 

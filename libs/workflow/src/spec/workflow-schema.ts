@@ -155,13 +155,14 @@ export const workflowSchema = {
     executor: {
       type: 'object',
       additionalProperties: false,
-      description: 'Where instances run (--executor overrides kind): local (this machine, the default) or slurm (one sbatch job per instance).',
+      description: 'Where instances run (--executor overrides kind): local (this machine, the default) or slurm (sbatch jobs; see README "Running on Slurm").',
       properties: {
         kind: { enum: ['local', 'slurm'] },
         partition: { type: 'string', minLength: 1, description: 'sbatch --partition' },
         account: { type: 'string', minLength: 1, description: 'sbatch --account' },
         qos: { type: 'string', minLength: 1, description: 'sbatch --qos' },
         extra_args: { type: 'array', items: { type: 'string' }, description: 'Further sbatch arguments, after veriflow\'s, e.g. [--constraint=a100].' },
+        array: { enum: ['auto', 'off'], description: 'auto (default): instances of one step that are ready together with the same resources go as one sbatch --array job; off: one job each.' },
       },
     },
     plugins: {

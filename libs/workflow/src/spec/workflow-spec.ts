@@ -4,6 +4,8 @@ export interface ExecutorSpec {
   readonly account: string | undefined;
   readonly qos: string | undefined;
   readonly extraArgs: readonly string[];
+  /** Whether ready instances of one step with the same resources share an array job (`auto`, the default) or not (`off`). */
+  readonly array: 'auto' | 'off';
 }
 
 /** A workflow after schema validation, with defaults applied. Expressions are still unevaluated strings. */

@@ -67,8 +67,8 @@ export async function execAttemptFile(planPath: string, registry: StepRegistry):
     // The job records its result in the cache itself: when the run that submitted it was killed meanwhile,
     // the next run finds a cache hit instead of computing it again. (A live submitter writes the same record.)
     await workspace.records.write(record);
-    const jobId = process.env.SLURM_JOB_ID;
-    if (jobId) await new JobRecords(workspace.layout.jobs).remove(plan.resolved.key, jobId);
+    // Matched by attempt, not job id: the record may still be the one written before sbatch returned.
+    await new JobRecords(workspace.layout.jobs).remove(plan.resolved.key, (recorded) => recorded.attemptDir === plan.attemptDir);
     result = { ok: true, record };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { SlurmCommandError, slurmCommand } from './slurm-commands.js';
 
-/** A job as squeue reports it; `state` is Slurm's (PENDING, RUNNING, COMPLETED, TIMEOUT, …) or VANISHED. */
+/** A job (or array task, `4242_7`) as squeue reports it; `state` is Slurm's (PENDING, RUNNING, COMPLETED, TIMEOUT, …) or VANISHED. */
 export interface JobState {
   readonly jobId: string;
   readonly state: string;
@@ -92,8 +92,9 @@ export class JobWatcher {
 export async function queryJobStates(ids: readonly string[]): Promise<Map<string, JobState>> {
   let out: string;
   try {
-    // --Format (not --format) for the restart count; `:|` is each field unpadded, then a `|`.
-    out = await slurmCommand(['squeue', '--noheader', '--states=all', `--jobs=${ids.join(',')}`, '--Format=JobID:|,State:|,Reason:|,NodeList:|,RestartCnt:']);
+    // --Format (not --format) for the restart count; `:|` is each field unpadded, then a `|`. `--array` lists
+    // each array task on its own line, as `<job>_<task>` (JobArrayID; a plain job's is its id), pending ones too.
+    out = await slurmCommand(['squeue', '--noheader', '--array', '--states=all', `--jobs=${ids.join(',')}`, '--Format=JobArrayID:|,State:|,Reason:|,NodeList:|,RestartCnt:']);
   } catch (error) {
     // squeue refuses a list whose jobs are all unknown: that is an answer (none listed), not a failure.
     if (error instanceof SlurmCommandError && /Invalid job id/i.test(error.stderr)) return new Map();

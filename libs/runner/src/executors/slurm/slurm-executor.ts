@@ -4,24 +4,36 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { AttemptTimeoutError, CancelledError } from '../../execute/attempt.js';
 import type { InstanceRecord } from '../../store/index.js';
 import { WorkspaceLayout } from '../../store/workspace-layout.js';
-import type { AttemptRequest, InstanceExecutor } from '../instance-executor.js';
+import type { AttemptPlan, AttemptRequest, InstanceExecutor } from '../instance-executor.js';
 import { JobRecords } from '../job-records.js';
 import { readAttemptResult } from './attempt-files.js';
 import { replayJobLine } from './job-events.js';
 import { JobWatcher } from './job-watcher.js';
 import type { JobState } from './job-watcher.js';
 import { OutputTail } from './output-tail.js';
+import { allocationGroupOf } from './sbatch-args.js';
 import type { SlurmSettings } from './sbatch-args.js';
 import { slurmCommand } from './slurm-commands.js';
-import { adoptRecordedJob, submitJob } from './start-job.js';
-import type { StartedJob } from './start-job.js';
+import { adoptRecordedJob, submitArray, submitJob } from './start-job.js';
+import type { StartedJob, Submission } from './start-job.js';
+import { Batcher } from './batcher.js';
+import type { BatchWindow } from './batcher.js';
 
 export interface SlurmExecutorOptions extends SlurmSettings {
   /** The argv that runs one attempt on a node, completed by the attempt file: `[node, …/main.js, 'exec-instance']`. */
   readonly entry: readonly string[];
   /** How often squeue is asked (default 1 s). */
   readonly pollMs?: number;
+  /** `auto`: attempts of one step that are ready together with the same allocation go as one array job; `off`: one job each. */
+  readonly array: 'auto' | 'off';
 }
+
+/**
+ * Attempts that reach the executor within this window of each other (a matrix step's instances becoming
+ * ready at once take a few milliseconds each to lock and mark) share an array job. A lone attempt waits
+ * the quiet time more before its sbatch, a fraction of what one sbatch costs.
+ */
+const ARRAY_WINDOW: BatchWindow = { quietMs: 150, maxWaitMs: 1000, maxSize: 1000 };
 
 /** How long a cancelled job may take to leave squeue's running states before the run stops waiting. */
 const CANCEL_WAIT_MS = 30_000;
@@ -53,7 +65,9 @@ async function followJob(watcher: JobWatcher, job: StartedJob, request: FollowRe
   let onAbort = (): void => undefined;
   const cancelled = new Promise<'cancelled'>((resolve) => {
     onAbort = () => resolve('cancelled');
-    signal.addEventListener('abort', onAbort, { once: true });
+    // Cancelled while its sbatch ran: the abort event has passed already.
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
   const ended = watcher.wait(job.id, onState);
   const first = await Promise.race([ended, cancelled]).finally(() => signal.removeEventListener('abort', onAbort));
@@ -87,27 +101,40 @@ async function followJob(watcher: JobWatcher, job: StartedJob, request: FollowRe
   throw new Error(`slurm job ${job.id} ended ${first.state}${first.reason ? ` (${first.reason})` : ''} without a result; what it printed is in the instance log`);
 }
 
+function jobRecordsOf(plan: AttemptPlan): JobRecords {
+  return new JobRecords(new WorkspaceLayout(plan.workspaceDir).jobs);
+}
+
 /**
- * Runs each attempt as one `sbatch` job on the cluster, against the same workspace on a shared file system.
+ * Runs each attempt as one `sbatch` job (or one task of an array job shared with attempts of the same step
+ * that are ready at the same time) on the cluster, against the same workspace on a shared file system.
  * Jobs are submitted as instances become ready (not as an `afterok` chain up front): an instance's cache key
  * depends on its upstream outputs, so whether it runs at all is only known once they exist, and a cache hit
  * must never cost a queued job. A job recorded for the key by a run that was killed is adopted instead.
  */
 export function slurmExecutor(options: SlurmExecutorOptions): InstanceExecutor {
   const watcher = new JobWatcher(options.pollMs ?? 1000);
+  const submitAlone = (submission: Submission): Promise<StartedJob> => submitJob(jobRecordsOf(submission.plan), submission, options, options.entry);
+  const arrays = new Batcher<Submission, StartedJob>(
+    ARRAY_WINDOW,
+    (submission) => allocationGroupOf(submission.plan),
+    async (batch) => (batch.length === 1 ? [submitAlone(batch[0]!)] : submitArray(jobRecordsOf(batch[0]!.plan), batch, options, options.entry)),
+  );
+  const submit = options.array === 'off' ? submitAlone : (submission: Submission) => arrays.add(submission);
   const runAttempt = async (request: AttemptRequest): Promise<InstanceRecord> => {
     // The live handles stay here; the rest is the plain data the job reads.
     const { definition: _definition, objects: _objects, signal, sinks, onPlacement, ...plan } = request;
     if (signal.aborted) throw new CancelledError();
-    const jobs = new JobRecords(new WorkspaceLayout(plan.workspaceDir).jobs);
-    const job = (await adoptRecordedJob(jobs, plan, sinks)) ?? (await submitJob(jobs, plan, options, options.entry, sinks));
+    const jobs = jobRecordsOf(plan);
+    const job = (await adoptRecordedJob(jobs, plan, sinks)) ?? (await submit({ plan, sinks }));
     try {
       return await followJob(watcher, job, { ...plan, signal, sinks, onPlacement });
     } finally {
       // Its outcome is taken: no later run may adopt the job again, and the adopted attempt's scratch (in
       // the killed run's staging) has no owner left to remove it.
-      await jobs.remove(plan.resolved.key, job.id).catch((error: Error) => sinks.log('warn', `could not remove the record of slurm job ${job.id}: ${error.message}`));
+      await jobs.remove(plan.resolved.key, (recorded) => recorded.jobId === job.id).catch((error: Error) => sinks.log('warn', `could not remove the record of slurm job ${job.id}: ${error.message}`));
       if (job.adoptedFrom !== undefined) await rm(dirname(dirname(job.files.plan)), { recursive: true, force: true }).catch(() => undefined);
+      await job.release().catch(() => undefined);
     }
   };
   return { kind: 'slurm', limitsLocalResources: false, runAttempt };
