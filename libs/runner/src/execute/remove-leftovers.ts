@@ -12,7 +12,7 @@ import type { Workspace } from './workspace.js';
  * Removes what killed runs left behind and is no longer true: locks whose holders are gone (and files
  * from interrupted take-overs), incomplete markers and checkpoints of keys that now have a readable
  * record, and scratch folders that nothing owns (no held lock on their key, no cluster job working in
- * them). Markers without a record stay: they tell `plan` that an instance was interrupted or failed.
+ * them, or for an array job's folder, no instance folder left beside it). Markers without a record stay: they tell `plan` that an instance was interrupted or failed.
  */
 export async function removeLeftovers(workspace: Workspace, lockTimeoutMs: number | undefined): Promise<void> {
   const options = lockTimeoutMs === undefined ? {} : { lockTimeoutMs };
@@ -37,6 +37,12 @@ export async function removeLeftovers(workspace: Workspace, lockTimeoutMs: numbe
         const staging = join(runTmp, name);
         if ((await jobs.read(key))?.attemptDir.startsWith(`${staging}/`)) continue;
         await rm(staging, { recursive: true, force: true });
+      }
+      // An array job's folder (its script, and the links its tasks write their output through) serves
+      // tasks whose attempts live in instance folders beside it: once none is left, neither is a task.
+      const left = await readdirOrEmpty(runTmp);
+      if (!left.some((name) => name.startsWith('instance-'))) {
+        for (const name of left.filter((entry) => entry.startsWith('array-'))) await rm(join(runTmp, name), { recursive: true, force: true });
       }
       await rmdir(runTmp).catch(() => undefined);
     }

@@ -464,15 +464,19 @@ describe('what a run leaves behind', () => {
     const killed = join(workspace.layout.tmp, 'killed-run');
     const scratch = (key: string): string => join(killed, `instance-${key}-Ab12Cd`);
     for (const key of [done, locked, clustered]) await mkdir(join(scratch(key), 'attempt-1'), { recursive: true });
+    await mkdir(join(killed, 'array-Xy34Zw'));
+    const gone = join(workspace.layout.tmp, 'finished-run');
+    await mkdir(join(gone, 'array-Qr56St'), { recursive: true });
     await mkdir(workspace.layout.checkpointDir(done), { recursive: true });
     await mkdir(workspace.layout.checkpointDir(locked), { recursive: true });
     const live = await acquireLock(workspace.layout.instanceLockPath(locked), { wait: false });
     assert.ok(live);
-    await new JobRecords(workspace.layout.jobs).write({ executor: 'slurm', jobId: '42', key: clustered, instance: 'x', runId: 'killed-run', submittedBy: 'killed-run', attempt: 1, attemptDir: join(scratch(clustered), 'attempt-1'), submittedAt: new Date().toISOString() });
+    await new JobRecords(workspace.layout.jobs).write({ executor: 'slurm', jobId: '42', submission: 'c0ffee', key: clustered, instance: 'x', runId: 'killed-run', submittedBy: 'killed-run', attempt: 1, attemptDir: join(scratch(clustered), 'attempt-1'), submittedAt: new Date().toISOString() });
 
     const second = await run(workspace, graph);
     assert.ok(second.outcomes.every((item) => item.status === 'cached'));
-    assert.deepEqual((await readdir(killed)).sort(), [`instance-${locked}-Ab12Cd`, `instance-${clustered}-Ab12Cd`].sort());
+    assert.deepEqual((await readdir(killed)).sort(), ['array-Xy34Zw', `instance-${locked}-Ab12Cd`, `instance-${clustered}-Ab12Cd`].sort());
+    assert.equal(existsSync(gone), false, 'an array folder with no instance folder beside it goes, and its run folder with it');
     assert.deepEqual(await readdir(workspace.layout.checkpoints), [locked]);
     // The run's own (emptied) scratch root goes too.
     assert.deepEqual((await readdir(workspace.layout.tmp, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name), ['killed-run']);
