@@ -25,12 +25,12 @@ describe('eigen cpu-3x3 preset', () => {
   before(async () => ({ dir, dispose } = await workspace({})));
   after(() => dispose());
 
-  it('compares six verifiers with p* spread from 0.5 to 1 (random, a duplicate of none, left out), five seeds each; the defaults keep all six of before', async () => {
+  it('compares eight verifiers with p* spread from 0.5 to 1 (random, a duplicate of none, left out), five seeds each; the defaults keep their six', async () => {
     const plan = await runCli(['plan', WORKFLOW, '--preset', 'cpu-3x3', '--json'], dir);
     assert.equal(plan.code, 0, plan.stderr);
     const byReplicate = verifiersByReplicate(plan.stdout);
     assert.deepEqual([...byReplicate.keys()], ['1', '2', '3', '4', '5']);
-    for (const verifiers of byReplicate.values()) assert.deepEqual(verifiers, ['none', 'noisy-0.3', 'consistency', 'noisy-0.1', 'noisy-0.05', 'oracle']);
+    for (const verifiers of byReplicate.values()) assert.deepEqual(verifiers, ['none', 'noisy-0.3', 'consistency', 'noisy-0.1', 'noisy-0.05', 'noisy-0.02', 'noisy-0.01', 'oracle']);
 
     const defaults = await runCli(['plan', WORKFLOW, '--json'], dir);
     assert.equal(defaults.code, 0, defaults.stderr);
