@@ -55,7 +55,7 @@ steps:
   judge_model:
     uses: command
     with:
-      run: ${run('finetune.py', '--model, "${{ steps.tiny.outputs.model }}", --data, "${{ steps.load.outputs.pool }}", --out, adapter.tar, --lora, --lora-r, 4, --max-steps, 3, --batch-size, 4, --lr, 1e-2, --max-source-tokens, 128')}
+      run: ${run('finetune.py', '--model, "${{ steps.tiny.outputs.model }}", --data, "${{ steps.load.outputs.pool }}", --out, adapter.tar, --method, lora, --lora-r, 4, --max-steps, 3, --batch-size, 4, --lr, 1e-2, --max-source-tokens, 128')}
       outputs: { model: adapter.tar }
   generate:
     uses: command

@@ -1,10 +1,10 @@
 """Fine-tunes a causal LM to summarise: the article (cut to --max-source-tokens) after a fixed instruction,
 the loss on the summary tokens only.
 
-  python finetune.py --model llama-2-7b/ --data real.jsonl --out model.tar [--lora] [--epochs 1 --lr 2e-5 ...]
+  python finetune.py --model llama-2-7b/ --data real.jsonl --out model.tar [--method lora] [--epochs 1 --lr 2e-5 ...]
 
 --data is an Articles JSONL (xlsum/load's `real` split, or xlsum/select's selection). Full fine-tuning by
-default; --lora trains a LoRA adapter (peft) and writes only the adapter, which generate.py and judge.py
+default (--method full); --method lora trains a LoRA adapter (peft) and writes only the adapter, which generate.py and judge.py
 apply to --base. Runs on the first visible GPU when CUDA_VISIBLE_DEVICES gives one, else on the CPU.
 --values writes a JSON object of figures (loss, tokens/s) for a workflow step's value outputs.
 """
@@ -28,7 +28,8 @@ def parse_args() -> argparse.Namespace:
     common.add_model_args(parser, "the model to start from", "first and final loss, tokens/s, steps")
     parser.add_argument("--data", required=True, help="Articles JSONL to train on")
     parser.add_argument("--out", required=True, help="where to write the fine-tuned model (directory, or .tar)")
-    parser.add_argument("--lora", action="store_true", help="train a LoRA adapter instead of every weight")
+    # A value, not a flag: a workflow picks it with a param (an argv item cannot be left out by an expression).
+    parser.add_argument("--method", choices=("full", "lora"), default="full", help="full: train every weight (default); lora: a LoRA adapter")
     parser.add_argument("--lora-r", type=int, default=16, help="LoRA rank (default 16)")
     parser.add_argument("--lora-alpha", type=int, default=32, help="LoRA alpha (default 32)")
     parser.add_argument("--epochs", type=float, default=1.0, help="passes over --data (default 1; fractions allowed)")
@@ -78,7 +79,7 @@ def main() -> None:
     articles = common.read_articles(args.data)
     loaded = common.load_model(args.model, "--model", args.base, device, dtype)
     model, tokenizer = loaded.model, loaded.tokenizer
-    if args.lora:
+    if args.method == "lora":
         from peft import LoraConfig, get_peft_model
 
         lora = LoraConfig(r=args.lora_r, lora_alpha=args.lora_alpha, lora_dropout=0.0, target_modules=["q_proj", "k_proj", "v_proj", "o_proj"], task_type="CAUSAL_LM")
@@ -96,7 +97,7 @@ def main() -> None:
     optimizer = torch.optim.AdamW(trainable, lr=args.lr, weight_decay=args.weight_decay)
     warmup = max(1, round(args.warmup * total_steps))
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: min(1.0, (step + 1) / warmup))
-    common.log(SCRIPT, f"{len(examples)} examples, {total_steps} steps of {args.batch_size} on {device} ({dtype}), {'LoRA' if args.lora else 'full'}: {sum(p.numel() for p in trainable):,} trainable parameters")
+    common.log(SCRIPT, f"{len(examples)} examples, {total_steps} steps of {args.batch_size} on {device} ({dtype}), {'LoRA' if args.method == 'lora' else 'full'}: {sum(p.numel() for p in trainable):,} trainable parameters")
 
     generator = torch.Generator().manual_seed(args.seed)
     micro = args.micro_batch if args.micro_batch > 0 else args.batch_size
@@ -131,7 +132,7 @@ def main() -> None:
 
     def save(directory: str) -> None:
         # A LoRA adapter alone: its embeddings are the base's (the tokenizer is saved beside it unchanged).
-        model.save_pretrained(directory, **({"save_embedding_layers": False} if args.lora else {}))
+        model.save_pretrained(directory, **({"save_embedding_layers": False} if args.method == "lora" else {}))
         tokenizer.save_pretrained(directory)
 
     common.save_model_dir(args.out, save)

@@ -52,6 +52,13 @@ describe('xlsum/load', () => {
     assert.ok(test.every((row) => row.id.startsWith('veriflow-news-')) && !test.some((row) => real.some((r) => r.id === row.id)));
   });
 
+  it('takes test_path "" as none (a workflow passes "" where an expression cannot leave the key out)', async () => {
+    const path = await corpusFile(40, 3);
+    const without = await splits({ path, real: 0.25, pool: 0.5, test: 0.25 });
+    const empty = await splits({ path, test_path: '', real: 0.25, pool: 0.5, test: 0.25 });
+    assert.deepEqual(empty, without);
+  });
+
   it('names the file, line and field of a malformed row', async () => {
     const good = JSON.stringify(ROW);
     const cases: [string, RegExp][] = [

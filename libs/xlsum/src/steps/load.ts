@@ -24,7 +24,7 @@ export const load = defineStep({
     required: ['path'],
     properties: {
       path: { type: 'string', description: 'A local XL-Sum JSONL file (e.g. english_train.jsonl; relative to the workflow file) or an xlsum/corpus output. Nothing is downloaded.' },
-      test_path: { type: 'string', description: 'A JSONL file to draw the test set from (e.g. english_test.jsonl); without it the test set comes from `path` too.' },
+      test_path: { type: 'string', description: 'A JSONL file to draw the test set from (e.g. english_test.jsonl); without it (or "") the test set comes from `path` too.' },
       real: fraction('Fraction of `path` the generator trains on (its real budget).', 0.125),
       pool: fraction('Fraction of `path` whose summaries are synthesized.', 0.5),
       test: fraction('Fraction of the test rows (of `test_path` when given, else of `path`).', 0.1),
@@ -42,7 +42,8 @@ export const load = defineStep({
 }).run(async (ctx) => {
   // Relative paths are relative to the workflow file, like every other path a workflow names.
   const path = resolve(ctx.workflowDir, ctx.with.path);
-  const testPath = ctx.with.test_path === undefined ? undefined : resolve(ctx.workflowDir, ctx.with.test_path);
+  // "" is a workflow's way to leave it out: an expression cannot drop a key.
+  const testPath = ctx.with.test_path === undefined || ctx.with.test_path === '' ? undefined : resolve(ctx.workflowDir, ctx.with.test_path);
   const { real, pool, test } = ctx.with;
   // Two passes instead of holding the file: the first checks every row and counts them, the second
   // copies the sampled rows to their split.
