@@ -176,8 +176,9 @@ describe('planWorkflow', () => {
       '  first: { uses: toy/add, with: { a: 1 } }',
       '  fit: { uses: toy/add, matrix: { n: [1, 2] }, if: "${{ matrix.n == 1 }}", with: { a: "${{ steps.first.outputs.total }}" } }',
       '  score: { uses: toy/add, with: { a: "${{ steps.fit.outputs.total }}" } }',
+      '  all: { uses: toy/add, with: { a: "${{ len(steps.fit.instances) }}" } }',
     ]);
     const planned = await plan(await newWorkspace(), gated);
-    assert.deepEqual(reasons(planned), { first: 'runs new', 'fit[n=1]': 'runs upstream-runs', 'fit[n=2]': 'idle condition-false', 'score[n=1]': 'runs upstream-runs', 'score[n=2]': 'idle upstream-skipped' });
+    assert.deepEqual(reasons(planned), { first: 'runs new', 'fit[n=1]': 'runs upstream-runs', 'fit[n=2]': 'idle condition-false', 'score[n=1]': 'runs upstream-runs', 'score[n=2]': 'idle upstream-skipped', all: 'runs upstream-runs' });
   });
 });

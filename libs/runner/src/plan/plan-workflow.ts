@@ -7,7 +7,7 @@ import type { Selection } from '../execute/selection.js';
 import { decideInstance } from './decide.js';
 import type { DecisionContext } from './decide.js';
 import type { PlanReason } from './reasons.js';
-import { blockedReason, reasonRuns } from './reasons.js';
+import { blockedReason, reasonRuns, skippedByCondition } from './reasons.js';
 
 export interface PlannedInstance {
   readonly name: string;
@@ -36,7 +36,9 @@ export async function planWorkflow(graph: WorkflowGraph, context: Omit<DecisionC
     if (!selected.has(instance.name)) continue;
     const base = { name: instance.name, step: instance.step.spec.id, uses: instance.step.spec.uses, matrix: instance.coordinates, resources: instance.resources };
     const upstream = instance.upstream.map((name) => planned.get(name)!);
-    const notRun = upstream.filter((item) => !item.runs && item.reason.kind !== 'cached');
+    const consumedOneByOne = new Set(Object.values(instance.each));
+    // As the run decides it: a fan-in (or `needs`) goes on without the instances skipped on purpose.
+    const notRun = upstream.filter((item) => !item.runs && item.reason.kind !== 'cached' && (consumedOneByOne.has(item.name) || !skippedByCondition(item.reason)));
     const running = upstream.filter((item) => item.runs).map((item) => item.name);
     let entry: PlannedInstance;
     if (conditionAtPlanTime(graph, instance) === false) entry = { ...base, reason: { kind: 'condition-false' }, runs: false };
