@@ -128,7 +128,7 @@ function torchRun(threads = opt.threads) {
 console.log(`host: ${cpus().length}× ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}, Node ${process.version}`);
 console.log(`engine: ${engine.label} (${engine.detail}); kernels: ${engine.kernels.join('; ')}`);
 // Which code paths ran: the build of the fused kernels the CPU dispatched to, and OpenBLAS's library and core.
-console.log(`code paths: fused kernels ${engine.fused.used ? `${engine.fused.clone} build` : `not used (${engine.fused.reason})`}; OpenBLAS ${engine.blas.used ? `${engine.blas.reason}` : `not used (${engine.blas.reason})`}`);
+console.log(`code paths: fused kernels ${engine.fused.used ? `${engine.fused.clone} build, dense products on ${engine.fused.smallGemm === 'off' ? 'OpenBLAS (VERIFLOW_SMALL_GEMM=off)' : `the small-matrix kernel (${engine.fused.smallGemm} build)`}` : `not used (${engine.fused.reason})`}; OpenBLAS ${engine.blas.used ? `${engine.blas.reason}` : `not used (${engine.blas.reason})`}`);
 console.log(`config: dim ${config.dim}, ${config.heads} heads, ${config.encoderLayers}+${config.decoderLayers} layers, post-LN, vocab ${config.vocab}, src ${srcLen}, tgt ${tgtLen + 1}, batch ${batchSize}; ${warmup} warm-up + ${steps} timed steps, ${rounds} rounds`);
 
 const results = { veriflow: [], torch: [], torch1: [] };

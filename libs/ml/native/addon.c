@@ -17,6 +17,7 @@
 #include "kernels.h"
 #include "openblas.h"
 #include "pool.h"
+#include "small-gemm.h"
 
 // --- argument parsing: the first failure throws (naming the function and argument) and sticks ---------------
 
@@ -161,13 +162,27 @@ static napi_value make_number(napi_env env, double value) {
 
 // --- OpenBLAS ------------------------------------------------------------------------------------------------
 
+// The products' sgemm: our small-matrix kernel where it is faster (small-gemm.c), else OpenBLAS's; NULL (and
+// thrown) when OpenBLAS did not load.
+static vf_sgemm_fn products(args_t *a) {
+  if (vf_openblas_sgemm() == NULL) return fail(a, vf_openblas_error()), NULL;
+  return vf_sgemm_small_first;
+}
+
+// The attention heads' products (77×77×32 and the like here) stay on OpenBLAS: it is faster on them.
+static vf_sgemm_fn head_products(args_t *a) {
+  const vf_sgemm_fn sgemm = vf_openblas_sgemm();
+  if (sgemm == NULL) fail(a, vf_openblas_error());
+  return sgemm;
+}
+
 // sgemmBatched(transA, transB, m, n, k, a, b, out, aIndex, bIndex[, bias, relu]): for each i,
 // out[i] = op(a[aIndex[i]])·op(b[bIndex[i]]) (+ bias per row, then relu), row-major slices of m·k, k·n and m·n.
 static napi_value sgemm_batched(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "sgemmBatched", 10, 12)) return NULL;
-  vf_sgemm_fn sgemm = vf_openblas_sgemm();
-  if (sgemm == NULL) return fail(&a, vf_openblas_error()), NULL;
+  const vf_sgemm_fn sgemm = products(&a);
+  if (sgemm == NULL) return NULL;
   const bool trans_a = boolean(&a, 0, "transA"), trans_b = boolean(&a, 1, "transB");
   const size_t m = positive(&a, 2, "m"), n = positive(&a, 3, "n"), k = positive(&a, 4, "k");
   size_t a_len, b_len, out_len, a_idx_len, b_idx_len, bias_len = 0;
@@ -228,6 +243,8 @@ static napi_value status(napi_env env, napi_callback_info info) {
   napi_value result, ok;
   napi_create_object(env, &result);
   set_string(env, result, "clone", vf_kernel_clone());
+  const char *small_gemm = vf_small_gemm_build();
+  set_string(env, result, "smallGemm", small_gemm != NULL ? small_gemm : "off");
   napi_set_named_property(env, result, "kernelThreads", make_number(env, vf_pool_threads()));
   const bool loaded = vf_openblas_sgemm() != NULL;
   napi_get_boolean(env, loaded, &ok);
@@ -335,8 +352,8 @@ static attention_shape attention_args(args_t *a, size_t first) {
 static napi_value attention_forward(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "attentionForward", 13, 13)) return NULL;
-  vf_sgemm_fn sgemm = vf_openblas_sgemm();
-  if (sgemm == NULL) return fail(&a, vf_openblas_error()), NULL;
+  const vf_sgemm_fn sgemm = head_products(&a);
+  if (sgemm == NULL) return NULL;
   const attention_shape s = attention_args(&a, 5);
   if (a.failed) return NULL;
   const float *q = f32(&a, 0, s.q_size, "q"), *k = f32(&a, 1, s.kv_size, "k"), *v = f32(&a, 2, s.kv_size, "v");
@@ -353,8 +370,8 @@ static napi_value attention_forward(napi_env env, napi_callback_info info) {
 static napi_value attention_backward(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "attentionBackward", 14, 14)) return NULL;
-  vf_sgemm_fn sgemm = vf_openblas_sgemm();
-  if (sgemm == NULL) return fail(&a, vf_openblas_error()), NULL;
+  const vf_sgemm_fn sgemm = head_products(&a);
+  if (sgemm == NULL) return NULL;
   const attention_shape s = attention_args(&a, 5);
   if (a.failed) return NULL;
   const float *dout = f32(&a, 0, s.q_size, "dout"), *q = f32(&a, 1, s.q_size, "q");
@@ -370,8 +387,8 @@ static napi_value attention_backward(napi_env env, napi_callback_info info) {
 static napi_value dense_forward(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "denseForward", 9, 9)) return NULL;
-  vf_sgemm_fn sgemm = vf_openblas_sgemm();
-  if (sgemm == NULL) return fail(&a, vf_openblas_error()), NULL;
+  const vf_sgemm_fn sgemm = products(&a);
+  if (sgemm == NULL) return NULL;
   const size_t rows = positive(&a, 3, "rows"), in = positive(&a, 4, "in"), out = positive(&a, 5, "out");
   const bool transpose_w = boolean(&a, 6, "transposeW"), relu = boolean(&a, 7, "relu");
   if (a.failed) return NULL;
@@ -386,8 +403,8 @@ static napi_value dense_forward(napi_env env, napi_callback_info info) {
 static napi_value dense_backward(napi_env env, napi_callback_info info) {
   args_t a;
   if (!get_args(&a, env, info, "denseBackward", 11, 11)) return NULL;
-  vf_sgemm_fn sgemm = vf_openblas_sgemm();
-  if (sgemm == NULL) return fail(&a, vf_openblas_error()), NULL;
+  const vf_sgemm_fn sgemm = products(&a);
+  if (sgemm == NULL) return NULL;
   const size_t rows = positive(&a, 4, "rows"), in = positive(&a, 5, "in"), out = positive(&a, 6, "out");
   const bool transpose_w = boolean(&a, 7, "transposeW");
   if (a.failed) return NULL;

@@ -19,13 +19,18 @@ static pthread_cond_t finished = PTHREAD_COND_INITIALIZER;
 static atomic_flag in_use = ATOMIC_FLAG_INIT;
 static atomic_int threads = 1;
 static int workers;                  // started, never stopped (they sleep when idle)
-static atomic_uint_fast64_t generation;
-static atomic_int pending;           // workers that have not finished the current job
-// The current job; written before `generation` is bumped (release), read after it is seen (acquire).
+static atomic_uint_fast64_t generation; // bumped for every job, to wake the workers
+// The current job; written before its claim word is published (release), read after a part of it is claimed.
 static vf_part_fn job_part;
 static void *job_context;
-static size_t job_parts;
-static atomic_size_t next_part;
+// Parts are claimed from one word, (job number, parts, next part), by compare-and-swap: a worker that wakes
+// late finds the job's parts all taken (or a newer job) and does nothing, so the caller never waits for a worker
+// to be scheduled, only for parts a worker has started. On a loaded machine that is the difference between
+// running a kernel's parts itself and idling until a descheduled worker gets a core.
+enum { PART_BITS = 20, JOB_BITS = 64 - 2 * PART_BITS };
+static const uint64_t PART_MASK = (UINT64_C(1) << PART_BITS) - 1;
+static atomic_uint_least64_t claim;
+static atomic_size_t done; // parts of the current job finished
 
 static int64_t now_ns(void) {
   struct timespec t;
@@ -39,11 +44,20 @@ static inline void relax(void) {
 #endif
 }
 
+// Claims and runs parts of whatever job is current until none is left.
 static void run_parts(void) {
+  uint64_t word = atomic_load_explicit(&claim, memory_order_acquire);
   for (;;) {
-    const size_t i = atomic_fetch_add_explicit(&next_part, 1, memory_order_relaxed);
-    if (i >= job_parts) return;
-    job_part(job_context, i);
+    const uint64_t next = word & PART_MASK, parts = (word >> PART_BITS) & PART_MASK;
+    if (next >= parts) return;
+    if (!atomic_compare_exchange_weak_explicit(&claim, &word, word + 1, memory_order_acquire, memory_order_acquire)) continue;
+    job_part(job_context, (size_t)next);
+    if (atomic_fetch_add_explicit(&done, 1, memory_order_acq_rel) + 1 == parts) {
+      pthread_mutex_lock(&lock);
+      pthread_cond_signal(&finished);
+      pthread_mutex_unlock(&lock);
+    }
+    word = atomic_load_explicit(&claim, memory_order_acquire);
   }
 }
 
@@ -68,11 +82,6 @@ static void *worker(void *arg) {
     seen = await_job(seen);
     // A worker beyond the current thread count sits the job out (the count can be lowered at any time).
     if (id < atomic_load_explicit(&threads, memory_order_relaxed)) run_parts();
-    if (atomic_fetch_sub_explicit(&pending, 1, memory_order_acq_rel) == 1) {
-      pthread_mutex_lock(&lock);
-      pthread_cond_signal(&finished);
-      pthread_mutex_unlock(&lock);
-    }
   }
   return NULL;
 }
@@ -92,12 +101,13 @@ static bool start_workers(int wanted) {
   return workers > 0;
 }
 
-static void await_workers(void) {
+// Until every part of the job is finished (the caller has claimed all it could; the rest are running).
+static void await_parts(size_t parts) {
   const int64_t until = now_ns() + SPIN_NS;
-  for (unsigned spins = 0; atomic_load_explicit(&pending, memory_order_acquire) != 0; spins++) {
+  for (unsigned spins = 0; atomic_load_explicit(&done, memory_order_acquire) != parts; spins++) {
     if ((spins & 63) == 63 && now_ns() > until) {
       pthread_mutex_lock(&lock);
-      while (atomic_load_explicit(&pending, memory_order_acquire) != 0) pthread_cond_wait(&finished, &lock);
+      while (atomic_load_explicit(&done, memory_order_acquire) != parts) pthread_cond_wait(&finished, &lock);
       pthread_mutex_unlock(&lock);
       return;
     }
@@ -107,8 +117,9 @@ static void await_workers(void) {
 
 void vf_parallel(size_t parts, vf_part_fn part, void *context) {
   const int wanted = atomic_load_explicit(&threads, memory_order_relaxed);
-  // One job at a time: a second caller (another Node worker) runs its parts itself.
-  if (parts <= 1 || wanted <= 1 || atomic_flag_test_and_set_explicit(&in_use, memory_order_acquire)) {
+  // One job at a time: a second caller (another Node worker) runs its parts itself; so do jobs with more parts
+  // than the claim word holds.
+  if (parts <= 1 || parts > PART_MASK || wanted <= 1 || atomic_flag_test_and_set_explicit(&in_use, memory_order_acquire)) {
     for (size_t i = 0; i < parts; i++) part(context, i);
     return;
   }
@@ -117,17 +128,18 @@ void vf_parallel(size_t parts, vf_part_fn part, void *context) {
     for (size_t i = 0; i < parts; i++) part(context, i);
     return;
   }
+  static uint64_t jobs;
+  jobs = (jobs + 1) & ((UINT64_C(1) << JOB_BITS) - 1);
   job_part = part;
   job_context = context;
-  job_parts = parts;
-  atomic_store_explicit(&next_part, 0, memory_order_relaxed);
-  atomic_store_explicit(&pending, workers, memory_order_relaxed);
+  atomic_store_explicit(&done, 0, memory_order_relaxed);
+  atomic_store_explicit(&claim, jobs << (2 * PART_BITS) | (uint64_t)parts << PART_BITS, memory_order_release);
   pthread_mutex_lock(&lock);
   atomic_fetch_add_explicit(&generation, 1, memory_order_release);
   pthread_cond_broadcast(&wake);
   pthread_mutex_unlock(&lock);
   run_parts();
-  await_workers();
+  await_parts(parts);
   atomic_flag_clear_explicit(&in_use, memory_order_release);
 }
 

@@ -68,6 +68,8 @@ export interface EngineDecision extends BackendDecision {
     reason: string;
     /** The build of the kernels this CPU runs ('avx512f', 'avx2', 'default'), chosen by CPU feature at load time. */
     clone?: string;
+    /** The build of the small-matrix kernel the dense layers' products run on ('avx512f', 'avx2'), or 'off' (OpenBLAS). */
+    smallGemm?: string;
   };
   /** Short name for outputs and tables: 'tensorflow', 'cpu', or 'wasm' with what the addon adds ('wasm+openblas+fused'). */
   label: string;
@@ -135,8 +137,8 @@ function decideFused(decision: BackendDecision, wanted: boolean): EngineDecision
   // wasm matmuls do not use it.
   const blas = loadNativeBlas();
   setNativeKernels(addon, blas.ok);
-  const { clone } = addon.status();
-  return { used: true, reason: `native addon loaded, ${clone} build${blas.ok ? '' : ` (dense and attention keep their op-by-op forms: ${blas.reason})`}`, clone };
+  const { clone, smallGemm } = addon.status();
+  return { used: true, reason: `native addon loaded, ${clone} build${blas.ok ? '' : ` (dense and attention keep their op-by-op forms: ${blas.reason})`}`, clone, smallGemm };
 }
 
 function decideBlas(decision: BackendDecision, wanted: boolean): EngineDecision['blas'] {

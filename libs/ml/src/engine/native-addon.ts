@@ -26,9 +26,10 @@ export interface NativeAddon {
   setThreads(threads: number): void;
   /**
    * Whether OpenBLAS loaded (the fused kernels other than dense and attention work without it), and which build
-   * of the fused kernels this CPU runs ('avx512f', 'avx2' or 'default', picked by CPU feature at load time).
+   * of the fused kernels this CPU runs ('avx512f', 'avx2' or 'default', picked by CPU feature at load time);
+   * `smallGemm`: the build of the small-matrix product kernel the dense layers use ('off': OpenBLAS does them all).
    */
-  status(): { ok: boolean; error?: string; library?: string; corename?: string; threads?: number; kernelThreads: number; clone: string };
+  status(): { ok: boolean; error?: string; library?: string; corename?: string; threads?: number; kernelThreads: number; clone: string; smallGemm: 'avx512f' | 'avx2' | 'off' };
   layerNormForward(x: Float32Array, residual: Float32Array | null, gamma: Float32Array, beta: Float32Array, epsilon: number, y: Float32Array, xhat: Float32Array, rstd: Float32Array): void;
   layerNormBackward(dy: Float32Array, xhat: Float32Array, rstd: Float32Array, gamma: Float32Array, dx: Float32Array, dgamma: Float32Array, dbeta: Float32Array): void;
   /** Returns the weighted mean cross-entropy; writes the softmax to `probs`. */
