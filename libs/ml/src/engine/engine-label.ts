@@ -42,6 +42,21 @@ export function predictEngineLabel(device: DeviceRequest): string {
 
 const predicted = new Map<DeviceRequest, string>();
 
+/**
+ * Which code computes the dense layers' products, where that changes the numbers an engine label alone does
+ * not tell apart: the small-matrix kernel sums in another order than OpenBLAS. Undefined where OpenBLAS does
+ * them all (VERIFLOW_SMALL_GEMM=off, or the engines without the fused kernels), so those keys are the ones
+ * results had before the kernel existed. Its AVX-512 and AVX2 builds give the same bits.
+ */
+export function predictDenseProducts(device: DeviceRequest): string | undefined {
+  if (predictEngineLabel(device) !== engineLabel('wasm', true, true)) return undefined;
+  const addon = fusedKernelsAddon().addon;
+  return addon && addon.status().smallGemm !== 'off' ? SMALL_GEMM_NUMERICS : undefined;
+}
+
+/** Bump when the small-matrix kernel's summation order changes, so results cached under the old one are recomputed. */
+const SMALL_GEMM_NUMERICS = 'small-matrix kernel 1';
+
 function predict(device: DeviceRequest): string {
   const native = device === 'gpu' ? ['@tensorflow/tfjs-node-gpu'] : device === 'auto' ? ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] : ['@tensorflow/tfjs-node'];
   if (native.some(resolvable)) return 'tensorflow';

@@ -2,12 +2,14 @@
 // result cached on one is not reused on another; `veriflow plan` shows "environment changed: engine …".
 import type { StepContext } from '@veriflow/step-api';
 import type { DeviceRequest } from './backend.js';
-import { predictEngineLabel } from './engine-label.js';
+import { predictDenseProducts, predictEngineLabel } from './engine-label.js';
 
 const deviceOf = (value: unknown): DeviceRequest => (value === 'cpu' || value === 'gpu' ? value : 'auto');
 
 export function engineEnvironment(withValue: Readonly<Record<string, unknown>>): Readonly<Record<string, string>> {
-  return { engine: predictEngineLabel(deviceOf(withValue['device'])) };
+  const device = deviceOf(withValue['device']);
+  const denseProducts = predictDenseProducts(device);
+  return { engine: predictEngineLabel(device), ...(denseProducts === undefined ? {} : { dense_products: denseProducts }) };
 }
 
 /** The cache key assumed the predicted engine; say so when the step got another one. */

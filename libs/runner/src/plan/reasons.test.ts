@@ -16,7 +16,7 @@ const EXAMPLES: Record<ReasonKind, [PlanReason, string, boolean]> = {
         { path: 'sizes', before: [1], after: undefined },
       ],
     },
-    'params changed: lr 0.1 → 0.2, model.act relu → tanh, sizes [1] → undefined',
+    'params changed: lr 0.1 → 0.2, model.act relu → tanh, sizes [1] → (none)',
     true,
   ],
   'input-changed': [{ kind: 'input-changed', inputs: ['a.x', 'b.y'] }, 'input changed: a.x, b.y', true],

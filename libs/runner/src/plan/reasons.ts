@@ -66,7 +66,7 @@ export function blockedReason(upstream: readonly { readonly name: string; readon
   return upstream.every((item) => skippedByCondition(item.reason)) ? { kind: 'upstream-skipped', upstream: names } : { kind: 'upstream-not-run', upstream: names };
 }
 
-const show = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? 'undefined');
+const show = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? '(none)'));
 
 const listed = (names: readonly string[]): string => (names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`);
 
