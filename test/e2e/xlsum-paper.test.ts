@@ -38,6 +38,17 @@ describe('xlsum-selection workflow, smoke preset', () => {
     const students = results.instances.filter((instance) => instance.name.startsWith('student-rouge['));
     assert.equal(students.length, 8);
     for (const student of students) assert.equal(typeof student.values.rouge1, 'number');
+    // Each student against the generator, paired by test article: with one summary per article the mean of
+    // the differences is the difference of the means.
+    const generator = results.instances.find((instance) => instance.name === 'reference-rouge[model=generator]')!;
+    const comparisons = results.instances.filter((instance) => instance.name.startsWith('student-vs-generator['));
+    assert.equal(comparisons.length, 8);
+    for (const comparison of comparisons) {
+      const student = students.find((s) => s.name === comparison.name.replace('student-vs-generator', 'student-rouge'))!;
+      const { delta, delta_se: se, delta_low: low } = comparison.values as { delta: number; delta_se: number; delta_low: number };
+      assert.ok(Math.abs(delta - ((student.values.rouge1 as number) - (generator.values.rouge1 as number))) < 1e-9, comparison.name);
+      assert.ok(se >= 0 && Math.abs(low - (delta - 1.96 * se)) < 1e-12, comparison.name);
+    }
 
     assert.deepEqual(
       results.expectations.map((claim) => [claim.name, claim.status]),

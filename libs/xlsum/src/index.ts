@@ -1,5 +1,6 @@
 import type { AnyStepDefinition } from '@veriflow/step-api';
 import { checkInputs } from './steps/check-inputs.js';
+import { compare } from './steps/compare.js';
 import { corpus } from './steps/corpus.js';
 import { generate } from './steps/generate.js';
 import { judge } from './steps/judge.js';
@@ -10,14 +11,14 @@ import { train } from './steps/train.js';
 
 /**
  * The paper's summarisation task (XL-Sum): ROUGE as rouge-score computes it, the XL-Sum loader and the
- * embedded news corpus, the embedded summariser (train, generate K candidates, judge), the selectors, and the
+ * embedded news corpus, the embedded summariser (train, generate K candidates, judge), the selectors, paired comparisons of two models' ROUGE, and the
  * check of the local inputs (weights, data) that the LLM steps read.
  */
-export const xlsumSteps: AnyStepDefinition[] = [checkInputs, corpus, load, rouge, select, train, generate, judge];
+export const xlsumSteps: AnyStepDefinition[] = [checkInputs, corpus, load, rouge, compare, select, train, generate, judge];
 /** Every library exports its kinds as `steps`: worker threads load them from there. */
 export const steps = xlsumSteps;
 
-export { checkInputs, corpus, load, rouge, select, train, generate, judge };
+export { checkInputs, corpus, load, rouge, compare, select, train, generate, judge };
 export { Tokenizer, splitTokens, UNK, UNK_ID } from './model/tokenizer.js';
 export type { TokenizerOptions } from './model/tokenizer.js';
 export { XLSUM_MODEL, readSummariser, articleIds, summaryPair } from './model/summariser.js';
