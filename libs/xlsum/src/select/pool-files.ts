@@ -6,6 +6,7 @@
 import { readJsonlFile } from '../data/read-file.js';
 import { booleanField, numberField, parseObject, stringField } from '../data/fields.js';
 import type { LineSource } from '../data/fields.js';
+import { metricField } from '../data/metric-field.js';
 import { XlsumFormatError } from '../data/row.js';
 
 /** One synthesized candidate with everything any selector ranks by. */
@@ -85,19 +86,18 @@ function lookup<T>(rows: Map<string, T>, candidate: Keyed, file: string, candida
 
 /** The candidates in file order, each with its correctness, ROUGE, self and judge scores. */
 export async function readPool(files: PoolFiles): Promise<PoolCandidate[]> {
-  const [type, field] = files.metric.split('.') as [string, string];
   const candidates = await readKeyed(files.candidates, CANDIDATES, (record, source, line) => ({
     ...idAndK(record, source),
     line,
     summary: stringField(record, 'summary', source),
     self: normalised(record, source),
   }));
-  const scores = await readKeyed(files.scores, SCORES, (record, source, line) => {
-    const all = record['scores'] as Record<string, Record<string, unknown>> | undefined;
-    const byType = all !== null && typeof all === 'object' ? all[type] : undefined;
-    if (byType === null || typeof byType !== 'object') throw new XlsumFormatError(`${source.where}: field "scores.${type}" is missing; score the candidates with xlsum/rouge (it writes rouge1, rouge2, rougeL and rougeLsum)`);
-    return { ...idAndK(record, source), line, correct: booleanField(record, 'correct', source), rouge: numberField(byType, field, { ...source, what: `${SCORES}, scores.${type}` }) };
-  });
+  const scores = await readKeyed(files.scores, SCORES, (record, source, line) => ({
+    ...idAndK(record, source),
+    line,
+    correct: booleanField(record, 'correct', source),
+    rouge: metricField(record, files.metric, source),
+  }));
   const judge = files.judge === undefined ? undefined : await readKeyed(files.judge, JUDGE, (record, source, line) => ({ ...idAndK(record, source), line, judge: normalised(record, source) }));
   checkNoStrangers(scores, candidates, files.scores, files.candidates);
   if (judge && files.judge) checkNoStrangers(judge, candidates, files.judge, files.candidates);

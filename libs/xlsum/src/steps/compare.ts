@@ -2,27 +2,25 @@ import { resolve } from 'node:path';
 import { defineStep } from '@veriflow/step-api';
 import { carrySchema, withCarried } from '@veriflow/steps-core';
 import { readJsonlFile } from '../data/read-file.js';
-import { numberField, parseObject, stringField } from '../data/fields.js';
-import { XlsumFormatError } from '../data/row.js';
+import { parseObject, stringField } from '../data/fields.js';
+import { metricField, ROUGE_METRICS } from '../data/metric-field.js';
 import { pairedDifference } from '../rouge/paired.js';
-import { ROUGE_TYPES } from '../rouge/scorer.js';
 
-const METRICS = ROUGE_TYPES.flatMap((type) => [`${type}.fmeasure`, `${type}.precision`, `${type}.recall`]);
 const SCORES = 'a ROUGE scores file written by xlsum/rouge ({ id, scores, ... } a line)';
 
 /** Each article's `metric` scores (one per candidate) in a scores file. */
 async function readArticleScores(file: string, metric: string): Promise<Map<string, number[]>> {
-  const [type, field] = metric.split('.') as [string, string];
   const rows = await readJsonlFile(file, SCORES, (line, n) => {
     const source = { where: `${file}:${n}`, what: SCORES };
     const record = parseObject(line, source);
-    const all = record['scores'];
-    const byType = all !== null && typeof all === 'object' ? (all as Record<string, unknown>)[type] : undefined;
-    if (byType === null || typeof byType !== 'object') throw new XlsumFormatError(`${source.where}: field "scores.${type}" is missing; score the candidates with xlsum/rouge (it writes rouge1, rouge2, rougeL and rougeLsum)`);
-    return { id: stringField(record, 'id', source), score: numberField(byType as Record<string, unknown>, field, { ...source, what: `${SCORES}, scores.${type}` }) };
+    return { id: stringField(record, 'id', source), score: metricField(record, metric, source) };
   });
   const byArticle = new Map<string, number[]>();
-  for (const { id, score } of rows) byArticle.set(id, [...(byArticle.get(id) ?? []), score]);
+  for (const { id, score } of rows) {
+    const scores = byArticle.get(id);
+    if (scores) scores.push(score);
+    else byArticle.set(id, [score]);
+  }
   return byArticle;
 }
 
@@ -39,7 +37,7 @@ export const compare = defineStep({
     properties: {
       scores: { type: 'string', description: 'xlsum/rouge\'s `scores` of the model compared.' },
       baseline: { type: 'string', description: 'xlsum/rouge\'s `scores` of the baseline on the same articles (an article with several candidates scores their mean).' },
-      metric: { enum: METRICS, default: 'rouge1.fmeasure', description: 'The ROUGE score compared.' },
+      metric: { enum: ROUGE_METRICS, default: 'rouge1.fmeasure', description: 'The ROUGE score compared.' },
       z: { type: 'number', exclusiveMinimum: 0, default: 1.96, description: 'Half-width of the interval in standard errors (1.96: 95% two-sided under the normal approximation).' },
       carry: carrySchema,
     },

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { defineStep } from '@veriflow/step-api';
+import { ROUGE_METRICS } from '../data/metric-field.js';
 import { binarize, carrySchema, withCarried } from '@veriflow/steps-core';
 import { readJsonlFile, readXlsumFile } from '../data/read-file.js';
 import { optionalCountField, parseObject } from '../data/fields.js';
 import { parseStringFields } from '../data/row.js';
-import { ROUGE_TYPES, RougeScorer } from '../rouge/scorer.js';
+import { RougeScorer } from '../rouge/scorer.js';
 import type { RougeScores } from '../rouge/scorer.js';
 
-const METRICS = ROUGE_TYPES.flatMap((type) => [`${type}.fmeasure`, `${type}.precision`, `${type}.recall`]);
 const CANDIDATES = 'a candidates file (JSONL, one { id, summary } a line; XL-Sum rows qualify)';
 
 /** One scored candidate, as a line of the `scores` output. */
@@ -36,7 +36,7 @@ export const rouge = defineStep({
       candidates: { type: 'string', description: 'JSONL, one { id, summary } a line (several lines may share an id: K candidates per article; a `k` field is carried into the scores); relative to the workflow file.' },
       references: { type: 'string', description: 'XL-Sum JSONL whose `summary` is the reference of its `id`.' },
       stem: { type: 'boolean', default: true, description: 'Porter stemming (rouge-score\'s use_stemmer).' },
-      metric: { enum: METRICS, default: 'rouge1.fmeasure', description: 'The score that decides correctness.' },
+      metric: { enum: ROUGE_METRICS, default: 'rouge1.fmeasure', description: 'The score that decides correctness.' },
       threshold: { type: 'number', description: 'A candidate is correct when its metric is at least this; without it, the median of the metric over all candidates.' },
       carry: carrySchema,
     },

@@ -1,14 +1,12 @@
 import { resolve } from 'node:path';
 import { createRng, defineStep } from '@veriflow/step-api';
 import { countOutcomes, measureRates } from '@veriflow/steps-core';
+import { ROUGE_METRICS } from '../data/metric-field.js';
 import { readXlsumFile } from '../data/read-file.js';
-import { ROUGE_TYPES } from '../rouge/scorer.js';
 import { chooseBest } from '../select/choose.js';
 import { readPool } from '../select/pool-files.js';
 import type { PoolCandidate } from '../select/pool-files.js';
 import { SELECTOR_DESCRIPTIONS, SELECTORS, selectorScores } from '../select/selectors.js';
-
-const METRICS = ROUGE_TYPES.flatMap((type) => [`${type}.fmeasure`, `${type}.precision`, `${type}.recall`]);
 
 /** A threshold given to the step must be the one the scores file was binarised with. */
 function checkThreshold(pool: readonly PoolCandidate[], threshold: number, metric: string, scoresFile: string): void {
@@ -40,7 +38,7 @@ export const select = defineStep({
       judge: { type: 'string', description: 'Judge scores of the same candidates: JSONL of { id, k, tokens, logprob }. Needed by selector judge.' },
       selector: { enum: SELECTORS, description: Object.entries(SELECTOR_DESCRIPTIONS).map(([name, what]) => `${name}: ${what}`).join('; ') },
       budget: { type: 'number', exclusiveMinimum: 0, maximum: 1, description: 'Fraction of the pool\'s articles kept (the paper: 0.125, 0.25, 0.5); rounded to the nearest article, halves up.' },
-      metric: { enum: METRICS, default: 'rouge1.fmeasure', description: 'The ROUGE score the oracle ranks by and kept_rouge averages.' },
+      metric: { enum: ROUGE_METRICS, default: 'rouge1.fmeasure', description: 'The ROUGE score the oracle ranks by and kept_rouge averages.' },
       threshold: { type: 'number', description: 'The threshold xlsum/rouge binarised `metric` with (its `threshold` output): checked against every line\'s `correct` and recorded beside p*.' },
       seed: { type: 'integer', minimum: 0, description: 'Seed of the random selector. Default: the instance\'s seed (from the workflow seed and the instance name).' },
     },
