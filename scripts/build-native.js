@@ -73,7 +73,10 @@ mkdirSync(dirname(target), { recursive: true });
 const temp = `${target}.${process.pid}.tmp`;
 try {
   // No -ffast-math: the kernels must give the same numbers run after run (see kernels.c on reductions).
-  const flags = ['-O3', '-std=c11', '-D_GNU_SOURCE', '-fPIC', '-shared', '-Wall', '-Wextra', '-Wno-unused-parameter', '-fno-math-errno', '-fno-trapping-math'];
+  // -std=c11, not gnu11: under gcc it implies -ffp-contract=off, so a·b + c is never fused behind our back and
+  // the kernels give the same bits with or without FMA (clang contracts within an expression unless told
+  // -ffp-contract=off, hence the flag below); small-gemm.c asks for FMA where it wants it.
+  const flags = ['-O3', '-std=c11', '-D_GNU_SOURCE', '-fPIC', '-shared', '-Wall', '-Wextra', '-Wno-unused-parameter', '-fno-math-errno', '-fno-trapping-math', '-ffp-contract=off'];
   execFileSync(cc, [...flags, '-I', include, ...sources, '-o', temp, '-ldl', '-lpthread', '-lm'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
