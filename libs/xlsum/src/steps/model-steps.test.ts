@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stepTester } from '@veriflow/steps-core';
 import { readSummariser } from '../model/summariser.js';
@@ -40,6 +40,12 @@ describe('xlsum/train → generate → judge (tiny model)', () => {
 
     const resumed = await run(train, { ...tiny, data, steps: 12, seed: 3, resume: trained.path('model') });
     assert.deepEqual(resumed.t.metrics.filter((m) => m.key === 'loss').map((m) => m.step), [12]);
+
+    // A relative resume path is read beside the workflow, as data is.
+    const modelPath = trained.path('model');
+    const besideWorkflow = await steps.context({ with: { ...tiny, data, steps: 12, seed: 3, resume: basename(modelPath) }, seed: 1, workflowDir: dirname(modelPath) });
+    await train.run(besideWorkflow.ctx);
+    assert.deepEqual(besideWorkflow.metrics.filter((m) => m.key === 'loss').map((m) => m.step), [12]);
   });
 
   it('generate writes K candidates per article; judge scores them; both refuse what they cannot read', async () => {

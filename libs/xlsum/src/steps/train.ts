@@ -76,7 +76,7 @@ export const train = defineStep({
 
   // An earlier attempt of this very instance left its last checkpoint here; an explicit `resume` input wins.
   const ownCheckpoint = join(ctx.checkpointDir, 'model.vft');
-  const resumeFrom = w.resume ?? (existsSync(ownCheckpoint) ? ownCheckpoint : undefined);
+  const resumeFrom = w.resume !== undefined ? resolve(ctx.workflowDir, w.resume) : (existsSync(ownCheckpoint) ? ownCheckpoint : undefined);
   let model: Transformer;
   let tokenizer: Tokenizer;
   let resume: OptimizerState | undefined;
