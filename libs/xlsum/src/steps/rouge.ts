@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { defineStep } from '@veriflow/step-api';
-import { ROUGE_METRICS } from '../data/metric-field.js';
 import { binarize, carrySchema, withCarried } from '@veriflow/steps-core';
 import { readJsonlFile, readXlsumFile } from '../data/read-file.js';
 import { optionalCountField, parseObject } from '../data/fields.js';
+import { ROUGE_METRICS } from '../data/metric-field.js';
 import { parseStringFields } from '../data/row.js';
 import { RougeScorer } from '../rouge/scorer.js';
 import type { RougeScores } from '../rouge/scorer.js';
